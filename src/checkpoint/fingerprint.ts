@@ -1,0 +1,60 @@
+/**
+ * What a job was started against. A resumed run compares its own fingerprint with the saved one, so a
+ * checkpoint is never silently applied to another table, mapping or Dynamic environment.
+ */
+export interface Fingerprint {
+  /** Source table plus database host/name, e.g. `users@db.internal:5432/app`. Never the password. */
+  source: string;
+  /** Hash of the mapping document (see `loadMappingFile`). */
+  mappingHash: string;
+  /** Dynamic environment id; null for a dry run without one. */
+  environmentId: string | null;
+  /** True when the job was started by `--dry-run`. */
+  dryRun?: boolean;
+}
+
+const short = (hash: string): string => (hash.length > 12 ? hash.slice(0, 12) : hash);
+const shown = (value: string | null | undefined): string => (value == null || value === '' ? '(none)' : value);
+
+/**
+ * Lists, in words, how `current` differs from the fingerprint the job was started with; empty when
+ * they match. Pure: the caller decides whether a difference stops the run.
+ */
+export function fingerprintDifferences(saved: Fingerprint, current: Fingerprint): string[] {
+  const differences: string[] = [];
+  if (saved.source !== current.source) {
+    differences.push(`source changed (${shown(saved.source)} → ${shown(current.source)})`);
+  }
+  if (saved.mappingHash !== current.mappingHash) {
+    differences.push(`mapping changed (hash ${short(saved.mappingHash)} → ${short(current.mappingHash)})`);
+  }
+  if ((saved.environmentId ?? null) !== (current.environmentId ?? null)) {
+    differences.push(`environment changed (${shown(saved.environmentId)} → ${shown(current.environmentId)})`);
+  }
+  if ((saved.dryRun ?? false) !== (current.dryRun ?? false)) {
+    const mode = (dryRun: boolean | undefined) => (dryRun ? 'dry run' : 'real run');
+    differences.push(`mode changed (${mode(saved.dryRun)} → ${mode(current.dryRun)})`);
+  }
+  return differences;
+}
+
+/** Reads a fingerprint saved as JSON; anything else means the checkpoint was tampered with. */
+export function parseFingerprint(json: string): Fingerprint | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  if (typeof record.source !== 'string' || typeof record.mappingHash !== 'string') return undefined;
+  if (record.environmentId !== null && typeof record.environmentId !== 'string') return undefined;
+  const fingerprint: Fingerprint = {
+    source: record.source,
+    mappingHash: record.mappingHash,
+    environmentId: record.environmentId,
+  };
+  if (typeof record.dryRun === 'boolean') fingerprint.dryRun = record.dryRun;
+  return fingerprint;
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { LedgerEntry } from '../../../src/checkpoint/index.js';
+import { mergeLedgerEntry, type IncomingOutcome } from '../../../src/checkpoint/merge-ledger-entry.js';
+import { sortKey } from '../../../src/checkpoint/sort-key.js';
+import { scrubMessage } from '../../../src/checkpoint/scrub-message.js';
+
+const context = { batchSeq: 9, now: '2030-01-02T00:00:00.000Z' };
+const existing: LedgerEntry = {
+  legacyId: '1', dynamicUserId: 'dyn-1', outcome: 'created', payloadHash: 'h1', errorCode: null, errorMessage: null,
+  batchSeq: 3, firstSeenAt: '2030-01-01T00:00:00.000Z', updatedAt: '2030-01-01T00:00:00.000Z',
+};
+const incoming = (outcome: IncomingOutcome['outcome'], extra: Partial<IncomingOutcome> = {}): IncomingOutcome => ({
+  legacyId: '1', outcome, dynamicUserId: null, payloadHash: null, errorCode: null, errorMessage: null, ...extra,
+});
+
+describe('mergeLedgerEntry', () => {
+  it('a first outcome becomes the entry', () => {
+    expect(mergeLedgerEntry(undefined, incoming('failed', { errorCode: 'x' }), context)).toMatchObject({
+      outcome: 'failed', errorCode: 'x', batchSeq: 9, firstSeenAt: context.now,
+    });
+  });
+
+  it.each(['failed', 'rejected'] as const)('a later %s leaves a success as it was', (outcome) => {
+    expect(mergeLedgerEntry(existing, incoming(outcome, { errorCode: 'e' }), context)).toBe(existing);
+  });
+
+  it('a later success without an id keeps the known id and hash', () => {
+    expect(mergeLedgerEntry(existing, incoming('updated'), context)).toMatchObject({
+      outcome: 'updated', dynamicUserId: 'dyn-1', payloadHash: 'h1', batchSeq: 9, firstSeenAt: existing.firstSeenAt,
+    });
+  });
+
+  it('a later success clears the failure it replaces', () => {
+    const failed: LedgerEntry = { ...existing, outcome: 'failed', dynamicUserId: null, errorCode: 'e', errorMessage: 'm' };
+    expect(mergeLedgerEntry(failed, incoming('created', { dynamicUserId: 'dyn-9' }), context)).toMatchObject({
+      outcome: 'created', dynamicUserId: 'dyn-9', errorCode: null, errorMessage: null, updatedAt: context.now,
+    });
+  });
+});
+
+describe('sortKey', () => {
+  it('orders canonical integers numerically and everything else after them by code point', () => {
+    const ids = ['b', '10', '0', 'a', '9', '007', '-1', '100'];
+    expect([...ids].sort((left, right) => (sortKey(left) < sortKey(right) ? -1 : 1))).toEqual([
+      '0', '9', '10', '100', '-1', '007', 'a', 'b',
+    ]);
+  });
+});
+
+describe('scrubMessage', () => {
+  it('masks email addresses and caps the length', () => {
+    expect(scrubMessage('user jane@example.org exists')).toBe('user j***@e***.org exists');
+    expect(scrubMessage('')).toBeNull();
+    expect(scrubMessage('x'.repeat(2000))?.length).toBe(500);
+  });
+});
