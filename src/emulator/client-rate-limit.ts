@@ -1,0 +1,55 @@
+/** Outcome of asking for a slot: either granted, or refused with the wait until one frees. */
+export type SlotDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export interface ClientRateLimitOptions {
+  /** Requests allowed per client within one window; 0 means unlimited. */
+  perWindow: number;
+  /** @default 60_000 (Dynamic's limits are per minute) */
+  windowMs?: number;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * A sliding-window limiter keyed by client (the IP address), like Dynamic's "150 requests per
+ * minute per IP". Only granted requests take a slot: a client hammering through 429s does not
+ * push its own window further out.
+ */
+export class ClientRateLimit {
+  private readonly perWindow: number;
+  private readonly windowMs: number;
+  private readonly now: () => number;
+  private readonly granted = new Map<string, number[]>();
+
+  constructor(options: ClientRateLimitOptions) {
+    this.perWindow = options.perWindow;
+    this.windowMs = options.windowMs ?? 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Takes a slot for `client` if one is free at this instant. */
+  tryAcquire(client: string): SlotDecision {
+    if (this.perWindow <= 0) return { allowed: true };
+    const now = this.now();
+    const times = this.live(client, now);
+    if (times.length < this.perWindow) {
+      times.push(now);
+      this.granted.set(client, times);
+      return { allowed: true };
+    }
+    // The oldest grant in the window is the next to expire; its slot frees at oldest + window.
+    const oldest = times[0] ?? now;
+    const waitMs = oldest + this.windowMs - now;
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+  }
+
+  /** Grants still inside the window ending at `now`, oldest first; forgets idle clients. */
+  private live(client: string, now: number): number[] {
+    const times = this.granted.get(client) ?? [];
+    let expired = 0;
+    while (expired < times.length && (times[expired] ?? 0) <= now - this.windowMs) expired++;
+    const kept = expired === 0 ? times : times.slice(expired);
+    if (kept.length === 0) this.granted.delete(client);
+    return kept;
+  }
+}

@@ -1,0 +1,53 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkAccess } from '../access-check.js';
+import { clientIp, readBody, sendJson } from '../http-io.js';
+import { parseBulkBody } from './bulk-body.js';
+import type { RouteContext } from './route-context.js';
+
+/**
+ * `POST /environments/:environmentId/users/bulk[?upsert=true]`. Checks run in the API's order:
+ * environment id, token, access, rate limit, injected faults, body; then users are applied one
+ * by one and the state saved before answering (or, for a drop, before destroying the socket).
+ */
+export async function handleBulkCreate(
+  ctx: RouteContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  environmentId: string,
+  url: URL,
+): Promise<void> {
+  ctx.counters.bulkRequests++;
+  const text = await readBody(req);
+  const refused = checkAccess(req, environmentId, ctx.access);
+  if (refused) return sendJson(res, refused.status, refused.body);
+
+  const slot = ctx.limiter.tryAcquire(clientIp(req));
+  if (!slot.allowed) {
+    ctx.counters.rateLimited++;
+    return sendJson(res, 429, { message: 'Rate limit exceeded', code: 429 }, { 'retry-after': String(slot.retryAfterSeconds) });
+  }
+
+  const fault = ctx.faults.next();
+  if (fault.delayMs > 0) await ctx.sleep(fault.delayMs);
+  if (fault.failStatus !== null) {
+    ctx.counters.injectedFailures++;
+    ctx.logger?.warn({ status: fault.failStatus, environmentId }, 'emulator: injected failure');
+    return sendJson(res, fault.failStatus, { error: 'Injected failure (emulator --failure-rate)', code: 'injected_failure' });
+  }
+
+  if (text === undefined) return sendJson(res, 413, { error: 'Request body too large', code: 'payload_too_large' });
+  const body = parseBulkBody(text);
+  if (!body.ok) return sendJson(res, body.refusal.status, body.refusal.body);
+
+  const upsert = url.searchParams.get('upsert') === 'true';
+  const outcome = ctx.store.bulk(environmentId, body.users, { upsert });
+  await ctx.save();
+  if (fault.drop) {
+    // The users are stored, but the client never learns it: the loader must treat this as in doubt.
+    ctx.counters.droppedConnections++;
+    ctx.logger?.warn({ environmentId }, 'emulator: dropped connection after storing');
+    req.socket.destroy();
+    return;
+  }
+  sendJson(res, 200, outcome);
+}

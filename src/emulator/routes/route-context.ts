@@ -1,0 +1,19 @@
+import type { AccessPolicy } from '../access-check.js';
+import type { ClientRateLimit } from '../client-rate-limit.js';
+import type { EmulatorLogger } from '../emulator-options.js';
+import type { EmulatorCounters } from '../emulator-stats.js';
+import type { FaultInjector } from '../fault-injector.js';
+import type { UserStore } from '../user-store.js';
+
+/** What the route handlers share: the store, the policies and the edges (save, sleep, log). */
+export interface RouteContext {
+  store: UserStore;
+  access: AccessPolicy;
+  limiter: ClientRateLimit;
+  faults: FaultInjector;
+  counters: EmulatorCounters;
+  /** Persists the store; resolves once the latest change is on disk (no-op without a state file). */
+  save: () => Promise<void>;
+  sleep: (ms: number) => Promise<void>;
+  logger?: EmulatorLogger;
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ClientRateLimit } from '../../../src/emulator/client-rate-limit.js';
+
+function limiter(perWindow: number) {
+  const clock = { t: 1_000_000 };
+  return { clock, limit: new ClientRateLimit({ perWindow, now: () => clock.t }) };
+}
+
+describe('ClientRateLimit', () => {
+  it('grants perWindow requests in a sliding 60 s window, then says when a slot frees', () => {
+    const { clock, limit } = limiter(3);
+    expect(limit.tryAcquire('a')).toEqual({ allowed: true }); // t0
+    clock.t += 10_000;
+    expect(limit.tryAcquire('a')).toEqual({ allowed: true }); // t0+10s
+    clock.t += 10_000;
+    expect(limit.tryAcquire('a')).toEqual({ allowed: true }); // t0+20s
+    clock.t += 5_500;
+    // Oldest grant (t0) frees at t0+60s: 34.5 s from now, rounded up.
+    expect(limit.tryAcquire('a')).toEqual({ allowed: false, retryAfterSeconds: 35 });
+    clock.t = 1_000_000 + 60_000;
+    expect(limit.tryAcquire('a')).toEqual({ allowed: true });
+    expect(limit.tryAcquire('a')).toEqual({ allowed: false, retryAfterSeconds: 10 });
+  });
+
+  it('does not let refused requests take slots', () => {
+    const { clock, limit } = limiter(1);
+    limit.tryAcquire('a');
+    for (let i = 0; i < 50; i++) {
+      clock.t += 1_000;
+      expect(limit.tryAcquire('a').allowed).toBe(false);
+    }
+    clock.t = 1_000_000 + 60_000;
+    expect(limit.tryAcquire('a').allowed).toBe(true);
+  });
+
+  it('never advises less than one second, and counts clients apart', () => {
+    const { clock, limit } = limiter(1);
+    limit.tryAcquire('a');
+    clock.t += 59_999;
+    expect(limit.tryAcquire('a')).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(limit.tryAcquire('b')).toEqual({ allowed: true });
+  });
+
+  it('treats 0 as unlimited', () => {
+    const { limit } = limiter(0);
+    for (let i = 0; i < 1000; i++) expect(limit.tryAcquire('a').allowed).toBe(true);
+  });
+});
