@@ -1,0 +1,169 @@
+import pRetry, { AbortError } from 'p-retry';
+import { MAX_BATCH_SIZE, bulkResponseSchema } from '../contract/index.js';
+import type { BulkResponse, UserPayload } from '../contract/index.js';
+import { LoadError } from '../errors.js';
+import { AttemptError, isNetworkFailure, networkCode } from './attempt-error.js';
+import { defaultSleep, type RateLimiter, type Sleep } from './rate-limiter.js';
+import { redactToken } from './redact-token.js';
+import { backoffDelay, decideRetry, parseRetryAfter } from './retry-policy.js';
+import { fatalMessage, parseJson, serverReason, snippet } from './server-answer.js';
+
+/** What `onRetry` hears before each retry. `attempt` is the attempt that just failed (1-based). */
+export interface RetryInfo { attempt: number; status?: number; delayMs: number; reason: string }
+
+export interface BulkClientOptions {
+  /** API root, e.g. `https://app.dynamicauth.com/api/v0` (no trailing `/environments`). */
+  baseUrl: string;
+  environmentId: string;
+  /** Environment API token; sent as a bearer token, never logged. */
+  token: string;
+  /** Shared by every request of the run: each attempt takes one slot. */
+  rateLimiter: RateLimiter;
+  /** Retries after the first attempt (429s up to `rateLimitRetries` do not count). @default 8 */
+  retries?: number;
+  /** 429s that do not use up `retries`: the server told us exactly when to come back. @default 30 */
+  rateLimitRetries?: number;
+  /** Per attempt, response body included. @default 60000 */
+  requestTimeoutMs?: number;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+  onRetry?: (info: RetryInfo) => void;
+  /** @default 250 */
+  minBackoffMs?: number;
+  /** @default 30000 */
+  maxBackoffMs?: number;
+  /** @default 'dynamic-migrate' */
+  userAgent?: string;
+  /** Waits between attempts. @default node:timers/promises setTimeout */
+  sleep?: Sleep;
+}
+
+export interface BulkClient {
+  /**
+   * Sends 1 to 50 users in one bulk request, retrying 429/5xx/network errors/timeouts. Once an
+   * attempt may have stored the users (network error, 5xx, timeout), later attempts use
+   * `upsert=true` whatever `upsert` says, so a replay updates instead of failing as a duplicate.
+   * Throws `LoadError` (401/403/400/422/other 4xx, or retries exhausted), or the signal's reason.
+   */
+  send(users: UserPayload[], options: { upsert: boolean; signal?: AbortSignal }): Promise<BulkResponse>;
+}
+
+/** Creates the client for Dynamic's `POST /environments/:id/users/bulk`. */
+export function createBulkClient(options: BulkClientOptions): BulkClient {
+  const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/environments/${encodeURIComponent(options.environmentId)}/users/bulk`;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.requestTimeoutMs ?? 60_000;
+  const redact = (text: string) => redactToken(text, options.token);
+  const headers = {
+    authorization: `Bearer ${options.token}`,
+    'content-type': 'application/json',
+    accept: 'application/json',
+    'user-agent': options.userAgent ?? 'dynamic-migrate',
+  };
+  const sleep: Sleep = options.sleep ?? defaultSleep;
+
+  async function attemptOnce(body: string, upsert: boolean, attempt: number, signal?: AbortSignal): Promise<BulkResponse> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const url = upsert ? `${endpoint}?upsert=true` : endpoint;
+    let status: number;
+    let text: string;
+    let retryAfter: string | null;
+    try {
+      const response = await fetchImpl(url, {
+        method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+      status = response.status;
+      retryAfter = response.headers.get('retry-after');
+      text = await response.text();
+    } catch (error) {
+      if (signal?.aborted) throw new AbortError(asError(signal.reason));
+      if (timeout.aborted) {
+        const failure = { kind: 'timeout' } as const;
+        throw new AttemptError(`no complete answer within ${timeoutMs} ms`, failure, decideRetry(failure));
+      }
+      if (isNetworkFailure(error)) {
+        const code = networkCode(error);
+        const failure = { kind: 'network', ...(code ? { code } : {}) } as const;
+        throw new AttemptError(`network error (${code ?? (error as Error).message})`, failure, decideRetry(failure), undefined, { cause: error });
+      }
+      const message = redact(error instanceof Error ? error.message : String(error));
+      throw new AbortError(new LoadError(`the bulk request could not be sent: ${message}`, { attempt, code: 'request_failed' }));
+    }
+
+    if (status >= 200 && status < 300) {
+      const parsed = bulkResponseSchema.safeParse(parseJson(text));
+      if (parsed.success) return parsed.data;
+      const failure = { kind: 'invalid_response' } as const;
+      throw new AttemptError(`a ${status} answer whose body is not a bulk response: ${snippet(redact(text))}`, failure, decideRetry(failure));
+    }
+    const failure = { kind: 'http', status } as const;
+    const decision = decideRetry(failure);
+    const reason = redact(serverReason(text));
+    if (decision.retry) {
+      throw new AttemptError(`${status} ${decision.code}${reason ? `: ${reason}` : ''}`, failure, decision, parseRetryAfter(retryAfter));
+    }
+    throw new AbortError(new LoadError(fatalMessage(status, reason, options.environmentId), { status, attempt, code: decision.code }));
+  }
+
+  return {
+    async send(users, { upsert, signal }) {
+      if (users.length === 0 || users.length > MAX_BATCH_SIZE) {
+        throw new LoadError(`a bulk request takes 1 to ${MAX_BATCH_SIZE} users, got ${users.length}`, { code: 'bad_request' });
+      }
+      const body = JSON.stringify(users);
+      let forceUpsert = false;
+      let delayMs = 0;
+      let rateLimited = 0;
+      let attempts = 0;
+      try {
+        return await pRetry(async (attempt) => {
+          attempts = attempt;
+          if (delayMs > 0) await sleep(delayMs, signal).catch((reason: unknown) => { throw new AbortError(asError(reason)); });
+          await options.rateLimiter.acquire(signal).catch((reason: unknown) => { throw new AbortError(asError(reason)); });
+          return attemptOnce(body, upsert || forceUpsert, attempt, signal);
+        }, {
+          retries: options.retries ?? 8,
+          // We wait ourselves (in the next attempt) so the delay can honour Retry-After.
+          minTimeout: 0,
+          maxTimeout: 0,
+          ...(signal ? { signal } : {}),
+          onFailedAttempt: ({ error, attemptNumber, retriesConsumed, retriesLeft }) => {
+            if (!(error instanceof AttemptError)) return;
+            if (error.decision.mayHaveLanded) forceUpsert = true;
+            const is429 = error.status === 429;
+            if (is429) rateLimited++;
+            const retryIndex = is429 ? rateLimited : retriesConsumed + 1;
+            delayMs = backoffDelay(retryIndex, {
+              minBackoffMs: options.minBackoffMs, maxBackoffMs: options.maxBackoffMs, retryAfterMs: error.retryAfterMs,
+            });
+            // The limit is per IP: when one request is told to wait, every request must.
+            if (is429) options.rateLimiter.pauseFor(delayMs);
+            if (retriesLeft > 0) {
+              const upsertNote = forceUpsert && !upsert ? ' (retrying with upsert=true)' : '';
+              options.onRetry?.({
+                attempt: attemptNumber, delayMs, reason: `${error.message}${upsertNote}`,
+                ...(error.status !== undefined ? { status: error.status } : {}),
+              });
+            }
+          },
+          shouldConsumeRetry: ({ error }) =>
+            !(error instanceof AttemptError && error.status === 429 && rateLimited <= (options.rateLimitRetries ?? 30)),
+          shouldRetry: ({ error }) => error instanceof AttemptError && error.decision.retry,
+        });
+      } catch (error) {
+        if (error instanceof AttemptError) {
+          // After a network error, 5xx or timeout the users may be stored: the batch is in doubt, not failed.
+          const inDoubt = forceUpsert ? '; the users may have been stored, so replay this batch with upsert' : '';
+          throw new LoadError(`the bulk request still failed after ${attempts} attempts: ${error.message}${inDoubt}`, {
+            attempt: attempts, code: 'retries_exhausted', ...(error.status !== undefined ? { status: error.status } : {}),
+          }, { cause: error });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}

@@ -1,0 +1,7 @@
+/** The loader: sends batches to Dynamic's bulk endpoint, rate-limited and retried, and reads outcomes back. */
+export * from './rate-limiter.js';
+export * from './retry-policy.js';
+export * from './attempt-error.js';
+export * from './redact-token.js';
+export * from './bulk-client.js';
+export * from './match-outcomes.js';

@@ -1,0 +1,101 @@
+import { ALREADY_EXISTS_CODES, type BulkResponse, type DynamicUser, type UserPayload } from '../contract/index.js';
+
+export type UserOutcomeKind = 'created' | 'updated' | 'already_exists' | 'failed';
+
+/** What happened to one legacy user in one bulk request. */
+export interface UserOutcome {
+  legacyId: string;
+  outcome: UserOutcomeKind;
+  /** The Dynamic user id, when the response carried one (created, updated, sometimes already_exists). */
+  dynamicUserId?: string;
+  /** The server's `failed[].code`, or `no_outcome` when the response said nothing about this user. */
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/** A response entry that matched no user we sent: ignored, but worth a log line. */
+export interface UnmatchedOutcome {
+  kind: 'created' | 'updated' | 'failed';
+  user: DynamicUser;
+  code?: string;
+}
+
+export const NO_OUTCOME_CODE = 'no_outcome';
+
+interface Entry {
+  kind: 'created' | 'updated' | 'failed';
+  user: DynamicUser;
+  code?: string;
+  error?: string;
+  used: boolean;
+}
+
+/**
+ * Pairs each sent user with its outcome. The API does not echo request indexes, so entries are
+ * matched by `user.metadata[legacyIdKey]` (compared as strings) and, for entries without it, by email
+ * (case-insensitive). Returns exactly one outcome per sent user, in the order sent: a user the
+ * response is silent about fails with `no_outcome`. Entries matching nothing go to `onUnmatched`.
+ */
+export function matchOutcomes(
+  sent: ReadonlyArray<{ legacyId: string; payload: UserPayload }>,
+  response: BulkResponse,
+  legacyIdKey: string,
+  onUnmatched?: (entry: UnmatchedOutcome) => void,
+): UserOutcome[] {
+  const entries: Entry[] = [
+    ...response.created.map((user) => ({ kind: 'created' as const, user, used: false })),
+    ...response.updated.map((user) => ({ kind: 'updated' as const, user, used: false })),
+    ...response.failed.map((f) => ({ kind: 'failed' as const, user: f.user, code: f.code, error: f.error, used: false })),
+  ];
+  const byLegacyId = new Map<string, Entry[]>();
+  const byEmail = new Map<string, Entry[]>();
+  for (const entry of entries) {
+    const legacyId = entry.user.metadata?.[legacyIdKey];
+    if (legacyId != null) push(byLegacyId, String(legacyId), entry);
+    else if (entry.user.email) push(byEmail, entry.user.email.toLowerCase(), entry);
+  }
+
+  const outcomes = sent.map(({ legacyId, payload }) => {
+    const entry =
+      take(byLegacyId.get(legacyId)) ?? (payload.email ? take(byEmail.get(payload.email.toLowerCase())) : undefined);
+    return entry ? toOutcome(legacyId, entry) : noOutcome(legacyId, legacyIdKey);
+  });
+
+  for (const entry of entries) {
+    if (!entry.used) onUnmatched?.({ kind: entry.kind, user: entry.user, ...(entry.code ? { code: entry.code } : {}) });
+  }
+  return outcomes;
+}
+
+function push(map: Map<string, Entry[]>, key: string, entry: Entry): void {
+  const list = map.get(key);
+  if (list) list.push(entry);
+  else map.set(key, [entry]);
+}
+
+/** First unused entry; marks it used so two sent users never share one outcome. */
+function take(list: Entry[] | undefined): Entry | undefined {
+  const entry = list?.find((candidate) => !candidate.used);
+  if (entry) entry.used = true;
+  return entry;
+}
+
+function toOutcome(legacyId: string, entry: Entry): UserOutcome {
+  const id = entry.user.id ? { dynamicUserId: entry.user.id } : {};
+  if (entry.kind !== 'failed') return { legacyId, outcome: entry.kind, ...id };
+  const code = entry.code ?? 'unknown';
+  // "Already exists" is an outcome of its own, not a failure: the user is in Dynamic.
+  const outcome = ALREADY_EXISTS_CODES.has(code) ? 'already_exists' : 'failed';
+  return { legacyId, outcome, ...id, errorCode: code, ...(entry.error ? { errorMessage: entry.error } : {}) };
+}
+
+function noOutcome(legacyId: string, legacyIdKey: string): UserOutcome {
+  return {
+    legacyId,
+    outcome: 'failed',
+    errorCode: NO_OUTCOME_CODE,
+    errorMessage:
+      `the response had no outcome for this user (matched by metadata.${legacyIdKey}, then email); ` +
+      'it may or may not be in Dynamic: a rerun with upsert settles it',
+  };
+}
