@@ -39,7 +39,11 @@ function ruleOf(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** Flattens zod issues into contract violations; unknown keys become one violation per key. */
+/**
+ * Flattens zod issues into contract violations; unknown keys become one violation per key.
+ * Parse with `{ reportInput: true }`: zod 4 drops `issue.input` otherwise, and a wrong type would
+ * then read as a missing field.
+ */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): ContractViolation[] {
   return issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {

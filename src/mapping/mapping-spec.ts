@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { userPayloadSchema } from '../contract/index.js';
+import { sourceSpecSchema } from './source-spec.js';
+import { valueSourceSchema } from './value-source.js';
+
+export { sourceSpecSchema, type SourceSpec } from './source-spec.js';
+
+/** The scalar fields of the API's user object a mapping can fill (`metadata`, `wallets`, `oauthAccounts` have sections of their own). */
+export const scalarFieldSchema = userPayloadSchema.omit({ metadata: true, wallets: true, oauthAccounts: true }).keyof();
+export type ScalarField = z.infer<typeof scalarFieldSchema>;
+
+/** Job names become file names (`checkpoints/<job>.db`), so they stay in a safe alphabet. */
+const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** `'row'` reads columns of the user row; any other name is a child declared in `source.children`. */
+const fromSchema = z.string({ error: 'must be "row" or the name of a child in source.children' }).min(1);
+
+/** One wallet per record: the user row itself, or each row of a child table. A null or empty address skips the wallet. */
+export const walletRuleSchema = z.strictObject({
+  from: fromSchema,
+  address: valueSourceSchema,
+  chain: valueSourceSchema,
+  walletName: valueSourceSchema,
+  walletProvider: valueSourceSchema,
+});
+export type WalletRule = z.infer<typeof walletRuleSchema>;
+
+/** One OAuth account per record; a null or empty accountId skips the account. `emails`/`photos` accept one string or a list. */
+export const oauthRuleSchema = z.strictObject({
+  from: fromSchema,
+  provider: valueSourceSchema,
+  accountId: valueSourceSchema,
+  emails: valueSourceSchema.optional(),
+  displayName: valueSourceSchema.optional(),
+  username: valueSourceSchema.optional(),
+  photos: valueSourceSchema.optional(),
+});
+export type OauthRule = z.infer<typeof oauthRuleSchema>;
+
+/** A mapping document: where users come from, and how each part of the API's user object is built. */
+export const mappingSpecSchema = z
+  .strictObject({
+    /** Default job name (checkpoint and reports are kept under it); `--job` overrides it. */
+    job: z.string().regex(JOB_NAME, { error: 'must be 1-64 letters, digits, ".", "_" or "-"' }).optional(),
+    source: sourceSpecSchema,
+    /** Metadata key that always receives the legacy primary key, so results can be matched back. @default 'legacyId' */
+    legacyIdKey: z.string().min(1, { error: 'must not be empty' }).default('legacyId'),
+    /** Scalar API fields → value source. An unknown field name is a mapping error. */
+    fields: z.partialRecord(scalarFieldSchema, valueSourceSchema).optional(),
+    /** Free-form metadata key → value source (the legacy id is added by itself). */
+    metadata: z.record(z.string().min(1), valueSourceSchema).optional(),
+    wallets: z.array(walletRuleSchema).optional(),
+    oauthAccounts: z.array(oauthRuleSchema).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    const children = Object.keys(spec.source.children ?? {});
+    const checkFrom = (section: 'wallets' | 'oauthAccounts', rules: readonly { from: string }[] | undefined) =>
+      rules?.forEach((rule, index) => {
+        if (rule.from === 'row' || children.includes(rule.from)) return;
+        const known = children.length > 0 ? `; declared children: ${children.join(', ')}` : '; no children are declared';
+        ctx.addIssue({ code: 'custom', path: [section, index, 'from'], message: `unknown child ${JSON.stringify(rule.from)} (use "row" or a name from source.children${known})` });
+      });
+    checkFrom('wallets', spec.wallets);
+    checkFrom('oauthAccounts', spec.oauthAccounts);
+    if (spec.metadata && Object.hasOwn(spec.metadata, spec.legacyIdKey)) {
+      ctx.addIssue({ code: 'custom', path: ['metadata', spec.legacyIdKey], message: `is reserved for the legacy id (legacyIdKey "${spec.legacyIdKey}")` });
+    }
+  });
+
+/** A parsed mapping: shorthands normalised and defaults filled in. */
+export type MappingSpec = z.output<typeof mappingSpecSchema>;
+/** A mapping as written in `mappings/*.ts`. */
+export type MappingSpecInput = z.input<typeof mappingSpecSchema>;
+
+/**
+ * Identity function that types a mapping module's default export, so editors autocomplete field
+ * names and flag typos: `export default defineMapping({ source: {...}, fields: {...} })`.
+ */
+export function defineMapping(spec: MappingSpecInput): MappingSpecInput {
+  return spec;
+}

@@ -1,0 +1,19 @@
+import type { UserPayload } from '../contract/index.js';
+
+/** Why one legacy row will not be sent: one per broken rule. Written to the rejects file. */
+export interface Rejection {
+  /** The row's primary key, as text. */
+  legacyId: string;
+  /** Payload path the problem is about: `email`, `wallets[1].chain`, `metadata.plan`. */
+  field: string;
+  /** Stable rule name: the contract's (`pattern`, `enum`, `required`, ...) or the mapper's (`transform`, `value_map`, `missing_column`, `type`, `internal`). */
+  rule: string;
+  message: string;
+  /** The offending value, masked by `maskValue`: personal data never lands in a rejects file in clear. */
+  value?: string;
+}
+
+/** What the compiled mapper makes of one source row: a payload already valid against the contract, or the reasons it is not. */
+export type MapResult =
+  | { ok: true; legacyId: string; payload: UserPayload }
+  | { ok: false; legacyId: string; rejections: Rejection[] };
