@@ -1,0 +1,97 @@
+import { basename, extname } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { ConfigError } from '../../errors.js';
+import type { JobConfig } from '../../pipeline/index.js';
+import { DEFAULT_API_URL } from '../../pipeline/job-config.js';
+import { setExitCode } from '../exit-code.js';
+import { flagOrEnv, withJobOptions, withSourceOptions } from '../shared-options.js';
+import { interruptOnSignals } from '../interrupt.js';
+
+interface RunArgs {
+  mapping: string;
+  'database-url'?: string;
+  job?: string;
+  'checkpoint-dir': string;
+  'reports-dir': string;
+  'dry-run': boolean;
+  'environment-id'?: string;
+  'api-url'?: string;
+  'page-size': number;
+  'batch-size': number;
+  concurrency: number;
+  'rate-limit': number;
+  retries: number;
+  upsert: boolean;
+  progress: boolean | undefined;
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe: 'Migrate the users the mapping describes (resumes the job where it stopped)',
+  builder: (yargs) =>
+    withJobOptions(withSourceOptions(yargs))
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Extract, map and validate everything; send nothing (no HTTP, no token) and write the would-be payloads, rejects and a summary' })
+      .option('environment-id', { type: 'string', describe: 'Dynamic environment id (a UUID) [env: DYNAMIC_ENVIRONMENT_ID]' })
+      .option('api-url', { type: 'string', describe: `Dynamic API base URL [env: DYNAMIC_API_URL] [default: ${DEFAULT_API_URL}]` })
+      .option('reports-dir', { type: 'string', default: 'checkpoints/reports', describe: 'Where each run writes rejects.jsonl, failed.jsonl, payloads.jsonl (dry run) and summary.json' })
+      .option('page-size', { type: 'number', default: 500, describe: 'Rows read from the source per keyset page' })
+      .option('batch-size', { type: 'number', default: 50, describe: 'Users per bulk request (1-50)' })
+      .option('concurrency', { type: 'number', default: 4, describe: 'Bulk requests in flight at once' })
+      .option('rate-limit', { type: 'number', default: 150, describe: 'Most bulk requests per rolling minute (Dynamic allows 150 per IP); 0 = no client-side limit' })
+      .option('retries', { type: 'number', default: 8, describe: 'Retries per request on 429, 5xx and network errors (exponential backoff with jitter, honouring Retry-After)' })
+      .option('upsert', { type: 'boolean', default: false, describe: 'Send with ?upsert=true so users that already exist in Dynamic are updated (in-doubt batches of a resumed run always are)' })
+      .option('progress', { type: 'boolean', describe: 'Show a progress bar (default: when stderr is a terminal)' })
+      .epilogue('The API token is read from DYNAMIC_API_TOKEN only, never from a flag, so it stays out of shell history and process lists.\nExit codes: 0 all rows accounted for and none failed; 2 usage or configuration error; 3 finished but some rows were rejected or failed; 130 interrupted (resumable); 1 anything else.'),
+  handler: async (args) => {
+    // Loaded on use, so `--help` and the other commands start fast.
+    const { exitCodeFor, migrateJob } = await import('../../pipeline/index.js');
+    const { createConsoleObserver, printSummary } = await import('../console-output.js');
+    const config = await resolveRunConfig(args);
+    const observer = createConsoleObserver({ progressBar: args.progress ?? Boolean(process.stderr.isTTY) });
+    const interrupt = interruptOnSignals((message) => observer.warn?.(message));
+    try {
+      const result = await migrateJob(config, { observer, signal: interrupt.signal });
+      observer.stop();
+      printSummary(result);
+      setExitCode(exitCodeFor(result.summary));
+    } finally {
+      observer.stop();
+      interrupt.dispose();
+    }
+  },
+};
+
+/** Flags > environment > mapping file > defaults, validated once into a frozen config. */
+export async function resolveRunConfig(args: RunArgs, env: NodeJS.ProcessEnv = process.env): Promise<Readonly<JobConfig>> {
+  const { loadMappingFile } = await import('../../mapping/index.js');
+  const { jobConfigSchema } = await import('../../pipeline/job-config.js');
+  const { spec } = await loadMappingFile(args.mapping);
+  const parsed = jobConfigSchema.safeParse({
+    job: args.job ?? spec.job ?? basename(args.mapping, extname(args.mapping)),
+    mappingFile: args.mapping,
+    databaseUrl: flagOrEnv(args['database-url'], 'DATABASE_URL', env),
+    dryRun: args['dry-run'],
+    apiUrl: flagOrEnv(args['api-url'], 'DYNAMIC_API_URL', env) ?? DEFAULT_API_URL,
+    environmentId: flagOrEnv(args['environment-id'], 'DYNAMIC_ENVIRONMENT_ID', env),
+    token: args['dry-run'] ? undefined : flagOrEnv(undefined, 'DYNAMIC_API_TOKEN', env),
+    checkpointDir: args['checkpoint-dir'],
+    reportsDir: args['reports-dir'],
+    pageSize: args['page-size'],
+    batchSize: args['batch-size'],
+    concurrency: args.concurrency,
+    rateLimitPerMinute: args['rate-limit'],
+    retries: args.retries,
+    upsert: args.upsert,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`invalid ${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const config = parsed.data;
+  if (!config.databaseUrl) throw new ConfigError('missing a database URL: pass --database-url or set DATABASE_URL');
+  if (!config.dryRun) {
+    if (!config.environmentId) throw new ConfigError('missing the environment id: pass --environment-id or set DYNAMIC_ENVIRONMENT_ID');
+    if (!config.token) throw new ConfigError('missing the API token: set DYNAMIC_API_TOKEN (or use --dry-run)');
+  }
+  return Object.freeze(config);
+}

@@ -1,0 +1,54 @@
+import yargs from 'yargs';
+import { MigrateError, coerceError } from '../errors.js';
+import { demoCommand } from './commands/demo.js';
+import { emulatorCommand } from './commands/emulator.js';
+import { exportCommand } from './commands/export.js';
+import { resetCommand } from './commands/reset.js';
+import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
+import { takeExitCode } from './exit-code.js';
+
+/** Usage and configuration errors exit with 2, with a one-line reason. */
+const USAGE_EXIT_CODE = 2;
+
+/**
+ * Parses argv and runs one command; resolves to the process exit code. Only the bin calls
+ * process.exit, so every command stays testable in-process.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let usageError: string | undefined;
+  try {
+    await yargs(argv)
+      .scriptName('dynamic-migrate')
+      .usage('$0 <command> [options]\n\nMove users from a legacy PostgreSQL database into Dynamic, resumably.')
+      .command(runCommand)
+      .command(statusCommand)
+      .command(resetCommand)
+      .command(exportCommand)
+      .command(emulatorCommand)
+      .command(demoCommand)
+      .demandCommand(1, 'Name a command (see --help).')
+      .recommendCommands()
+      .strict()
+      .help()
+      .wrap(Math.min(110, process.stdout.columns ?? 110))
+      .fail((message, error) => {
+        if (error) throw error;
+        usageError = message;
+      })
+      .parseAsync();
+  } catch (thrown) {
+    const error = coerceError(thrown);
+    if (error instanceof MigrateError) {
+      console.error(`dynamic-migrate: ${error.message}`);
+      return error.exitCode;
+    }
+    console.error(`dynamic-migrate: unexpected error: ${error.stack ?? error.message}`);
+    return 1;
+  }
+  if (usageError !== undefined) {
+    console.error(`dynamic-migrate: ${usageError} (see --help)`);
+    return USAGE_EXIT_CODE;
+  }
+  return takeExitCode();
+}

@@ -1,0 +1,34 @@
+import type { Argv } from 'yargs';
+
+/** Options every job command shares, built once (as node-pg-migrate does) so their help reads the same. */
+export function withJobOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('job', {
+      type: 'string',
+      describe: 'Job name: names the checkpoint file checkpoints/<job>.db and the reports folder',
+    })
+    .option('checkpoint-dir', {
+      type: 'string',
+      default: 'checkpoints',
+      describe: 'Folder holding the checkpoint databases',
+    });
+}
+
+export function withSourceOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .option('mapping', {
+      type: 'string',
+      demandOption: true,
+      describe: 'Mapping file (.ts module or .json) describing the source table and how each Dynamic field is built',
+    })
+    .option('database-url', {
+      type: 'string',
+      describe: 'Legacy PostgreSQL connection URL, opened read-only [env: DATABASE_URL]',
+    });
+}
+
+/** Reads a flag, falling back to an environment variable; empty strings count as unset. */
+export function flagOrEnv(flag: string | undefined, envName: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = flag ?? env[envName];
+  return value === undefined || value === '' ? undefined : value;
+}

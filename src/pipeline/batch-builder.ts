@@ -1,0 +1,68 @@
+import type { UserPayload } from '../contract/index.js';
+import type { Rejection } from '../mapping/index.js';
+
+/** One user ready to send, with the legacy id it came from. */
+export interface PlannedUser {
+  legacyId: string;
+  payload: UserPayload;
+  payloadHash: string;
+}
+
+/**
+ * A batch covers a contiguous range of source keys: the users to send and the rows of that range
+ * rejected locally. Settling it settles the whole range, which is what lets the cursor move past it.
+ */
+export interface PlannedBatch {
+  firstKey: string;
+  lastKey: string;
+  users: PlannedUser[];
+  rejections: Rejection[];
+  /** Rejected rows in this batch (a row can carry several rejections). */
+  rejectedKeys: string[];
+  upsert: boolean;
+}
+
+/**
+ * Rows rejected in a long stretch would otherwise pile up in one open batch; closing the batch at
+ * this many rejected rows keeps memory flat whatever the data looks like.
+ */
+const MAX_REJECTED_ROWS_PER_BATCH = 500;
+
+/** Groups mapped rows, in key order, into batches of at most `batchSize` users. Pure. */
+export class BatchBuilder {
+  private open: PlannedBatch | undefined;
+
+  constructor(private readonly batchSize: number) {}
+
+  /** Adds a row; returns the batch it completed, if any. */
+  addUser(key: string, user: PlannedUser, upsert: boolean): PlannedBatch | undefined {
+    const batch = this.batchFor(key);
+    batch.users.push(user);
+    batch.upsert ||= upsert;
+    return batch.users.length >= this.batchSize ? this.close() : undefined;
+  }
+
+  addRejected(key: string, rejections: Rejection[]): PlannedBatch | undefined {
+    const batch = this.batchFor(key);
+    batch.rejections.push(...rejections);
+    batch.rejectedKeys.push(key);
+    return batch.rejectedKeys.length >= MAX_REJECTED_ROWS_PER_BATCH ? this.close() : undefined;
+  }
+
+  /** The last, partial batch. */
+  flush(): PlannedBatch | undefined {
+    return this.open ? this.close() : undefined;
+  }
+
+  private batchFor(key: string): PlannedBatch {
+    this.open ??= { firstKey: key, lastKey: key, users: [], rejections: [], rejectedKeys: [], upsert: false };
+    this.open.lastKey = key;
+    return this.open;
+  }
+
+  private close(): PlannedBatch | undefined {
+    const batch = this.open;
+    this.open = undefined;
+    return batch;
+  }
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { ENVIRONMENT_ID_PATTERN, MAX_BATCH_SIZE } from '../contract/index.js';
+
+/** Dynamic's production API. */
+export const DEFAULT_API_URL = 'https://app.dynamicauth.com/api/v0';
+
+/**
+ * Everything one run needs, resolved once (flags > environment > mapping file > defaults) and frozen.
+ * Secrets live here and nowhere else: never log this object whole (see {@link describeJobConfig}).
+ */
+export const jobConfigSchema = z.object({
+  /** Job name: names the checkpoint file and the reports folder. @default the mapping's `job`, else its file name */
+  job: z.string().min(1),
+  mappingFile: z.string().min(1),
+  databaseUrl: z.string().optional(),
+  /** Extract, map and validate only; no HTTP, no token, no checkpoint. @default false */
+  dryRun: z.boolean().default(false),
+  /** @default https://app.dynamicauth.com/api/v0 */
+  apiUrl: z.url().default(DEFAULT_API_URL),
+  environmentId: z
+    .string()
+    .regex(ENVIRONMENT_ID_PATTERN, { message: 'must be a lower-case UUID (36 characters)' })
+    .optional(),
+  token: z.string().optional(),
+  /** @default checkpoints */
+  checkpointDir: z.string().default('checkpoints'),
+  /** @default checkpoints/reports */
+  reportsDir: z.string().default('checkpoints/reports'),
+  /** Rows per keyset page. @default 500 */
+  pageSize: z.number().int().min(1).max(10_000).default(500),
+  /** Users per bulk request. @default 50 */
+  batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(MAX_BATCH_SIZE),
+  /** Bulk requests in flight. @default 4 */
+  concurrency: z.number().int().min(1).max(64).default(4),
+  /** Client-side limit; Dynamic allows 150 bulk requests per minute per IP. 0 = no limit. @default 150 */
+  rateLimitPerMinute: z.number().int().min(0).default(150),
+  /** Retries per request on 429, 5xx and network errors. @default 8 */
+  retries: z.number().int().min(0).max(50).default(8),
+  /** Send every batch with `?upsert=true`, updating users that already exist. @default false */
+  upsert: z.boolean().default(false),
+});
+
+export type JobConfig = z.infer<typeof jobConfigSchema>;
+
+/** The config with secrets removed, safe for logs and reports. */
+export function describeJobConfig(config: JobConfig): Record<string, unknown> {
+  const { token, databaseUrl: _databaseUrl, ...rest } = config;
+  return { ...rest, token: token ? '(set)' : '(not set)' };
+}

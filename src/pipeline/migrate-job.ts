@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { CheckpointStore, checkpointPath, fingerprintDifferences } from '../checkpoint/index.js';
+import type { Fingerprint } from '../checkpoint/index.js';
+import { ConfigError } from '../errors.js';
+import { connectSource, countSourceRows, describeSource } from '../extract/index.js';
+import { RateLimiter, createBulkClient } from '../load/index.js';
+import { compileMapping, loadMappingFile } from '../mapping/index.js';
+import type { MappingSpec } from '../mapping/index.js';
+import { dryRunBatchSender, httpBatchSender } from './batch-sender.js';
+import type { BatchSender } from './batch-sender.js';
+import { checkpointJournal } from './checkpoint-journal.js';
+import { memoryJournal } from './journal.js';
+import type { Journal } from './journal.js';
+import { runMigration } from './run-migration.js';
+import type { RunCounts, RunSummary } from './run-summary.js';
+import { newRunId, openRunReports } from './run-reports.js';
+import type { RunReports } from './run-reports.js';
+import type { JobConfig } from './job-config.js';
+
+/** What the caller (CLI, demo, tests) hears while a job runs. */
+export interface JobObserver {
+  started?(info: { job: string; total: number; resumedFrom: string | null; inDoubt: number; dryRun: boolean }): void;
+  progress?(counts: Readonly<RunCounts>): void;
+  retry?(info: { attempt: number; status?: number; delayMs: number; reason: string }): void;
+  warn?(message: string): void;
+}
+
+export interface JobResult {
+  summary: RunSummary;
+  reports: RunReports;
+  checkpointFile: string | undefined;
+}
+
+/**
+ * Runs one migration job end to end: the I/O edge around {@link runMigration}. Opens (and always
+ * closes, in reverse order) the mapping, the source database, the checkpoint store and the report
+ * files; a dry run opens no checkpoint and no HTTP client at all.
+ */
+export async function migrateJob(
+  config: JobConfig,
+  options: { observer?: JobObserver; signal?: AbortSignal; source?: Kysely<any>; sourceDescription?: string } = {}, // eslint-disable-line @typescript-eslint/no-explicit-any -- legacy schema
+): Promise<JobResult> {
+  const observer = options.observer ?? {};
+  const mapping = await loadMappingFile(config.mappingFile);
+  const releasers: Array<() => Promise<void>> = [];
+  try {
+    const source = options.source ?? connectSource(requireValue(config.databaseUrl, 'a database URL (--database-url or DATABASE_URL)'));
+    if (!options.source) releasers.push(() => source.destroy());
+    const sourceDescription = options.sourceDescription ?? describeSource(config.databaseUrl ?? '');
+
+    let journal: Journal = memoryJournal();
+    let checkpointFile: string | undefined;
+    if (!config.dryRun) {
+      checkpointFile = checkpointPath(config.checkpointDir, config.job);
+      const store = await CheckpointStore.open(checkpointFile, { create: true });
+      releasers.push(() => store.close());
+      await adoptFingerprint(store, config.job, {
+        source: `${sourceDescription} ${mapping.spec.source.table}`,
+        mappingHash: mapping.hash,
+        environmentId: config.environmentId ?? null,
+      });
+      journal = checkpointJournal(store);
+    }
+
+    const reports = openRunReports(join(config.reportsDir, config.job, newRunId()), { dryRun: config.dryRun });
+    const sender = config.dryRun ? dryRunBatchSender((line) => reports.payload(line)) : httpSender(config, mapping.spec, observer);
+    const resume = await journal.resumePoint();
+    const total = await countSourceRows(source, mapping.spec.source, resume.cursor);
+    observer.started?.({ job: config.job, total, resumedFrom: resume.cursor, inDoubt: resume.inDoubtKeys.size, dryRun: config.dryRun });
+
+    const summary = await runMigration(
+      {
+        source,
+        sourceSpec: mapping.spec.source,
+        mapRow: compileMapping(mapping.spec),
+        journal: { ...journal, resumePoint: async () => resume },
+        sender,
+        recorder: {
+          rejected: (rejection) => reports.rejected(rejection),
+          failed: (outcome) => reports.failed(outcome),
+          progress: (counts) => observer.progress?.(counts),
+          warn: (message) => observer.warn?.(message),
+        },
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      { job: config.job, dryRun: config.dryRun, pageSize: config.pageSize, batchSize: config.batchSize, concurrency: config.concurrency, upsert: config.upsert },
+    );
+    await reports.finish(summary);
+    return { summary, reports, checkpointFile };
+  } finally {
+    for (const release of releasers.reverse()) await release();
+  }
+}
+
+function httpSender(config: JobConfig, spec: MappingSpec, observer: JobObserver): BatchSender {
+  const client = createBulkClient({
+    baseUrl: config.apiUrl,
+    environmentId: requireValue(config.environmentId, 'an environment id (--environment-id or DYNAMIC_ENVIRONMENT_ID)'),
+    token: requireValue(config.token, 'an API token (DYNAMIC_API_TOKEN)'),
+    rateLimiter: new RateLimiter({ perMinute: config.rateLimitPerMinute }),
+    retries: config.retries,
+    onRetry: (info) => observer.retry?.(info),
+  });
+  return httpBatchSender(client, spec.legacyIdKey, (message) => observer.warn?.(message));
+}
+
+/** A job belongs to one source, mapping and environment; running it against others would mix ledgers. */
+async function adoptFingerprint(store: CheckpointStore, job: string, fingerprint: Fingerprint): Promise<void> {
+  const existing = await store.job();
+  if (!existing) {
+    await store.startJob(job, fingerprint);
+    return;
+  }
+  const differences = fingerprintDifferences(existing.fingerprint, fingerprint);
+  if (differences.length > 0) {
+    throw new ConfigError(
+      `job "${job}" was started with another setup (${differences.join('; ')}); run "dynamic-migrate reset --job ${job}" or choose another --job`,
+    );
+  }
+}
+
+function requireValue<T>(value: T | undefined, what: string): T {
+  if (value === undefined || value === '') throw new ConfigError(`missing ${what}`);
+  return value;
+}

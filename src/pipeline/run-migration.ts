@@ -1,0 +1,176 @@
+import type { Kysely } from 'kysely';
+import { LoadError, coerceError } from '../errors.js';
+import { readSourcePages } from '../extract/index.js';
+import type { SourceRow } from '../extract/index.js';
+import { payloadHash } from '../mapping/index.js';
+import type { MapResult, Rejection, SourceSpec } from '../mapping/index.js';
+import { BatchBuilder } from './batch-builder.js';
+import type { PlannedBatch } from './batch-builder.js';
+import type { BatchSender, PipelineOutcome } from './batch-sender.js';
+import type { Journal, SettledOutcome } from './journal.js';
+import { accountedFor, emptyCounts } from './run-summary.js';
+import type { RunCounts, RunSummary } from './run-summary.js';
+
+/** Where each user's fate is written as it is decided (the rejects and failures files). */
+export interface RunRecorder {
+  rejected(rejection: Rejection): void;
+  failed(outcome: PipelineOutcome): void;
+  progress(counts: Readonly<RunCounts>): void;
+  warn(message: string): void;
+}
+
+export interface MigrationDeps {
+  source: Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the legacy schema is unknown
+  sourceSpec: SourceSpec;
+  mapRow: (row: SourceRow) => MapResult;
+  journal: Journal;
+  sender: BatchSender;
+  recorder: RunRecorder;
+  /** Aborting stops extraction; batches already in flight still settle. */
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+export interface MigrationOptions {
+  job: string;
+  dryRun: boolean;
+  /** Rows read per query. @default 500 */
+  pageSize: number;
+  /** Users per bulk request, 1..50. @default 50 */
+  batchSize: number;
+  /** Bulk requests in flight at once. @default 4 */
+  concurrency: number;
+  /** Send every batch with `?upsert=true` (in-doubt batches always are). @default false */
+  upsert: boolean;
+}
+
+/**
+ * Extract → map → validate → batch → send → settle, with at most `concurrency` batches in flight.
+ * Never throws half-way for a bad row or a failed user: those are outcomes. A fatal error (401/403,
+ * retries exhausted) stops new work, lets in-flight batches settle, and is reported in the summary.
+ */
+export async function runMigration(deps: MigrationDeps, options: MigrationOptions): Promise<RunSummary> {
+  const now = deps.now ?? Date.now;
+  const startedAt = now();
+  const counts = emptyCounts();
+  const { cursor, inDoubtKeys } = await deps.journal.resumePoint();
+  const builder = new BatchBuilder(options.batchSize);
+  const inFlight = new Set<Promise<void>>();
+  let fatal: Error | undefined;
+  const stopped = () => fatal !== undefined || deps.signal?.aborted === true;
+  const unplanned = (batch: PlannedBatch) => {
+    counts.extracted -= batch.users.length + batch.rejectedKeys.length;
+  };
+
+  const dispatch = async (batch: PlannedBatch): Promise<void> => {
+    const seq = await deps.journal.plan({
+      firstKey: batch.firstKey,
+      lastKey: batch.lastKey,
+      sendKeys: batch.users.map((user) => user.legacyId),
+      upsert: batch.upsert,
+    });
+    const outcomes = batch.users.length === 0 ? [] : await sendBatch(seq, batch);
+    if (outcomes === undefined) return; // left in doubt for the next run
+    await deps.journal.settle(seq, outcomes.filter(isSettledOutcome), batch.rejections);
+    tally(counts, outcomes, batch);
+    for (const rejection of batch.rejections) deps.recorder.rejected(rejection);
+    for (const outcome of outcomes) if (outcome.outcome === 'failed') deps.recorder.failed(outcome);
+    deps.recorder.progress(counts);
+  };
+
+  const sendBatch = async (seq: number, batch: PlannedBatch): Promise<PipelineOutcome[] | undefined> => {
+    await deps.journal.markSent(seq);
+    // In-flight requests are not aborted by Ctrl-C: letting them finish is what avoids in-doubt batches.
+    const requestSignal = new AbortController().signal;
+    try {
+      const outcomes = await deps.sender.send(batch, requestSignal);
+      return withHashes(outcomes, batch);
+    } catch (thrown) {
+      const error = coerceError(thrown);
+      if (error instanceof LoadError && error.code === 'bad_request') {
+        // The API refused the body as a whole: every user of it failed, with the API's reason.
+        return batch.users.map((user) => ({
+          legacyId: user.legacyId,
+          outcome: 'failed' as const,
+          errorCode: 'bad_request',
+          errorMessage: error.message,
+        }));
+      }
+      fatal ??= error;
+      counts.inDoubt += batch.users.length + batch.rejectedKeys.length;
+      return undefined;
+    }
+  };
+
+  const launch = async (batch: PlannedBatch) => {
+    while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
+    if (fatal !== undefined) {
+      unplanned(batch); // never journaled: the next run reads these rows again
+      return;
+    }
+    const task: Promise<void> = dispatch(batch)
+      .catch((thrown) => {
+        fatal ??= coerceError(thrown);
+      })
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  };
+
+  try {
+    for await (const page of readSourcePages(deps.source, deps.sourceSpec, { after: cursor, pageSize: options.pageSize })) {
+      const settled = await deps.journal.settledKeys(page.map((row) => row.key));
+      for (const row of page) {
+        if (stopped()) break;
+        counts.extracted += 1;
+        if (settled.has(row.key) && !inDoubtKeys.has(row.key)) {
+          counts.alreadySettled += 1;
+          continue;
+        }
+        const result = deps.mapRow(row);
+        const completed = result.ok
+          ? builder.addUser(row.key, { legacyId: result.legacyId, payload: result.payload, payloadHash: payloadHash(result.payload) }, options.upsert || inDoubtKeys.has(row.key))
+          : builder.addRejected(row.key, result.rejections);
+        if (completed) await launch(completed);
+      }
+      if (stopped()) break;
+    }
+    const last = stopped() ? undefined : builder.flush();
+    if (last) await launch(last);
+  } catch (thrown) {
+    fatal ??= coerceError(thrown);
+  } finally {
+    await Promise.allSettled([...inFlight]);
+  }
+
+  const open = builder.flush();
+  if (open) unplanned(open);
+  return {
+    ...counts,
+    job: options.job,
+    dryRun: options.dryRun,
+    interrupted: stopped(),
+    ...(fatal ? { fatalError: fatal.message } : {}),
+    durationMs: now() - startedAt,
+    addsUp: accountedFor(counts) === counts.extracted,
+  };
+}
+
+function withHashes(outcomes: PipelineOutcome[], batch: PlannedBatch): PipelineOutcome[] {
+  const hashes = new Map(batch.users.map((user) => [user.legacyId, user.payloadHash]));
+  return outcomes.map((outcome) => ({ ...outcome, payloadHash: hashes.get(outcome.legacyId) }));
+}
+
+function isSettledOutcome(outcome: PipelineOutcome): outcome is SettledOutcome {
+  return outcome.outcome !== 'would_send';
+}
+
+function tally(counts: RunCounts, outcomes: PipelineOutcome[], batch: PlannedBatch): void {
+  counts.rejected += batch.rejectedKeys.length;
+  for (const { outcome } of outcomes) {
+    if (outcome === 'created') counts.created += 1;
+    else if (outcome === 'updated') counts.updated += 1;
+    else if (outcome === 'already_exists') counts.alreadyExisted += 1;
+    else if (outcome === 'failed') counts.failed += 1;
+    else counts.wouldSend += 1;
+  }
+}

@@ -1,0 +1,46 @@
+/** Counts of one run. Every extracted row ends in exactly one of the outcome counts. */
+export interface RunCounts {
+  extracted: number;
+  /** Rows settled by an earlier, interrupted run (found in the ledger beyond the cursor). */
+  alreadySettled: number;
+  created: number;
+  updated: number;
+  alreadyExisted: number;
+  rejected: number;
+  failed: number;
+  /** Dry run only: valid users that would have been sent. */
+  wouldSend: number;
+  /** Rows planned or sent but not settled when the run stopped; the next run replays them. */
+  inDoubt: number;
+}
+
+export interface RunSummary extends RunCounts {
+  job: string;
+  dryRun: boolean;
+  /** True when the run stopped early (signal, or a fatal error); the job can be resumed. */
+  interrupted: boolean;
+  /** The error that stopped the run, if any (message only; never secrets). */
+  fatalError?: string;
+  durationMs: number;
+  /** The check that the outcome counts add up to the extracted rows. */
+  addsUp: boolean;
+}
+
+export function emptyCounts(): RunCounts {
+  return { extracted: 0, alreadySettled: 0, created: 0, updated: 0, alreadyExisted: 0, rejected: 0, failed: 0, wouldSend: 0, inDoubt: 0 };
+}
+
+export function accountedFor(counts: RunCounts): number {
+  return (
+    counts.alreadySettled + counts.created + counts.updated + counts.alreadyExisted + counts.rejected +
+    counts.failed + counts.wouldSend + counts.inDoubt
+  );
+}
+
+/** CLI exit code for a finished run: 0 all good, 3 some rows rejected or failed, 130 interrupted, 1 otherwise. */
+export function exitCodeFor(summary: RunSummary): number {
+  if (summary.fatalError !== undefined) return 1;
+  if (summary.interrupted) return 130;
+  if (!summary.addsUp) return 1;
+  return summary.rejected + summary.failed > 0 ? 3 : 0;
+}

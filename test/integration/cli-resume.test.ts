@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulatorProcess } from '../helpers/emulator-process.js';
+import { ENVIRONMENT_ID, createMigrationFixture, latestSummary } from '../helpers/migration-fixture.js';
+import type { MigrationFixture } from '../helpers/migration-fixture.js';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
+
+type Emulator = Awaited<ReturnType<typeof startEmulatorProcess>>;
+
+/** What a migration leaves in Dynamic, minus what Dynamic generates (ids, timestamps). */
+async function landedState(emulator: Emulator): Promise<string[]> {
+  const users = await emulator.listUsers(ENVIRONMENT_ID);
+  return users
+    .map((user) => {
+      const wallets = ((user.wallets as Array<{ chain: string; publicKey: string }>) ?? []).map((w) => `${w.chain}:${w.publicKey}`).sort();
+      const oauth = ((user.oauthAccounts as Array<{ provider: string }>) ?? []).map((o) => o.provider).sort();
+      return JSON.stringify([(user.metadata as Record<string, unknown>).legacyId, user.email, user.username, user.firstName, user.country, wallets, oauth]);
+    })
+    .sort();
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+// A run killed with SIGKILL mid-way and rerun must end with the same users in Dynamic as a run
+// that was never interrupted: nobody lost, nobody created twice.
+describe('kill -9 and resume', () => {
+  let fixture: MigrationFixture;
+  const started: Emulator[] = [];
+  const emulatorWith = async (args: string[]) => {
+    const emulator = await startEmulatorProcess(args);
+    started.push(emulator);
+    return emulator;
+  };
+
+  beforeAll(async () => {
+    fixture = await createMigrationFixture({ users: 1200, seed: 23 });
+  });
+  afterAll(async () => {
+    await Promise.all(started.map((emulator) => emulator.stop()));
+    await fixture?.cleanup();
+  });
+
+  const runArgs = (job: string, emulator: Emulator) => ({
+    args: ['run', '--mapping', 'mappings/example.ts', '--job', job, '--database-url', fixture.db.url, '--batch-size', '10', '--concurrency', '4', '--rate-limit', '0', ...fixture.dirArgs],
+    env: { DYNAMIC_API_URL: emulator.baseUrl, DYNAMIC_ENVIRONMENT_ID: ENVIRONMENT_ID, DYNAMIC_API_TOKEN: emulator.token },
+  });
+
+  it('ends with the same emulator state as an uninterrupted run', async () => {
+    const reference = await emulatorWith(['--rate-limit', '0']);
+    const uninterrupted = runArgs('reference', reference);
+    expect((await runCli(uninterrupted.args, uninterrupted.env)).code).toBe(3);
+    const expected = await landedState(reference);
+    expect(expected).toHaveLength(fixture.expectedValid);
+
+    // Slow responses and dropped connections (users stored, answer lost) make in-doubt batches likely.
+    const target = await emulatorWith(['--rate-limit', '0', '--latency-rate', '1', '--latency-ms', '40', '--drop-rate', '0.15', '--seed', '5']);
+    const interrupted = runArgs('killed', target);
+    const statusArgs = ['status', '--job', 'killed', '--json', ...fixture.dirArgs.slice(0, 2)];
+    let inDoubtAfterKills = 0;
+    for (const threshold of [150, 500]) {
+      const { child, done } = spawnCli(interrupted.args, interrupted.env);
+      await waitFor(async () => (await target.stats()).usersStored >= threshold, 60_000);
+      child.kill('SIGKILL');
+      expect((await done).signal).toBe('SIGKILL');
+      const status = JSON.parse((await runCli(statusArgs)).stdout) as { batches: { planned: number; sent: number } };
+      inDoubtAfterKills += status.batches.planned + status.batches.sent;
+    }
+    // The kills really left batches in doubt, and connections really dropped after storing.
+    expect(inDoubtAfterKills).toBeGreaterThan(0);
+    expect((await target.stats()).droppedConnections).toBeGreaterThan(0);
+
+    // Rerun until it finishes; every rerun resumes after the settled prefix.
+    let finished = false;
+    for (let attempt = 0; attempt < 3 && !finished; attempt++) {
+      const result = await runCli(interrupted.args, interrupted.env);
+      expect(result.stderr).not.toMatch(/unexpected error/);
+      finished = result.code === 3 || result.code === 0;
+    }
+    expect(finished).toBe(true);
+    expect(latestSummary(fixture.dir, 'killed')).toMatchObject({ addsUp: true, failed: 0 });
+    expect(await landedState(target)).toEqual(expected);
+
+    // Exactly once in effect: every valid user has its Dynamic id in the ledger, and it is the id
+    // the emulator holds (a replay without upsert would have left "already exists" and no id).
+    const status = JSON.parse((await runCli(statusArgs)).stdout) as { counts: Record<string, number> };
+    expect((status.counts.created ?? 0) + (status.counts.updated ?? 0)).toBe(fixture.expectedValid);
+    expect(status.counts.already_exists).toBe(0);
+    const idMap = (await runCli(['export', 'idmap', '--job', 'killed', '--format', 'jsonl', ...fixture.dirArgs.slice(0, 2)])).stdout
+      .trim().split('\n').map((line) => JSON.parse(line) as { legacyId: string; dynamicUserId: string | null; outcome: string });
+    const landedIds = new Map((await target.listUsers(ENVIRONMENT_ID)).map((user) => [String((user.metadata as Record<string, unknown>).legacyId), user.id]));
+    const migrated = idMap.filter((entry) => entry.outcome === 'created' || entry.outcome === 'updated');
+    expect(migrated).toHaveLength(fixture.expectedValid);
+    for (const entry of migrated) expect(entry.dynamicUserId).toBe(landedIds.get(entry.legacyId));
+  });
+});

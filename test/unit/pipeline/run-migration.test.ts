@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckpointStore } from '../../../src/checkpoint/index.js';
+import { createDemoSchema, openEmbeddedDatabase, seedDemoUsers } from '../../../src/demo/index.js';
+import type { EmbeddedDatabase } from '../../../src/demo/index.js';
+import { LoadError } from '../../../src/errors.js';
+import { compileMapping, loadMappingFile } from '../../../src/mapping/index.js';
+import type { MappingSpec } from '../../../src/mapping/index.js';
+import { checkpointJournal } from '../../../src/pipeline/checkpoint-journal.js';
+import { runMigration } from '../../../src/pipeline/run-migration.js';
+import type { BatchSender, PipelineOutcome } from '../../../src/pipeline/batch-sender.js';
+import type { PlannedBatch } from '../../../src/pipeline/batch-builder.js';
+
+// The pipeline's own logic (batching, the in-flight window, settling, resume) on a real embedded
+// PostgreSQL and a real SQLite checkpoint. The sender is scripted in-process: no process boundary
+// is crossed here; the HTTP path is covered by the integration tests.
+
+interface ScriptedSender extends BatchSender {
+  sent: PlannedBatch[];
+  maxInFlight: number;
+}
+
+function scriptedSender(options: { failOnBatch?: number; error?: Error; delayMs?: number } = {}): ScriptedSender {
+  let inFlight = 0;
+  const sender: ScriptedSender = {
+    sent: [],
+    maxInFlight: 0,
+    async send(batch) {
+      const position = sender.sent.push(batch);
+      inFlight += 1;
+      sender.maxInFlight = Math.max(sender.maxInFlight, inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 2));
+        if (position === options.failOnBatch) throw options.error;
+        return batch.users.map((user): PipelineOutcome => ({ legacyId: user.legacyId, outcome: 'created', dynamicUserId: `dyn-${user.legacyId}` }));
+      } finally {
+        inFlight -= 1;
+      }
+    },
+  };
+  return sender;
+}
+
+describe('runMigration', () => {
+  let database: EmbeddedDatabase;
+  let spec: MappingSpec;
+  let seeded: Awaited<ReturnType<typeof seedDemoUsers>>;
+  let dir: string;
+  const valid = () => seeded.users - seeded.deleted - seeded.deliberatelyInvalid;
+  const options = { job: 't', dryRun: false, pageSize: 70, batchSize: 20, concurrency: 3, upsert: false };
+
+  beforeAll(async () => {
+    database = await openEmbeddedDatabase();
+    await createDemoSchema(database.db);
+    seeded = await seedDemoUsers(database.db, { count: 400, seed: 3 });
+    spec = (await loadMappingFile('mappings/example.ts')).spec;
+    dir = mkdtempSync(join(tmpdir(), 'dm-pipeline-'));
+  }, 60_000);
+  afterAll(async () => {
+    await database?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function run(store: CheckpointStore, sender: BatchSender, signal?: AbortSignal) {
+    const recorded = { rejected: 0, failed: 0 };
+    const summary = await runMigration(
+      {
+        source: database.db,
+        sourceSpec: spec.source,
+        mapRow: compileMapping(spec),
+        journal: checkpointJournal(store),
+        sender,
+        recorder: { rejected: () => recorded.rejected++, failed: () => recorded.failed++, progress: () => {}, warn: () => {} },
+        ...(signal ? { signal } : {}),
+      },
+      options,
+    );
+    return { summary, recorded };
+  }
+
+  async function openStore(name: string) {
+    const store = await CheckpointStore.open(join(dir, `${name}.db`), { create: true });
+    await store.startJob(name, { source: 's', mappingHash: 'h', environmentId: null });
+    return store;
+  }
+
+  it('accounts for every row, keeps batches within size and the window within the concurrency', async () => {
+    const store = await openStore('full');
+    const sender = scriptedSender({ delayMs: 5 });
+    const { summary, recorded } = await run(store, sender);
+    expect(summary).toMatchObject({ addsUp: true, created: valid(), rejected: seeded.deliberatelyInvalid, failed: 0, interrupted: false });
+    expect(recorded.rejected).toBeGreaterThanOrEqual(seeded.deliberatelyInvalid);
+    expect(Math.max(...sender.sent.map((batch) => batch.users.length))).toBeLessThanOrEqual(20);
+    expect(sender.maxInFlight).toBe(3);
+    const status = await store.status();
+    expect(status.counts.created).toBe(valid());
+    expect(status.batches.planned + status.batches.sent).toBe(0);
+    await store.close();
+  });
+
+  it('stops on a fatal error, leaves the batch in doubt, and the rerun replays it with upsert and finishes', async () => {
+    const store = await openStore('fatal');
+    const fatal = new LoadError('retries exhausted', { status: 503, code: 'retries_exhausted' });
+    const first = await run(store, scriptedSender({ failOnBatch: 4, error: fatal }));
+    expect(first.summary.fatalError).toBe('retries exhausted');
+    expect(first.summary.inDoubt).toBeGreaterThan(0);
+    expect(first.summary.addsUp).toBe(true);
+    const doubted = await store.inDoubtKeys();
+    expect(doubted.size).toBeGreaterThan(0);
+
+    const sender = scriptedSender();
+    const second = await run(store, sender);
+    expect(second.summary.fatalError).toBeUndefined();
+    expect(second.summary.addsUp).toBe(true);
+    const replayed = sender.sent.filter((batch) => batch.users.some((user) => doubted.has(user.legacyId)));
+    expect(replayed.length).toBeGreaterThan(0);
+    for (const batch of replayed) expect(batch.upsert).toBe(true);
+    // Nobody settled in the first run is sent again, and together the two runs created everyone once.
+    const sentAgain = sender.sent.flatMap((batch) => batch.users);
+    expect(first.summary.created + sentAgain.length).toBe(valid());
+    expect((await store.status()).counts.created).toBe(valid());
+    await store.close();
+  });
+
+  it('a 400 for the whole body fails that batch only; the run goes on', async () => {
+    const store = await openStore('badrequest');
+    const error = new LoadError('bad request: users[3].email', { status: 400, code: 'bad_request' });
+    const { summary } = await run(store, scriptedSender({ failOnBatch: 2, error }));
+    expect(summary.fatalError).toBeUndefined();
+    expect(summary.failed).toBeGreaterThan(0);
+    expect(summary.failed).toBeLessThanOrEqual(20);
+    expect(summary.created + summary.failed).toBe(valid());
+    expect(summary.addsUp).toBe(true);
+    await store.close();
+  });
+
+  it('an abort stops extracting, settles what is in flight, and the rerun completes', async () => {
+    const store = await openStore('abort');
+    const controller = new AbortController();
+    const sender = scriptedSender({ delayMs: 5 });
+    const original = sender.send.bind(sender);
+    sender.send = async (batch, signal) => {
+      if (sender.sent.length === 2) controller.abort();
+      return original(batch, signal);
+    };
+    const first = await run(store, sender, controller.signal);
+    expect(first.summary.interrupted).toBe(true);
+    expect(first.summary.inDoubt).toBe(0);
+    expect(first.summary.extracted).toBeLessThan(seeded.users - seeded.deleted);
+    expect(first.summary.addsUp).toBe(true);
+    const second = await run(store, scriptedSender());
+    expect(second.summary.interrupted).toBe(false);
+    expect((await store.status()).counts.created).toBe(valid());
+    await store.close();
+  });
+});
