@@ -1,0 +1,71 @@
+import { CompiledQuery, Kysely, PostgresDialect, type LogConfig, type PostgresPool } from 'kysely';
+import pg from 'pg';
+import { describeSource, secretsOfDatabaseUrl } from './describe-source.js';
+import { toExtractError } from './to-extract-error.js';
+
+/** A Kysely handle on a legacy database whose tables the tool does not know at compile time. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the legacy schema is the user's, not ours
+export type SourceDb = Kysely<any>;
+
+/** Options of {@link connectSource}. */
+export interface ConnectSourceOptions {
+  /**
+   * Most connections the pool opens. The extractor reads one page at a time, so few are needed.
+   * @default 2
+   */
+  maxConnections?: number;
+  /**
+   * Kysely's `log` option, e.g. `(event) => count++` to count queries in tests.
+   * @default undefined
+   */
+  log?: LogConfig;
+  /**
+   * `application_name` shown in `pg_stat_activity`, so a DBA can see who is reading.
+   * @default 'dynamic-migrate'
+   */
+  applicationName?: string;
+}
+
+/**
+ * Opens a read-only Kysely handle on the legacy PostgreSQL database behind `databaseUrl`.
+ *
+ * Every connection runs `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY` before its first
+ * query, so even a bug cannot write to the legacy database. `int8` values stay strings (pg's
+ * default), so primary keys stay exact. Connecting is lazy: a bad host or password surfaces on the
+ * first query, as an `ExtractError` naming `host:port/dbname` and never the password.
+ * Throws `ConfigError` at once when the URL cannot be parsed. Call `destroy()` when done.
+ */
+export function connectSource(databaseUrl: string, opts: ConnectSourceOptions = {}): SourceDb {
+  const source = describeSource(databaseUrl);
+  const secrets = secretsOfDatabaseUrl(databaseUrl);
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: opts.maxConnections ?? 2,
+    application_name: opts.applicationName ?? 'dynamic-migrate',
+  });
+  // An idle connection dropped by the server emits 'error' on the pool; unhandled, it would crash
+  // the process. The next query gets a fresh connection or fails with an ExtractError instead.
+  pool.on('error', () => {});
+
+  const guardedPool: PostgresPool = {
+    options: pool.options,
+    connect: async () => {
+      try {
+        return await pool.connect();
+      } catch (error) {
+        throw toExtractError(error, `cannot connect to the source database ${source}`, secrets);
+      }
+    },
+    end: () => pool.end(),
+  };
+
+  return new Kysely({
+    dialect: new PostgresDialect({
+      pool: guardedPool,
+      onCreateConnection: async (connection) => {
+        await connection.executeQuery(CompiledQuery.raw('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY'));
+      },
+    }),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+}

@@ -1,0 +1,43 @@
+import { sql, type RawBuilder } from 'kysely';
+import { ConfigError } from '../errors.js';
+
+// SQL fragments shared by the page reader and the row counter. Table and column names come from
+// the mapping, so they are always quoted as identifiers (kysely doubles any embedded quote); only
+// the `filter.sql` escape hatch is raw, and it is wrapped in parentheses so an `or` inside it
+// cannot escape the keyset condition.
+
+/** A table reference; `schema.table` is split and both parts are quoted. */
+export function tableRef(name: string): RawBuilder<unknown> {
+  if (!name.trim()) throw new ConfigError('source table name is empty');
+  return sql.table(name);
+}
+
+/** A column reference, quoted as one identifier. */
+export function columnRef(name: string): RawBuilder<unknown> {
+  if (!name.trim()) throw new ConfigError('source column name is empty');
+  return sql.id(name);
+}
+
+/** `where a and (filter)`, or nothing when there are no conditions. */
+export function whereClause(conditions: RawBuilder<unknown>[], filter?: { sql: string }): RawBuilder<unknown> {
+  const all = filter?.sql.trim() ? [...conditions, sql`(${sql.raw(filter.sql)})`] : conditions;
+  return all.length === 0 ? sql`` : sql`where ${sql.join(all, sql` and `)}`;
+}
+
+const ORDER_TERM = /^\s*([^\s,]+)(?:\s+(asc|desc))?\s*$/i;
+
+/**
+ * Parses `"created_at desc, id"` into quoted order terms. Only column names and asc/desc are
+ * accepted, so an order-by from a mapping file cannot smuggle in SQL.
+ */
+export function orderTerms(orderBy: string | undefined): RawBuilder<unknown>[] {
+  if (!orderBy?.trim()) return [];
+  return orderBy.split(',').map((term) => {
+    const match = ORDER_TERM.exec(term);
+    if (!match?.[1]) {
+      throw new ConfigError(`orderBy "${orderBy}" must be column names, each optionally followed by asc or desc`);
+    }
+    const direction = match[2]?.toLowerCase() === 'desc' ? sql` desc` : sql``;
+    return sql`${columnRef(match[1])}${direction}`;
+  });
+}
