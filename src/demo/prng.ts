@@ -1,3 +1,5 @@
+import { mulberry32 } from '../shared/mulberry32.js';
+
 /** A small deterministic pseudo-random generator (mulberry32): same seed, same sequence. */
 export interface Prng {
   /** Uniform in [0, 1). */
@@ -15,14 +17,7 @@ export interface Prng {
 /** A generator for `seed`, optionally mixed with a stream number (e.g. the user index). */
 export function createPrng(seed: number, stream = 0): Prng {
   // Mixing the stream in makes user N's data independent of how many users come before it.
-  let state = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35)) >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35));
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   return {
     next,

@@ -6,7 +6,7 @@ import { resolveEmulatorOptions, type EmulatorOptions } from './emulator-options
 import { createCounters, type EmulatorStats } from './emulator-stats.js';
 import { FaultInjector } from './fault-injector.js';
 import { sendJson } from './http-io.js';
-import { createPrng } from './prng.js';
+import { mulberry32 } from '../shared/mulberry32.js';
 import type { RouteContext } from './routes/route-context.js';
 import { API_PREFIX, route } from './routes/router.js';
 import { createStateSaver, loadStateFile } from './state-file.js';
@@ -36,7 +36,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store,
     access: { token: config.token, environmentIds: config.environmentIds },
     limiter: new ClientRateLimit({ perWindow: config.rateLimitPerMinute, windowMs: config.rateLimitWindowMs, now: config.now }),
-    faults: new FaultInjector(config, createPrng(config.seed)),
+    faults: new FaultInjector(config, mulberry32(config.seed)),
     counters: createCounters(),
     save,
     sleep: (ms) => sleep(ms),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../../src/emulator/fault-injector.js';
-import { createPrng } from '../../../src/emulator/prng.js';
+import { mulberry32 as createPrng } from '../../../src/shared/mulberry32.js';
 
 const rates = { failureRate: 0.3, latencyRate: 0.2, latencyMs: 50, dropRate: 0.1 };
 

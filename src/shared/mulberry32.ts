@@ -1,10 +1,10 @@
 /**
- * mulberry32: a tiny seeded PRNG. Fault injection draws from it so a test run with `--seed 7`
- * injects the same faults in the same order every time.
+ * mulberry32: a tiny seeded pseudo-random generator, so the demo seed and the emulator's fault
+ * dice repeat exactly for the same seed.
  *
  * @returns a function yielding floats in [0, 1)
  */
-export function createPrng(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
