@@ -102,6 +102,40 @@ describe('dynamic-migrate run, end to end', () => {
     for (const line of created) expect(line).toMatch(/^\d+,[0-9a-f-]{36},created$/);
   });
 
+  it('a second job into the same environment counts users already there instead of creating them again', async () => {
+    const result = await runCli(argsFor('e2e-again'), apiEnv());
+    expect(result.code).toBe(3);
+    const summary = latestSummary(fixture.dir, 'e2e-again') as Record<string, number>;
+    const withEmail = (await emulator.listUsers(ENVIRONMENT_ID)).filter((user) => user.email).length;
+    // Same email: Dynamic answers email_already_exists, which is "already there", not a failure.
+    expect(summary.alreadyExisted).toBe(withEmail);
+    expect(summary.created).toBe(0);
+    // Users known only by a wallet or an OAuth account clash on it: a real failure, with Dynamic's code.
+    expect(summary.failed).toBe(fixture.expectedValid - withEmail);
+    const failures = readJsonl(join(latestRunDir(fixture.dir, 'e2e-again'), 'failed.jsonl'));
+    for (const failure of failures) expect(['wallet_account_exists_for_chain', 'social_account_already_exists', 'username_already_exists']).toContain(failure.code);
+    expect((await emulator.stats()).usersStored).toBe(fixture.expectedValid);
+  });
+
+  it('refuses to run a job against another environment than the one it started with', async () => {
+    const result = await runCli(runArgs('--environment-id', '99999999-9999-4999-8999-999999999999'), apiEnv());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/environment/);
+    expect(result.stderr).toMatch(/reset --job e2e/);
+  });
+
+  it('reset asks for confirmation, and forgets the job with --yes', async () => {
+    const dirArgs = fixture.dirArgs.slice(0, 2);
+    const refused = await runCli(['reset', '--job', 'e2e-again', ...dirArgs]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--yes/);
+    expect(existsSync(join(fixture.dir, 'checkpoints', 'e2e-again.db'))).toBe(true);
+    const reset = await runCli(['reset', '--job', 'e2e-again', '--yes', ...dirArgs]);
+    expect(reset.code).toBe(0);
+    expect(existsSync(join(fixture.dir, 'checkpoints', 'e2e-again.db'))).toBe(false);
+    expect((await runCli(['status', '--job', 'e2e-again', ...dirArgs])).code).toBe(2);
+  });
+
   it('refuses bad configuration with exit code 2 and a one-line reason', async () => {
     const result = await runCli(runArgs(), { DYNAMIC_API_URL: emulator.baseUrl, DYNAMIC_API_TOKEN: emulator.token });
     expect(result.code).toBe(2);

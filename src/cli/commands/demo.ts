@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { setExitCode } from '../exit-code.js';
 
@@ -12,6 +13,8 @@ interface DemoArgs {
 const DEMO_ENVIRONMENT_ID = '2b5d0e5c-7a51-4d5e-9f3c-1c2d3e4f5a6b';
 const DEMO_TOKEN = 'dyn_demo_token';
 const DEMO_JOB = 'demo';
+/** The example mapping ships with the package, so the demo works from any directory. */
+const EXAMPLE_MAPPING = fileURLToPath(new URL('../../../mappings/example.ts', import.meta.url));
 
 export const demoCommand: CommandModule<object, DemoArgs> = {
   command: 'demo',
@@ -42,7 +45,7 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
 
       const base = {
         job: DEMO_JOB,
-        mappingFile: 'mappings/example.ts',
+        mappingFile: EXAMPLE_MAPPING,
         apiUrl: emulator.baseUrl,
         environmentId: DEMO_ENVIRONMENT_ID,
         token: DEMO_TOKEN,
@@ -65,7 +68,8 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       const stats = emulator.stats();
       console.log(`\nId map (legacy id -> Dynamic user id): ${idMapPath}`);
       console.log(`Emulator now holds ${stats.usersStored} users after ${stats.bulkRequests} bulk requests.`);
-      console.log(`Try: npx dynamic-migrate status --job ${DEMO_JOB}`);
+      const dirFlag = checkpointDir === 'checkpoints' ? '' : ` --checkpoint-dir ${checkpointDir}`;
+      console.log(`Try: npx dynamic-migrate status --job ${DEMO_JOB}${dirFlag}`);
       setExitCode(real.summary.addsUp && dry.summary.addsUp ? 0 : exitCodeFor(real.summary));
     } finally {
       await emulator.close();
