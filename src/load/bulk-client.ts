@@ -11,6 +11,17 @@ import { fatalMessage, parseJson, serverReason, snippet } from './server-answer.
 /** What `onRetry` hears before each retry. `attempt` is the attempt that just failed (1-based). */
 export interface RetryInfo { attempt: number; status?: number; delayMs: number; reason: string }
 
+export interface SendOptions {
+  upsert: boolean;
+  /** Aborts everything, including a request on the wire. */
+  signal?: AbortSignal;
+  /**
+   * Aborts only the waits (backoff, rate-limit slot), never a request already sent: on Ctrl-C a
+   * batch still waiting is given up (and replayed next run), while one on the wire gets its answer.
+   */
+  waitSignal?: AbortSignal;
+}
+
 export interface BulkClientOptions {
   /** API root, e.g. `https://app.dynamicauth.com/api/v0` (no trailing `/environments`). */
   baseUrl: string;
@@ -45,7 +56,7 @@ export interface BulkClient {
    * `upsert=true` whatever `upsert` says, so a replay updates instead of failing as a duplicate.
    * Throws `LoadError` (401/403/400/422/other 4xx, or retries exhausted), or the signal's reason.
    */
-  send(users: UserPayload[], options: { upsert: boolean; signal?: AbortSignal }): Promise<BulkResponse>;
+  send(users: UserPayload[], options: SendOptions): Promise<BulkResponse>;
 }
 
 /** Creates the client for Dynamic's `POST /environments/:id/users/bulk`. */
@@ -106,7 +117,8 @@ export function createBulkClient(options: BulkClientOptions): BulkClient {
   }
 
   return {
-    async send(users, { upsert, signal }) {
+    async send(users, { upsert, signal, waitSignal }) {
+      const waits = signal && waitSignal ? AbortSignal.any([signal, waitSignal]) : (signal ?? waitSignal);
       if (users.length === 0 || users.length > MAX_BATCH_SIZE) {
         throw new LoadError(`a bulk request takes 1 to ${MAX_BATCH_SIZE} users, got ${users.length}`, { code: 'bad_request' });
       }
@@ -118,8 +130,8 @@ export function createBulkClient(options: BulkClientOptions): BulkClient {
       try {
         return await pRetry(async (attempt) => {
           attempts = attempt;
-          if (delayMs > 0) await sleep(delayMs, signal).catch((reason: unknown) => { throw new AbortError(asError(reason)); });
-          await options.rateLimiter.acquire(signal).catch((reason: unknown) => { throw new AbortError(asError(reason)); });
+          if (delayMs > 0) await sleep(delayMs, waits).catch((reason: unknown) => { throw new AbortError(asError(reason)); });
+          await options.rateLimiter.acquire(waits).catch((reason: unknown) => { throw new AbortError(asError(reason)); });
           return attemptOnce(body, upsert || forceUpsert, attempt, signal);
         }, {
           retries: options.retries ?? 8,

@@ -9,7 +9,11 @@ export type PipelineOutcome = Omit<UserOutcome, 'outcome'> & {
 
 /** Sends one batch and says what became of each user in it. */
 export interface BatchSender {
-  send(batch: PlannedBatch, signal: AbortSignal): Promise<PipelineOutcome[]>;
+  /**
+   * `stop` is the run's stop signal: it may cut a wait short (rate limit, backoff), but a request
+   * already on the wire is always allowed to finish, since its answer is what settles the batch.
+   */
+  send(batch: PlannedBatch, stop: AbortSignal): Promise<PipelineOutcome[]>;
 }
 
 /**
@@ -18,10 +22,10 @@ export interface BatchSender {
  */
 export function httpBatchSender(client: BulkClient, legacyIdKey: string, warn: (message: string) => void = () => {}): BatchSender {
   return {
-    async send(batch, signal) {
+    async send(batch, stop) {
       const response = await client.send(
         batch.users.map((user) => user.payload),
-        { upsert: batch.upsert, signal },
+        { upsert: batch.upsert, waitSignal: stop },
       );
       return matchOutcomes(
         batch.users.map(({ legacyId, payload }) => ({ legacyId, payload })),

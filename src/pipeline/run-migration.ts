@@ -80,10 +80,8 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
 
   const sendBatch = async (seq: number, batch: PlannedBatch): Promise<PipelineOutcome[] | undefined> => {
     await deps.journal.markSent(seq);
-    // In-flight requests are not aborted by Ctrl-C: letting them finish is what avoids in-doubt batches.
-    const requestSignal = new AbortController().signal;
     try {
-      const outcomes = await deps.sender.send(batch, requestSignal);
+      const outcomes = await deps.sender.send(batch, deps.signal ?? new AbortController().signal);
       return withHashes(outcomes, batch);
     } catch (thrown) {
       const error = coerceError(thrown);
@@ -96,7 +94,9 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
           errorMessage: error.message,
         }));
       }
-      fatal ??= error;
+      // Stopped while waiting for a slot or a backoff: not a failure, just a batch for the next run.
+      const interrupted = deps.signal?.aborted === true && !(error instanceof LoadError);
+      if (!interrupted) fatal ??= error;
       counts.inDoubt += batch.users.length + batch.rejectedKeys.length;
       return undefined;
     }

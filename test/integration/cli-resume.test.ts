@@ -97,4 +97,28 @@ describe('kill -9 and resume', () => {
     expect(migrated).toHaveLength(fixture.expectedValid);
     for (const entry of migrated) expect(entry.dynamicUserId).toBe(landedIds.get(entry.legacyId));
   });
+
+  it('Ctrl-C stops at once even while waiting for the rate limit, prints the summary, exits 130, and resumes', async () => {
+    const emulator = await emulatorWith(['--rate-limit', '0']);
+    const { args, env } = runArgs('interrupted', emulator);
+    // A client limit of 20 requests a minute: after 20 batches every further batch waits for a slot.
+    const slow = args.map((arg, i) => (args[i - 1] === '--rate-limit' ? '20' : arg));
+    const { child, done } = spawnCli(slow, env);
+    await waitFor(async () => (await emulator.stats()).bulkRequests >= 20, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const signalledAt = Date.now();
+    child.kill('SIGINT');
+    const result = await done;
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    expect(result.code).toBe(130);
+    expect(result.stdout).toMatch(/check\s+ok/);
+    expect(result.stdout).toMatch(/run the same command again to resume/);
+    expect((await emulator.stats()).bulkRequests).toBe(20);
+
+    const resumed = await runCli(args, env);
+    expect(resumed.code).toBe(3);
+    const users = await emulator.listUsers(ENVIRONMENT_ID);
+    expect(users).toHaveLength(fixture.expectedValid);
+    expect(new Set(users.map((user) => String((user.metadata as Record<string, unknown>).legacyId))).size).toBe(fixture.expectedValid);
+  });
 });

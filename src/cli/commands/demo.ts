@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
+import type { JobObserver } from '../../pipeline/index.js';
 import { setExitCode } from '../exit-code.js';
 
 interface DemoArgs {
@@ -55,11 +56,11 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       const source = { source: database.db, sourceDescription: 'pglite:demo' };
 
       console.error('1/2 Dry run: extract, map and validate; nothing is sent.');
-      const dry = await migrateJob(jobConfigSchema.parse({ ...base, dryRun: true }), { ...source, observer: await quietObserver() });
+      const dry = await runWithProgress((observer) => migrateJob(jobConfigSchema.parse({ ...base, dryRun: true }), { ...source, observer }));
       printSummary(dry);
 
       console.error('\n2/2 Real run against the emulator.');
-      const real = await migrateJob(jobConfigSchema.parse({ ...base, dryRun: false }), { ...source, observer: await quietObserver() });
+      const real = await runWithProgress((observer) => migrateJob(jobConfigSchema.parse({ ...base, dryRun: false }), { ...source, observer }));
       printSummary(real);
 
       const idMapPath = join(real.reports.dir, 'idmap.csv');
@@ -78,7 +79,13 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
   },
 };
 
-async function quietObserver() {
+/** Runs one job with a progress display that is finished (bar drawn at its final state) before the summary prints. */
+async function runWithProgress<T>(job: (observer: JobObserver) => Promise<T>): Promise<T> {
   const { createConsoleObserver } = await import('../console-output.js');
-  return createConsoleObserver({ progressBar: Boolean(process.stderr.isTTY) });
+  const observer = createConsoleObserver({ progressBar: Boolean(process.stderr.isTTY) });
+  try {
+    return await job(observer);
+  } finally {
+    observer.stop();
+  }
 }
