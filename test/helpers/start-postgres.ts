@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,9 @@ import { promisify } from 'node:util';
 import { findPostgresBinaries } from './find-postgres-binaries.js';
 
 const run = promisify(execFile);
+
+/** runuser lives in /usr/sbin, which a minimal PATH (cron, CI, `env -i`) may leave out. */
+const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser'].find((path) => existsSync(path)) ?? 'runuser';
 
 /** A throwaway PostgreSQL server. */
 export interface TemporaryPostgres {
@@ -36,7 +40,7 @@ export async function startPostgres(): Promise<TemporaryPostgres> {
   if (asUser) await chown(root, asUser.uid, asUser.gid);
   // runuser keeps the caller's working directory, which the postgres user may not be able to enter.
   const exec = (file: string, args: string[]) =>
-    run(asUser ? 'runuser' : file, asUser ? ['-u', 'postgres', '--', file, ...args] : args, { cwd: root, env: pgEnv() });
+    run(asUser ? RUNUSER : file, asUser ? ['-u', 'postgres', '--', file, ...args] : args, { cwd: root, env: pgEnv() });
 
   try {
     await exec(binaries.initdb, ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
