@@ -4,17 +4,18 @@ import { coerceError } from '../errors.js';
 import { buildOauthAccounts } from './build-oauth-accounts.js';
 import { buildWallets } from './build-wallets.js';
 import { evaluateField } from './evaluate-value.js';
-import type { FieldProblem } from './evaluate-value.js';
+import type { FieldProblem, RowState } from './evaluate-value.js';
 import type { MappingSpec } from './mapping-spec.js';
 import { maskValue } from './mask-value.js';
 import { isRecord } from './records-for.js';
-import type { MapResult, Rejection } from './rejection.js';
+import type { MapResult, MapWarning, Rejection } from './rejection.js';
 import type { SourceRow } from './source-row.js';
 
 /**
  * Compiles a parsed mapping into a pure row mapper. Each row gives a payload validated against
  * the contract's `userPayloadSchema` (the schema the emulator enforces), or every reason it is
- * rejected. The mapper never throws: anything unexpected becomes an `internal` rejection.
+ * rejected; either may carry warnings (values cut or cleaned to fit). The mapper never throws:
+ * anything unexpected becomes an `internal` rejection.
  */
 export function compileMapping(spec: MappingSpec): (source: SourceRow) => MapResult {
   return (source) => {
@@ -30,28 +31,32 @@ export function compileMapping(spec: MappingSpec): (source: SourceRow) => MapRes
 
 function mapRow(spec: MappingSpec, source: SourceRow, legacyId: string): MapResult {
   const row = isRecord(source.row) ? source.row : {};
-  const problems: FieldProblem[] = [];
+  const phoneRegion = spec.options?.phoneRegion;
+  const state: RowState = { problems: [], warnings: [], ...(phoneRegion !== undefined ? { phoneRegion } : {}) };
+  const { problems } = state;
   const payload: Record<string, unknown> = {};
 
   for (const [field, valueSource] of Object.entries(spec.fields ?? {})) {
-    const value = valueSource && evaluateField(valueSource, row, field, problems);
+    const value = valueSource && evaluateField(valueSource, row, field, state);
     if (value != null) payload[field] = value;
   }
   const metadata: Record<string, unknown> = {};
   for (const [key, valueSource] of Object.entries(spec.metadata ?? {})) {
-    const value = evaluateField(valueSource, row, `metadata.${key}`, problems);
+    const value = evaluateField(valueSource, row, `metadata.${key}`, state);
     if (value != null) metadata[key] = value;
   }
   metadata[spec.legacyIdKey] = legacyId;
   payload.metadata = metadata;
-  const wallets = buildWallets(spec.wallets ?? [], source, problems);
+  const wallets = buildWallets(spec.wallets ?? [], source, state);
   if (wallets.length > 0) payload.wallets = wallets;
-  const oauthAccounts = buildOauthAccounts(spec.oauthAccounts ?? [], source, problems);
+  const oauthAccounts = buildOauthAccounts(spec.oauthAccounts ?? [], source, state);
   if (oauthAccounts.length > 0) payload.oauthAccounts = oauthAccounts;
 
   // reportInput: describeIssues tells a missing value ("required") from a wrong one by the input.
   const checked = userPayloadSchema.safeParse(payload, { reportInput: true });
-  if (checked.success && problems.length === 0) return { ok: true, legacyId, payload: checked.data };
+  const warnings: MapWarning[] = state.warnings.map(({ field, rule, message }) => ({ legacyId, field, rule, message }));
+  const withWarnings = warnings.length > 0 ? { warnings } : {};
+  if (checked.success && problems.length === 0) return { ok: true, legacyId, payload: checked.data, ...withWarnings };
 
   const rejections = problems.map((problem) => toRejection(legacyId, problem));
   // A field the mapper already rejected (and so left out) would come back as "required": say it once.
@@ -61,7 +66,7 @@ function mapRow(spec: MappingSpec, source: SourceRow, legacyId: string): MapResu
       if (!rejectedFields.has(violation.field)) rejections.push(toRejection(legacyId, violation));
     }
   }
-  return { ok: false, legacyId, rejections };
+  return { ok: false, legacyId, rejections, ...withWarnings };
 }
 
 function violationsOf(issue: z.core.$ZodIssue, payload: Record<string, unknown>): FieldProblem[] {

@@ -22,6 +22,8 @@ export function describeMappingIssues(issues: readonly Issue[]): MappingIssue[] 
 
 function describe(issue: Issue, prefix: readonly PropertyKey[]): MappingIssue[] {
   const path = [...prefix, ...issue.path];
+  // A missing key is "required" whatever shape it should have had (a union's branches would each say why not).
+  if (isMissingKey(issue) && path.length > 0) return [{ path: formatMappingPath(path), reason: 'is required' }];
   if (issue.code === 'invalid_union') {
     const branch = likelyBranch(issue.errors);
     if (branch) return branch.flatMap((inner) => describe(inner, path));
@@ -30,7 +32,6 @@ function describe(issue: Issue, prefix: readonly PropertyKey[]): MappingIssue[] 
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({ path: formatMappingPath([...path, key]), reason: unknownKeyReason(path, key) }));
   }
-  if (isMissingKey(issue)) return [{ path: formatMappingPath(path), reason: 'is required' }];
   return [{ path: formatMappingPath(path), reason: issue.message }];
 }
 
@@ -48,6 +49,8 @@ function likelyBranch(branches: readonly (readonly Issue[])[]): readonly Issue[]
 
 function mismatch(issue: Issue): number {
   if (issue.path.length === 0 && issue.code === 'invalid_type') return Number.POSITIVE_INFINITY;
+  // An enum of names offered an object (a `{ truncate: N }` transform) is a different shape, not a wrong name.
+  if (issue.path.length === 0 && issue.code === 'invalid_value' && typeof issue.input === 'object' && issue.input !== null) return Number.POSITIVE_INFINITY;
   if (issue.code === 'unrecognized_keys') return issue.keys.length;
   return issue.path.length === 1 && isMissingKey(issue) ? 1 : 0;
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { userPayloadSchema } from '../contract/index.js';
+import { columnRefSchema } from './column-path.js';
 import { sourceSpecSchema } from './source-spec.js';
+import { phoneRegionSchema } from './transform-spec.js';
 import { valueSourceSchema } from './value-source.js';
 
 export { sourceSpecSchema, type SourceSpec } from './source-spec.js';
@@ -12,8 +14,18 @@ export type ScalarField = z.infer<typeof scalarFieldSchema>;
 /** Job names become file names (`checkpoints/<job>.db`), so they stay in a safe alphabet. */
 const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** `'row'` reads columns of the user row; any other name is a child declared in `source.children`. */
-const fromSchema = z.string({ error: 'must be "row" or the name of a child in source.children' }).min(1);
+/**
+ * `'row'` reads columns of the user row; any other name is a child declared in `source.children`;
+ * `{ json: "col" }` / `{ json: "col.path" }` reads each element of a JSON array in the user row.
+ */
+const fromSchema = z.union(
+  [
+    z.string().min(1).describe('"row", or the name of a child in source.children.'),
+    z.strictObject({ json: columnRefSchema }).describe('One record per element of the JSON array in this column (or JSON path) of the user row.'),
+  ],
+  { error: 'must be "row", the name of a child in source.children, or { json: "column.path" }' },
+);
+export type RuleFrom = z.infer<typeof fromSchema>;
 
 /** One wallet per record: the user row itself, or each row of a child table. A null or empty address skips the wallet. */
 export const walletRuleSchema = z.strictObject({
@@ -34,29 +46,41 @@ export const oauthRuleSchema = z.strictObject({
   displayName: valueSourceSchema.optional(),
   username: valueSourceSchema.optional(),
   photos: valueSourceSchema.optional(),
+  /** The provider's profile: must end as a JSON object (e.g. a JSONB column). */
+  profile: valueSourceSchema.optional(),
 });
 export type OauthRule = z.infer<typeof oauthRuleSchema>;
+
+/** Mapping-wide settings used by transforms. */
+export const mappingOptionsSchema = z.strictObject({
+  /** Default region for the `e164` transform, e.g. `US`: numbers without `+` are read as local to it. */
+  phoneRegion: phoneRegionSchema.optional(),
+});
+export type MappingOptions = z.infer<typeof mappingOptionsSchema>;
 
 /** A mapping document: where users come from, and how each part of the API's user object is built. */
 export const mappingSpecSchema = z
   .strictObject({
+    /** JSON Schema of the document, for editors (`dynamic-migrate schema`); ignored by the tool. */
+    $schema: z.string().optional().describe('JSON Schema for editors; ignored.'),
     /** Default job name (checkpoint and reports are kept under it); `--job` overrides it. */
-    job: z.string().regex(JOB_NAME, { error: 'must be 1-64 letters, digits, ".", "_" or "-"' }).optional(),
-    source: sourceSpecSchema,
+    job: z.string().regex(JOB_NAME, { error: 'must be 1-64 letters, digits, ".", "_" or "-"' }).optional().describe('Default job name (checkpoints and reports are kept under it); --job overrides it.'),
+    source: sourceSpecSchema.describe('Where the users are: table, primary key, filter and child tables.'),
     /** Metadata key that always receives the legacy primary key, so results can be matched back. @default 'legacyId' */
-    legacyIdKey: z.string().min(1, { error: 'must not be empty' }).default('legacyId'),
+    legacyIdKey: z.string().min(1, { error: 'must not be empty' }).default('legacyId').describe('Metadata key that always receives the legacy primary key.'),
     /** Scalar API fields → value source. An unknown field name is a mapping error. */
-    fields: z.partialRecord(scalarFieldSchema, valueSourceSchema).optional(),
+    fields: z.partialRecord(scalarFieldSchema, valueSourceSchema).optional().describe("Scalar fields of Dynamic's user object, each from a value source."),
     /** Free-form metadata key → value source (the legacy id is added by itself). */
-    metadata: z.record(z.string().min(1), valueSourceSchema).optional(),
-    wallets: z.array(walletRuleSchema).optional(),
-    oauthAccounts: z.array(oauthRuleSchema).optional(),
+    metadata: z.record(z.string().min(1), valueSourceSchema).optional().describe('Free-form metadata key → value source (the legacy id is added by itself).'),
+    wallets: z.array(walletRuleSchema).optional().describe('Wallet rules: one wallet per record of `from`; records without an address are skipped.'),
+    oauthAccounts: z.array(oauthRuleSchema).optional().describe('OAuth account rules: one account per record of `from`; records without an accountId are skipped.'),
+    options: mappingOptionsSchema.optional().describe('Mapping-wide settings: phoneRegion.'),
   })
   .superRefine((spec, ctx) => {
     const children = Object.keys(spec.source.children ?? {});
-    const checkFrom = (section: 'wallets' | 'oauthAccounts', rules: readonly { from: string }[] | undefined) =>
+    const checkFrom = (section: 'wallets' | 'oauthAccounts', rules: readonly { from: RuleFrom }[] | undefined) =>
       rules?.forEach((rule, index) => {
-        if (rule.from === 'row' || children.includes(rule.from)) return;
+        if (typeof rule.from !== 'string' || rule.from === 'row' || children.includes(rule.from)) return;
         const known = children.length > 0 ? `; declared children: ${children.join(', ')}` : '; no children are declared';
         ctx.addIssue({ code: 'custom', path: [section, index, 'from'], message: `unknown child ${JSON.stringify(rule.from)} (use "row" or a name from source.children${known})` });
       });

@@ -16,7 +16,11 @@ export function parseMapping(document: unknown, file: string): MappingSpec {
     throw new MappingError(file, '', 'must be an object: `export default defineMapping({ ... })`, or a JSON object');
   }
   const result = mappingSpecSchema.safeParse(document, { reportInput: true });
-  if (result.success) return result.data;
+  if (result.success) {
+    // `$schema` is for editors only: dropped so it changes neither the spec nor its hash.
+    const { $schema: _schema, ...spec } = result.data;
+    return spec;
+  }
   const [first, ...others] = describeMappingIssues(result.error.issues);
   if (!first) throw new MappingError(file, '', 'is not a valid mapping');
   const more = others.length > 0 ? ` (and ${others.length} more: ${others.map((issue) => issue.path || '(document)').join(', ')})` : '';

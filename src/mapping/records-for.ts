@@ -1,14 +1,47 @@
+import { markJsonRecord, readJsonColumnPath } from './column-path.js';
+import type { RuleFrom } from './mapping-spec.js';
+import { RowProblem } from './row-problem.js';
 import type { SourceRow } from './source-row.js';
+import type { JsonValue } from './to-json-value.js';
 
 /**
- * The records a wallet or OAuth rule reads: the user row itself for `from: 'row'`, otherwise the
- * rows of that child. Malformed input (a missing child list, a non-object row) yields nothing
- * rather than an exception, so the mapper never throws.
+ * The records a wallet or OAuth rule reads: the user row itself for `from: 'row'`, the rows of a
+ * child for `from: '<child>'`, or the elements of a JSON array in the user row for
+ * `from: { json }` (elements that are not objects are skipped: they have no keys to read; a key
+ * an element lacks reads as null, as JSON objects leave out what they do not have).
+ * Malformed extractor input (a missing child list, a non-object row) yields nothing, so the
+ * mapper never throws.
+ * @throws RowProblem when the JSON column is missing, or holds something other than an array
  */
-export function recordsFor(from: string, source: SourceRow): Readonly<Record<string, unknown>>[] {
+export function recordsFor(from: RuleFrom, source: SourceRow): Readonly<Record<string, unknown>>[] {
+  if (typeof from === 'object') {
+    const array = readJsonColumnPath(isRecord(source.row) ? source.row : {}, from.json);
+    if (array === null) return [];
+    if (!Array.isArray(array)) throw new RowProblem('type', `"${from.json}" is not a JSON array`);
+    return array.filter((element): element is Record<string, JsonValue> => isRecord(element)).map(markJsonRecord);
+  }
   if (from === 'row') return isRecord(source.row) ? [source.row] : [];
   const children: unknown = isRecord(source.children) ? source.children[from] : undefined;
   return Array.isArray(children) ? children.filter(isRecord) : [];
+}
+
+/**
+ * {@link recordsFor}, recording a problem under `field` instead of throwing.
+ * @returns the records, or [] when a problem was recorded
+ */
+export function recordsOrProblem(
+  from: RuleFrom,
+  source: SourceRow,
+  field: string,
+  problems: { field: string; rule: string; message: string }[],
+): Readonly<Record<string, unknown>>[] {
+  try {
+    return recordsFor(from, source);
+  } catch (error) {
+    if (!(error instanceof RowProblem)) throw error;
+    problems.push({ field, rule: error.rule, message: error.message });
+    return [];
+  }
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -13,7 +13,21 @@ export interface Rejection {
   value?: string;
 }
 
+/**
+ * A value changed to fit the API but still sent (cut, cleaned, slugified), or left out because
+ * nothing usable remained. Carries no value: the value may be personal data. Counted per
+ * field + rule in the run's summary.
+ */
+export interface MapWarning {
+  legacyId: string;
+  /** Payload path, as in a rejection: `firstName`, `wallets[0].walletName`. */
+  field: string;
+  /** `truncated`, `stripped`, `slugified` or `username_unusable`. */
+  rule: string;
+  message: string;
+}
+
 /** What the compiled mapper makes of one source row: a payload already valid against the contract, or the reasons it is not. */
 export type MapResult =
-  | { ok: true; legacyId: string; payload: UserPayload }
-  | { ok: false; legacyId: string; rejections: Rejection[] };
+  | { ok: true; legacyId: string; payload: UserPayload; warnings?: MapWarning[] }
+  | { ok: false; legacyId: string; rejections: Rejection[]; warnings?: MapWarning[] };

@@ -1,36 +1,22 @@
 import { z } from 'zod';
+import { sourceFilterSchema } from './source-filter.js';
+import { identifier, tableName } from './sql-names.js';
 
-/** A SQL identifier we are willing to quote and send: letters, digits, `_` and `$`. */
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
-/** A table name, optionally schema-qualified (`auth.users`). */
-const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/;
+export { sqlFilterSchema, sourceFilterSchema, type FilterValue, type SourceFilter } from './source-filter.js';
 
 /** `created_at desc, id`: comma-separated columns, each optionally `asc`/`desc` (the extractor's format). */
 const ORDER_BY = /^\s*[A-Za-z_][A-Za-z0-9_$]*(\s+(asc|desc))?(\s*,\s*[A-Za-z_][A-Za-z0-9_$]*(\s+(asc|desc))?)*\s*$/i;
 
-const identifier = (what: string) =>
-  z.string({ error: `must be a ${what} (text)` }).regex(IDENTIFIER, { error: `is not a valid ${what}` });
-
-const tableName = z
-  .string({ error: 'must be a table name (text)' })
-  .regex(TABLE_NAME, { error: 'is not a valid table name (expected "table" or "schema.table")' });
-
-/** Raw SQL predicate: the escape hatch for soft deletes and the like. Trusted: it comes from the mapping file. */
-export const sqlFilterSchema = z.strictObject({
-  /** A SQL boolean expression over the table's columns, e.g. `deleted_at is null`. */
-  sql: z.string().trim().min(1, { error: 'must not be empty' }),
-});
-
 /** A child table read once per page with `WHERE <foreignKey> IN (<page keys>)`. */
 export const childSpecSchema = z.strictObject({
   /** Table holding the child rows, optionally schema-qualified. */
-  table: tableName,
+  table: tableName.describe('Table holding the child rows, optionally schema-qualified.'),
   /** Column of the child table that references the parent's primary key. */
-  foreignKey: identifier('column name'),
+  foreignKey: identifier('column name').describe("Column of the child table that references the user's primary key."),
   /** Order of one user's child rows: `"created_at desc, id"`. Unspecified without it. */
-  orderBy: z.string().regex(ORDER_BY, { error: 'must be column names separated by commas, each optionally followed by asc or desc' }).optional(),
-  /** Extra raw predicate on the child rows. */
-  filter: sqlFilterSchema.optional(),
+  orderBy: z.string().regex(ORDER_BY, { error: 'must be column names separated by commas, each optionally followed by asc or desc' }).optional().describe('Order of one user\'s child rows: "created_at desc, id".'),
+  /** Which child rows are read: declarative (`{ isNull }`, `{ equals }`, ...) or `{ sql }`. */
+  filter: sourceFilterSchema.optional(),
 });
 export type ChildSpec = z.infer<typeof childSpecSchema>;
 
@@ -40,17 +26,18 @@ export type ChildSpec = z.infer<typeof childSpecSchema>;
  */
 export const sourceSpecSchema = z.strictObject({
   /** The users table, optionally schema-qualified: `users`, `auth.users`. */
-  table: tableName,
+  table: tableName.describe('The users table, optionally schema-qualified: "users", "auth.users".'),
   /** Single-column primary key; keyset pagination walks it in ascending order. */
-  primaryKey: identifier('column name'),
-  /** Rows that must not be migrated are filtered out here (e.g. soft-deleted ones). */
-  filter: sqlFilterSchema.optional(),
+  primaryKey: identifier('column name').describe('Single-column primary key; rows are read in its order.'),
+  /** Rows that must not be migrated are filtered out here (e.g. `{ isNull: 'deleted_at' }`). */
+  filter: sourceFilterSchema.optional(),
   /** Child tables by name; wallet and OAuth rules refer to them with `from: '<name>'`. */
   children: z
     .record(
       identifier('child name').refine((name) => name !== 'row', { error: '"row" is reserved for the user row itself' }),
       childSpecSchema,
     )
-    .optional(),
+    .optional()
+    .describe('Child tables (1:N) by name; wallet and OAuth rules read them with from: "<name>".'),
 });
 export type SourceSpec = z.infer<typeof sourceSpecSchema>;

@@ -1,16 +1,20 @@
 import { parseTimestampText } from './iso-timestamp.js';
+import { countryCode, e164 } from './locale-transforms.js';
+import { firstName, lastName, slugUsername, stripForbidden, truncate } from './name-transforms.js';
 import { RowProblem } from './row-problem.js';
 import type { JsonValue } from './to-json-value.js';
+import type { TransformContext } from './transform-context.js';
+import type { BareTransformName, TransformSpec } from './transform-spec.js';
 
-/** The named transforms a value source may list; applied in order, each sees the previous one's output. */
-export const TRANSFORM_NAMES = ['trim', 'lower', 'upper', 'nullIfEmpty', 'isoTimestamp', 'string', 'boolean'] as const;
-export type TransformName = (typeof TRANSFORM_NAMES)[number];
+export { TRANSFORM_NAMES, transformNameOf, type TransformName, type TransformSpec } from './transform-spec.js';
 
-const TRUE_WORDS = new Set(['t', 'true', 'yes', '1']);
-const FALSE_WORDS = new Set(['f', 'false', 'no', '0']);
+const TRUE_WORDS = new Set(['t', 'true', 'yes', 'y', 'on', '1']);
+const FALSE_WORDS = new Set(['f', 'false', 'no', 'n', 'off', '0']);
+
+type Present = Exclude<JsonValue, null>;
 
 /** Each transform gets a non-null JSON value; SQL NULL passes through every transform untouched. */
-const TRANSFORMS: Record<TransformName, (value: Exclude<JsonValue, null>) => JsonValue> = {
+const TRANSFORMS: Record<BareTransformName, (value: Present, context: TransformContext) => JsonValue> = {
   trim: (value) => text('trim', value).trim(),
   lower: (value) => text('lower', value).toLowerCase(),
   upper: (value) => text('upper', value).toUpperCase(),
@@ -28,17 +32,43 @@ const TRANSFORMS: Record<TransformName, (value: Exclude<JsonValue, null>) => Jso
     const word = typeof value === 'string' || typeof value === 'number' ? String(value).trim().toLowerCase() : undefined;
     if (word !== undefined && TRUE_WORDS.has(word)) return true;
     if (word !== undefined && FALSE_WORDS.has(word)) return false;
-    throw new RowProblem('transform', 'boolean: is not one of t/f, true/false, yes/no, 1/0', value);
+    throw new RowProblem('transform', 'boolean: is not one of t/f, true/false, yes/no, y/n, on/off, 1/0', value);
   },
+  // Text columns holding JSON (Django's extra_data, hand-rolled settings blobs): parse them whole.
+  json: (value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as JsonValue;
+    } catch {
+      throw new RowProblem('transform', 'json: is not valid JSON text', value);
+    }
+  },
+  firstName: (value) => firstName(text('firstName', value)),
+  lastName: (value) => lastName(text('lastName', value)),
+  e164: (value, context) => e164(phoneText(value), context.phoneRegion),
+  countryCode: (value) => countryCode(text('countryCode', value)),
+  stripForbidden: (value, context) => stripForbidden(text('stripForbidden', value), context),
+  slugUsername: (value, context) => slugUsername(text('slugUsername', value), context),
 };
 
-/** Applies one named transform; a value it cannot apply to is a `transform` problem of the row. */
-export function applyTransform(name: TransformName, value: JsonValue): JsonValue {
+/**
+ * Applies one transform; a value it cannot apply to is a `transform` problem of the row. Warnings
+ * (a value cut or cleaned but still usable) go to `context.warn`.
+ * @throws RowProblem with rule `transform`
+ */
+export function applyTransform(transform: TransformSpec, value: JsonValue, context: TransformContext = {}): JsonValue {
   if (value === null) return null;
-  return TRANSFORMS[name](value);
+  if (typeof transform === 'string') return TRANSFORMS[transform](value, context);
+  if ('truncate' in transform) return truncate(text('truncate', value), transform.truncate, context);
+  return e164(phoneText(value), transform.e164.region);
 }
 
-function text(name: TransformName, value: Exclude<JsonValue, null>): string {
+function text(name: string, value: Present): string {
   if (typeof value === 'string') return value;
   throw new RowProblem('transform', `${name}: expects text, got ${Array.isArray(value) ? 'array' : typeof value}`, value);
+}
+
+/** Phone numbers stored as integers are still phone numbers. */
+function phoneText(value: Present): string {
+  return typeof value === 'number' ? String(value) : text('e164', value);
 }

@@ -1,44 +1,100 @@
 import { z } from 'zod';
-import { TRANSFORM_NAMES } from './transforms.js';
+import { columnRefSchema } from './column-path.js';
+import { conditionSchema } from './condition.js';
+import type { Condition, ConditionInput } from './condition.js';
+import { parseTemplate } from './template.js';
+import type { JsonValue } from './to-json-value.js';
+import { transformSpecSchema } from './transform-spec.js';
+import type { TransformSpec } from './transform-spec.js';
 
 /** What a value-mapped source does with a value that has no entry in its `map`. */
 export const UNMAPPED_MODES = ['keep', 'null', 'reject'] as const;
+export type UnmappedMode = (typeof UNMAPPED_MODES)[number];
 
-const columnName = z.string({ error: 'must be a column name (text)' }).min(1, { error: 'must not be empty' });
-
-const transformName = z.enum(TRANSFORM_NAMES, {
-  error: (issue) => `unknown transform ${JSON.stringify(issue.input)} (known: ${TRANSFORM_NAMES.join(', ')})`,
-});
-
-/** `{ column, transforms?, map?, unmapped?, default? }`: read a column, then shape its value. */
-export const columnSourceSchema = z.strictObject({
-  /** Column of the record being mapped (the user row, or the child row for child-based rules). */
-  column: columnName,
-  /** Named transforms applied in order, after SQL values are turned into JSON (Date → ISO text). */
-  transforms: z.array(transformName).optional(),
+/** What every value source may add after its value is produced, applied in this order. */
+export interface ValueShaping {
+  /** Transforms applied in order, after SQL values are turned into JSON (Date → ISO text). */
+  transforms?: TransformSpec[];
   /** Value map applied after the transforms, keyed by the value as text: `{ ethereum: 'ETH' }`. */
-  map: z.record(z.string(), z.json()).optional(),
+  map?: Record<string, JsonValue>;
   /** A value missing from `map`: keep it as is, make it null, or reject the row. @default 'keep' */
-  unmapped: z.enum(UNMAPPED_MODES, { error: `must be one of ${UNMAPPED_MODES.join(', ')}` }).optional(),
+  unmapped?: UnmappedMode;
   /** Used when the value ends up null (after transforms and map). */
-  default: z.json().optional(),
-});
-export type ColumnSource = z.infer<typeof columnSourceSchema>;
-
+  default?: JsonValue;
+}
+/** `{ column }`: a column of the record, or a JSON path into one (`raw_user_meta_data.full_name`). */
+export interface ColumnSource extends ValueShaping { column: string }
 /** `{ constant }`: the same JSON value for every row. */
-export const constantSourceSchema = z.strictObject({ constant: z.json() });
-export type ConstantSource = z.infer<typeof constantSourceSchema>;
+export interface ConstantSource extends ValueShaping { constant: JsonValue }
+/** `{ template: "{first_name} {last_name}" }`: text with column placeholders. */
+export interface TemplateSource extends ValueShaping { template: string }
+/** `{ firstOf: [...] }`: the first source whose value is neither null nor blank text. */
+export interface FirstOfSource extends ValueShaping { firstOf: ValueSource[] }
+/** `{ when, then, else? }`: `then` when the condition holds, else `else` (or null). */
+export interface WhenSource extends ValueShaping { when: Condition; then: ValueSource; else?: ValueSource }
+
+/** A value source after parsing: never the string shorthand. */
+export type ValueSource = ColumnSource | ConstantSource | TemplateSource | FirstOfSource | WhenSource;
+/** The shaping keys as written: lists may be readonly (`as const`). */
+export interface ValueShapingInput {
+  transforms?: readonly TransformSpec[];
+  map?: Readonly<Record<string, JsonValue>>;
+  unmapped?: UnmappedMode;
+  default?: JsonValue;
+}
+/** A value source as written in a mapping file: also `"column"` / `"column.json.path"`. */
+export type ValueSourceInput =
+  | string
+  | (ValueShapingInput & { column: string })
+  | (ValueShapingInput & { constant: JsonValue })
+  | (ValueShapingInput & { template: string })
+  | (ValueShapingInput & { firstOf: readonly ValueSourceInput[] })
+  | (ValueShapingInput & { when: ConditionInput; then: ValueSourceInput; else?: ValueSourceInput });
+
+const shaping = {
+  transforms: z.array(transformSpecSchema).optional().describe('Transforms applied in order to the value.'),
+  map: z.record(z.string(), z.json()).optional().describe('Value map applied after the transforms, keyed by the value as text: { "ethereum": "ETH" }.'),
+  unmapped: z
+    .enum(UNMAPPED_MODES, { error: `must be one of ${UNMAPPED_MODES.join(', ')}` })
+    .optional()
+    .describe('A value missing from `map`: keep it (default), make it null, or reject the row.'),
+  default: z.json().optional().describe('Used when the value ends up null (after transforms and map).'),
+};
+
+export const columnSourceSchema = z.strictObject({ column: columnRefSchema, ...shaping }).describe('Read a column (or a JSON path into one), then shape it.');
+export const constantSourceSchema = z.strictObject({ constant: z.json(), ...shaping }).describe('The same JSON value for every row.');
+export const templateSourceSchema = z
+  .strictObject({
+    template: z.string({ error: 'must be text with {column} placeholders' }).superRefine((template, ctx) => {
+      try {
+        parseTemplate(template);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+    ...shaping,
+  })
+  .describe('Text with {column} placeholders (JSON paths allowed); "{{" and "}}" are literal braces.');
 
 /**
- * Where one payload value comes from: `"column_name"` (copy/rename), `{ column, ... }` or
- * `{ constant }`. Parsing normalises the shorthand to `{ column }`, so two spellings of the same
- * mapping hash alike. New kinds (template, coalesce, ...) join this union as new object shapes.
+ * Where one payload value comes from: `"column"` (copy/rename, JSON paths allowed), `{ column }`,
+ * `{ constant }`, `{ template }`, `{ firstOf }` or `{ when, then, else }`, each with the shaping
+ * keys. Parsing normalises the shorthand to `{ column }`, so two spellings hash alike.
  */
-export const valueSourceSchema = z.union(
-  [columnName.transform((column): ColumnSource => ({ column })), columnSourceSchema, constantSourceSchema],
-  { error: 'is not a value source: expected "column_name", { column, ... } or { constant }' },
-);
-/** A value source as written in a mapping file. */
-export type ValueSourceInput = z.input<typeof valueSourceSchema>;
-/** A value source after parsing: never the string shorthand. */
-export type ValueSource = z.output<typeof valueSourceSchema>;
+export const valueSourceSchema: z.ZodType<ValueSource, ValueSourceInput> = z.lazy(() =>
+  z.union(
+    [
+      columnRefSchema.transform((column): ColumnSource => ({ column })),
+      columnSourceSchema,
+      constantSourceSchema,
+      templateSourceSchema,
+      z
+        .strictObject({ firstOf: z.array(valueSourceSchema).min(1, { error: 'must list at least one value source' }), ...shaping })
+        .describe('The first value source whose value is neither null nor blank text.'),
+      z
+        .strictObject({ when: conditionSchema, then: valueSourceSchema, else: valueSourceSchema.optional(), ...shaping })
+        .describe('`then` when the condition holds, otherwise `else` (or null).'),
+    ],
+    { error: 'is not a value source: expected "column_name", { column, ... }, { constant }, { template }, { firstOf: [...] } or { when, then, else }' },
+  ),
+).meta({ id: 'ValueSource', description: 'Where a value comes from: "column" or "column.json.path", { column }, { constant }, { template }, { firstOf }, or { when, then, else }; each may add transforms, map, unmapped and default.' });

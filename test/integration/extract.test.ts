@@ -9,6 +9,7 @@ import { readSourcePages } from '../../src/extract/read-source-pages.js';
 import type { SourceRow } from '../../src/extract/source-row.js';
 import type { SourceSpec } from '../../src/extract/source-spec.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { FILTER_CASES, createFilterTables, filterSpec } from '../unit/extract/filter-cases.js';
 
 const demoSpec: SourceSpec = {
   table: 'users',
@@ -41,6 +42,7 @@ beforeAll(async () => {
   await seedDemoUsers(database.admin, { count: 1000, seed: 7 });
   const rows = await sql<{ id: string }>`select id::text as id from users where deleted_at is null order by users.id`.execute(database.admin);
   liveKeys = rows.rows.map((row) => row.id);
+  await createFilterTables(database.admin);
   source = connectSource(database.url);
 });
 
@@ -225,5 +227,18 @@ describe('connectSource', () => {
         await db.destroy();
       }
     }
+  });
+});
+
+describe('declarative filters on PostgreSQL', () => {
+  it.each(FILTER_CASES)('%s keeps the right rows, and counts them alike', async (_name, filter, ids) => {
+    const spec = filterSpec(filter);
+    expect((await readAll(source, spec, null, 2)).flat().map((user) => user.key)).toEqual(ids);
+    expect(await countSourceRows(source, spec, null)).toBe(ids.length);
+  });
+
+  it('filters child rows with bound values', async () => {
+    const users = (await readAll(source, filterSpec({ isNull: 'deleted_at' }, { all: [{ equals: { column: 'hidden', value: false } }, { notNull: 'kind' }] }), null, 3)).flat();
+    expect(users.map((user) => [user.key, user.children.items?.map((item) => item.id)])).toEqual([['1', ['10']], ['2', ['12']], ['4', []], ['5', []]]);
   });
 });

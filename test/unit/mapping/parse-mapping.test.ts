@@ -57,7 +57,7 @@ describe('parseMapping', () => {
   it('explains a value source of no known shape', () => {
     const error = errorOf({ source, fields: { email: 42 } });
     expect(error.path).toBe('fields.email');
-    expect(error.reason).toContain('expected "column_name", { column, ... } or { constant }');
+    expect(error.reason).toContain('expected "column_name", { column, ... }, { constant }, { template }, { firstOf: [...] } or { when, then, else }');
   });
 
   it('reports a missing required part as required', () => {

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { RowProblem } from './row-problem.js';
+import { toJsonValue } from './to-json-value.js';
+import type { JsonValue } from './to-json-value.js';
+
+/** A column reference split apart: `"meta.identities.0.id"` → column `meta`, path `['identities', '0', 'id']`. */
+export interface ColumnPath {
+  column: string;
+  /** Object keys or array indexes inside the column's JSON; `[]` for a plain column. */
+  jsonPath: string[];
+}
+
+/** Splits `"col.a.0.b"` at its dots: the first segment is the column, the rest a JSON path. */
+export function splitColumnPath(ref: string): ColumnPath {
+  const [column = '', ...jsonPath] = ref.split('.');
+  return { column, jsonPath };
+}
+
+/** Records that are elements of a JSON array (`from: { json }`): their keys are optional, so a missing one is null. */
+const jsonRecords = new WeakSet<object>();
+
+/** Marks a record as a JSON element, where a missing key means null rather than a missing column. */
+export function markJsonRecord<T extends object>(record: T): T {
+  jsonRecords.add(record);
+  return record;
+}
+
+/**
+ * Reads a column, or a value inside a JSON column, from one record. json/jsonb columns arrive
+ * parsed from pg; a text column holding JSON is parsed here when a path is asked of it. A key or
+ * index that is not there gives null, as does a path into null: a user without that attribute.
+ * @throws RowProblem `missing_column` when the column is not in the (database) record, `type` when a path is
+ *   asked of text that is not JSON
+ */
+export function readColumnPath(record: Readonly<Record<string, unknown>>, ref: string): JsonValue {
+  const { column, jsonPath } = splitColumnPath(ref);
+  if (!Object.hasOwn(record, column)) {
+    if (jsonRecords.has(record)) return null;
+    throw new RowProblem('missing_column', `column "${column}" is not in the source row`);
+  }
+  let node: unknown = record[column];
+  if (jsonPath.length === 0) return toJsonValue(node);
+  if (typeof node === 'string') node = parseJsonText(node, column);
+  return walkPath(node, jsonPath);
+}
+
+/**
+ * Reads a column that must hold JSON as a whole (a `from: { json }` array): text holding JSON is
+ * parsed, json/jsonb are taken as they come.
+ * @throws RowProblem as {@link readColumnPath}
+ */
+export function readJsonColumnPath(record: Readonly<Record<string, unknown>>, ref: string): JsonValue {
+  const { column, jsonPath } = splitColumnPath(ref);
+  if (!Object.hasOwn(record, column)) throw new RowProblem('missing_column', `column "${column}" is not in the source row`);
+  const node = record[column];
+  return walkPath(typeof node === 'string' ? parseJsonText(node, column) : node, jsonPath);
+}
+
+function walkPath(start: unknown, jsonPath: readonly string[]): JsonValue {
+  let node = start;
+  for (const key of jsonPath) {
+    node = step(node, key);
+    if (node === undefined) return null;
+  }
+  return toJsonValue(node);
+}
+
+function parseJsonText(text: string, column: string): unknown {
+  if (text.trim() === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new RowProblem('type', `column "${column}" holds text that is not JSON, so a path cannot be read from it`);
+  }
+}
+
+function step(node: unknown, key: string): unknown {
+  if (Array.isArray(node)) return /^\d+$/.test(key) ? node[Number(key)] : undefined;
+  if (typeof node === 'object' && node !== null && !(node instanceof Date) && Object.hasOwn(node, key)) {
+    return (node as Record<string, unknown>)[key];
+  }
+  return undefined;
+}
+
+/** True for null and for text that is empty or only blanks: what `firstOf` skips. */
+export function isBlank(value: JsonValue): boolean {
+  return value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** A column, optionally followed by a dotted JSON path: `email`, `raw_user_meta_data.full_name`, `identities.0.id`. */
+const COLUMN_REF = /^[^.\s{}]+(\.[^.\s{}]+)*$/u;
+
+/** Schema of a column reference (JSON paths allowed). */
+export const columnRefSchema = z
+  .string({ error: 'must be a column name (text)' })
+  .min(1, { error: 'must not be empty' })
+  .regex(COLUMN_REF, { error: 'must be a column name, optionally followed by a JSON path such as "profile.address.city" (no spaces, braces or empty segments)' })
+  .describe('A column of the record, optionally followed by a JSON path: "email", "raw_user_meta_data.full_name", "identities.0.id".');
+
+/** Whether text is a well-formed column reference (used by template placeholders). */
+export function isColumnRef(text: string): boolean {
+  return COLUMN_REF.test(text);
+}

@@ -1,0 +1,114 @@
+import { splitColumnPath } from './column-path.js';
+import type { Condition } from './condition.js';
+import type { MappingSpec, RuleFrom } from './mapping-spec.js';
+import type { SourceFilter } from './source-spec.js';
+import { transformNameOf } from './transform-spec.js';
+import type { TransformName } from './transform-spec.js';
+import { parseTemplate } from './template.js';
+import type { ValueSource } from './value-source.js';
+
+/** One use of a column by a mapping: what `dynamic-migrate check` compares with the database. */
+export interface ColumnRef {
+  /** The table as written in the mapping (maybe schema-qualified). */
+  table: string;
+  /** `'source'` for the user row (and JSON arrays in it), else the child's name. */
+  record: string;
+  column: string;
+  /** Keys or indexes inside the column's JSON; `[]` when none. `'*'` stands for "each element" of a `from: { json }` array. */
+  jsonPath: string[];
+  /** Names of the transforms the column's value flows through, innermost first (`{ truncate: 20 }` → `truncate`). */
+  transforms: TransformName[];
+  /** Where in the mapping: `fields.email`, `fields.name.firstOf[1]`, `wallets[0].chain`, `source.filter`, `children.wallets.foreignKey`. */
+  usedBy: string;
+}
+
+/** Where the refs of one value source point: the record's table, and a JSON prefix for `from: { json }` elements. */
+interface Scope {
+  table: string;
+  record: string;
+  /** Set inside a `from: { json }` rule: the array's column and the path to "each element". */
+  json?: { column: string; prefix: string[] };
+}
+
+/**
+ * Every column a mapping reads, in document order: the primary key, foreign keys, child order
+ * columns, declarative filters (a raw `{ sql }` filter cannot be looked into), and each column
+ * reference of every value source, condition and template placeholder. Pure.
+ */
+export function collectColumnRefs(spec: MappingSpec): ColumnRef[] {
+  const refs: ColumnRef[] = [];
+  const sourceScope: Scope = { table: spec.source.table, record: 'source' };
+  const plain = (scope: Scope, column: string, usedBy: string) => refs.push({ table: scope.table, record: scope.record, column, jsonPath: [], transforms: [], usedBy });
+
+  plain(sourceScope, spec.source.primaryKey, 'source.primaryKey');
+  if (spec.source.filter) filterColumns(spec.source.filter).forEach((column) => plain(sourceScope, column, 'source.filter'));
+  for (const [name, child] of Object.entries(spec.source.children ?? {})) {
+    const scope: Scope = { table: child.table, record: name };
+    plain(scope, child.foreignKey, `children.${name}.foreignKey`);
+    for (const term of child.orderBy?.split(',') ?? []) plain(scope, term.trim().split(/\s+/)[0] ?? '', `children.${name}.orderBy`);
+    if (child.filter) filterColumns(child.filter).forEach((column) => plain(scope, column, `children.${name}.filter`));
+  }
+
+  const add = (scope: Scope, ref: string, transforms: TransformName[], usedBy: string) => {
+    const { column, jsonPath } = splitColumnPath(ref);
+    const json = scope.json;
+    if (json) refs.push({ table: scope.table, record: scope.record, column: json.column, jsonPath: [...json.prefix, column, ...jsonPath], transforms, usedBy });
+    else refs.push({ table: scope.table, record: scope.record, column, jsonPath, transforms, usedBy });
+  };
+  const walk = (scope: Scope, source: ValueSource, usedBy: string, outer: TransformName[]) => {
+    const transforms = [...(source.transforms ?? []).map(transformNameOf), ...outer];
+    if ('column' in source) add(scope, source.column, transforms, usedBy);
+    else if ('template' in source) templateRefs(source.template).forEach((ref) => add(scope, ref, [], `${usedBy}.template`));
+    else if ('firstOf' in source) source.firstOf.forEach((inner, index) => walk(scope, inner, `${usedBy}.firstOf[${index}]`, transforms));
+    else if ('when' in source) {
+      conditionColumns(source.when).forEach((ref) => add(scope, ref, [], `${usedBy}.when`));
+      walk(scope, source.then, `${usedBy}.then`, transforms);
+      if (source.else) walk(scope, source.else, `${usedBy}.else`, transforms);
+    }
+  };
+
+  for (const [field, source] of Object.entries(spec.fields ?? {})) if (source) walk(sourceScope, source, `fields.${field}`, []);
+  for (const [key, source] of Object.entries(spec.metadata ?? {})) walk(sourceScope, source, `metadata.${key}`, []);
+  const rules = [
+    ...(spec.wallets ?? []).map((rule, index) => [`wallets[${index}]`, rule] as const),
+    ...(spec.oauthAccounts ?? []).map((rule, index) => [`oauthAccounts[${index}]`, rule] as const),
+  ];
+  for (const [at, rule] of rules) {
+    const scope = ruleScope(spec, rule.from);
+    if (typeof rule.from === 'object') add(sourceScope, rule.from.json, [], `${at}.from`);
+    for (const [part, source] of Object.entries(rule)) {
+      if (part !== 'from' && source !== undefined) walk(scope, source as ValueSource, `${at}.${part}`, []);
+    }
+  }
+  return refs;
+}
+
+function ruleScope(spec: MappingSpec, from: RuleFrom): Scope {
+  if (typeof from === 'object') {
+    const { column, jsonPath } = splitColumnPath(from.json);
+    return { table: spec.source.table, record: 'source', json: { column, prefix: [...jsonPath, '*'] } };
+  }
+  if (from === 'row') return { table: spec.source.table, record: 'source' };
+  return { table: spec.source.children?.[from]?.table ?? from, record: from };
+}
+
+function filterColumns(filter: SourceFilter): string[] {
+  if ('sql' in filter) return [];
+  if ('isNull' in filter) return [filter.isNull];
+  if ('notNull' in filter) return [filter.notNull];
+  if ('equals' in filter) return [filter.equals.column];
+  if ('in' in filter) return [filter.in.column];
+  return filter.all.flatMap(filterColumns);
+}
+
+function conditionColumns(condition: Condition): string[] {
+  if ('notNull' in condition) return [condition.notNull];
+  if ('isNull' in condition) return [condition.isNull];
+  if ('equals' in condition) return [condition.equals.column];
+  if ('in' in condition) return [condition.in.column];
+  return ('all' in condition ? condition.all : condition.any).flatMap(conditionColumns);
+}
+
+function templateRefs(template: string): string[] {
+  return parseTemplate(template).flatMap((part) => ('ref' in part ? [part.ref] : []));
+}

@@ -1,0 +1,67 @@
+import { isColumnRef } from './column-path.js';
+import type { JsonValue } from './to-json-value.js';
+
+/** A template cut into literal text and `{placeholder}` column references. */
+export type TemplatePart = { text: string } | { ref: string };
+
+const parsed = new Map<string, TemplatePart[]>();
+
+/**
+ * Parses `"{first_name} {last_name}"`; `{{` and `}}` are literal braces. Memoised: a mapping has
+ * few templates, each evaluated once per row.
+ * @throws Error whose message says what is wrong (the schema turns it into a mapping error)
+ */
+export function parseTemplate(template: string): TemplatePart[] {
+  const known = parsed.get(template);
+  if (known) return known;
+  const parts: TemplatePart[] = [];
+  let literal = '';
+  for (let index = 0; index < template.length; index += 1) {
+    const char = template[index];
+    const next = template[index + 1];
+    if ((char === '{' && next === '{') || (char === '}' && next === '}')) {
+      literal += char;
+      index += 1;
+    } else if (char === '}') {
+      throw new Error(`has a "}" at character ${index + 1} that closes nothing (write "}}" for a literal brace)`);
+    } else if (char === '{') {
+      const end = template.indexOf('}', index);
+      if (end < 0) throw new Error(`has a "{" at character ${index + 1} that is never closed (write "{{" for a literal brace)`);
+      const ref = template.slice(index + 1, end).trim();
+      if (!isColumnRef(ref)) throw new Error(`placeholder {${ref}} is not a column name or JSON path`);
+      if (literal) parts.push({ text: literal });
+      parts.push({ ref });
+      literal = '';
+      index = end;
+    } else {
+      literal += char;
+    }
+  }
+  if (literal) parts.push({ text: literal });
+  parsed.set(template, parts);
+  return parts;
+}
+
+/**
+ * Fills a template: null placeholders become "", runs of spaces collapse and the ends are
+ * trimmed. When it has placeholders and every one is null or blank, the value is null, so
+ * `"{first_name} {last_name}"` of a user with neither is absent rather than "".
+ */
+export function renderTemplate(template: string, read: (ref: string) => JsonValue): string | null {
+  let out = '';
+  let placeholders = 0;
+  let filled = 0;
+  for (const part of parseTemplate(template)) {
+    if ('text' in part) {
+      out += part.text;
+      continue;
+    }
+    placeholders += 1;
+    const value = read(part.ref);
+    const text = value === null ? '' : typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    if (text.trim() !== '') filled += 1;
+    out += text;
+  }
+  if (placeholders > 0 && filled === 0) return null;
+  return out.replace(/ {2,}/g, ' ').trim();
+}

@@ -1,0 +1,48 @@
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import { z } from 'zod';
+
+/** Every transform by name, parameterised ones included (`truncate` is only written `{ truncate: N }`). */
+export const TRANSFORM_NAMES = [
+  'trim', 'lower', 'upper', 'nullIfEmpty', 'isoTimestamp', 'string', 'boolean', 'json',
+  'truncate', 'firstName', 'lastName', 'e164', 'countryCode', 'stripForbidden', 'slugUsername',
+] as const;
+export type TransformName = (typeof TRANSFORM_NAMES)[number];
+
+/** Transforms written as a bare name: all but `truncate`, which needs its length. */
+export const BARE_TRANSFORM_NAMES = TRANSFORM_NAMES.filter((name) => name !== 'truncate') as Exclude<TransformName, 'truncate'>[];
+export type BareTransformName = Exclude<TransformName, 'truncate'>;
+
+/** One step of a value source's `transforms`: a name, or a one-key object for parameterised ones. */
+export type TransformSpec = BareTransformName | { truncate: number } | { e164: { region: string } };
+
+const bareName = z.enum(BARE_TRANSFORM_NAMES as [BareTransformName, ...BareTransformName[]], {
+  error: (issue) =>
+    issue.input === 'truncate'
+      ? 'truncate needs a length: write { truncate: N }'
+      : `unknown transform ${JSON.stringify(issue.input)} (known: ${BARE_TRANSFORM_NAMES.join(', ')}, { truncate: N }, { e164: { region } })`,
+});
+
+/** ISO 3166-1 alpha-2 region libphonenumber knows, e.g. `US`, `GB`. */
+export const phoneRegionSchema = z
+  .string({ error: 'must be a two-letter region code such as "US"' })
+  .refine((region) => /^[A-Z]{2}$/.test(region) && isSupportedCountry(region), { error: 'must be an upper-case region code libphonenumber knows, such as "US" or "GB"' })
+  .describe('ISO 3166-1 alpha-2 region for phone numbers written without a country code, e.g. "US".');
+
+export const transformSpecSchema = z
+  .union(
+    [
+      bareName,
+      z.strictObject({
+        truncate: z.int({ error: 'must be a whole number of characters' }).positive({ error: 'must be at least 1' }),
+      }).describe('Cut text to N code points (a warning "truncated" when it cuts).'),
+      z.strictObject({ e164: z.strictObject({ region: phoneRegionSchema }) }).describe('Phone number to E.164, reading numbers without "+" in this region.'),
+    ],
+    { error: 'is not a transform: expected a name such as "trim", { truncate: N } or { e164: { region: "US" } }' },
+  )
+  .describe('A transform: a name, or { truncate: N } / { e164: { region } }.');
+
+/** The name of a transform, parameters left out: `{ truncate: 20 }` → `truncate`. */
+export function transformNameOf(transform: TransformSpec): TransformName {
+  if (typeof transform === 'string') return transform;
+  return 'truncate' in transform ? 'truncate' : 'e164';
+}
