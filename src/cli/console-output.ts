@@ -80,6 +80,11 @@ export function printSummary({ summary, reports, checkpointFile }: JobResult): v
   const accounted = rows.slice(1).reduce((sum, [, value]) => sum + value, 0);
   console.log(`  ${'check'.padEnd(width)}  ${summary.addsUp ? 'ok' : 'MISMATCH'}: ${accounted} accounted for of ${summary.extracted} extracted`);
   console.log(`  ${'duration'.padEnd(width)}  ${(summary.durationMs / 1000).toFixed(1)} s`);
+  const warnings = Object.entries(summary.warnings);
+  if (warnings.length > 0) {
+    console.log('  values changed to fit the API (sent; see the mapping\'s transforms):');
+    for (const [what, count] of warnings) console.log(`    ${what}: ${count}`);
+  }
   if (summary.interrupted) console.log(`  stopped early${summary.fatalError ? `: ${summary.fatalError}` : ''}; run the same command again to resume`);
   console.log(`\nReports: ${reports.dir}`);
   if (reports.payloadsPath) console.log(`  payloads: ${reports.payloadsPath}`);

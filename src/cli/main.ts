@@ -1,10 +1,12 @@
 import yargs from 'yargs';
 import { MigrateError, coerceError } from '../errors.js';
+import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
 import { resetCommand } from './commands/reset.js';
 import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
 import { statusCommand } from './commands/status.js';
 import { takeExitCode } from './exit-code.js';
 
@@ -22,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
       .scriptName('dynamic-migrate')
       .usage('$0 <command> [options]\n\nMove users from a legacy PostgreSQL database into Dynamic, resumably.')
       .command(runCommand)
+      .command(checkCommand)
+      .command(schemaCommand)
       .command(statusCommand)
       .command(resetCommand)
       .command(exportCommand)

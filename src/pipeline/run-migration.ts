@@ -56,6 +56,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
   const { cursor, inDoubtKeys } = await deps.journal.resumePoint();
   const builder = new BatchBuilder(options.batchSize);
   const inFlight = new Set<Promise<void>>();
+  const warnings = new Map<string, number>();
   let fatal: Error | undefined;
   const stopped = () => fatal !== undefined || deps.signal?.aborted === true;
   const unplanned = (batch: PlannedBatch) => {
@@ -127,6 +128,10 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
           continue;
         }
         const result = deps.mapRow(row);
+        for (const warning of result.warnings ?? []) {
+          const key = `${warning.field} ${warning.rule}`;
+          warnings.set(key, (warnings.get(key) ?? 0) + 1);
+        }
         const completed = result.ok
           ? builder.addUser(row.key, { legacyId: result.legacyId, payload: result.payload, payloadHash: payloadHash(result.payload) }, options.upsert || inDoubtKeys.has(row.key))
           : builder.addRejected(row.key, result.rejections);
@@ -152,6 +157,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
     ...(fatal ? { fatalError: fatal.message } : {}),
     durationMs: now() - startedAt,
     addsUp: accountedFor(counts) === counts.extracted,
+    warnings: Object.fromEntries([...warnings].sort(([a], [b]) => a.localeCompare(b))),
   };
 }
 

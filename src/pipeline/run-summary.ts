@@ -24,6 +24,8 @@ export interface RunSummary extends RunCounts {
   durationMs: number;
   /** The check that the outcome counts add up to the extracted rows. */
   addsUp: boolean;
+  /** Values changed to fit the API but still sent, counted per `field rule` (e.g. `firstName stripped`). */
+  warnings: Record<string, number>;
 }
 
 export function emptyCounts(): RunCounts {

@@ -9,6 +9,7 @@ const summary = (overrides: Partial<RunSummary>): RunSummary => ({
   interrupted: false,
   durationMs: 1,
   addsUp: true,
+  warnings: {},
   ...overrides,
 });
 
