@@ -155,4 +155,26 @@ describe('runMigration', () => {
     expect((await store.status()).counts.created).toBe(valid());
     await store.close();
   });
+
+  it('counts the values a mapping changed to fit the API, per field and rule, in the summary', async () => {
+    const store = await openStore('warnings');
+    const cleaning: MappingSpec = { ...spec, fields: { ...spec.fields, firstName: { column: 'first_name', transforms: ['trim', 'stripForbidden', 'nullIfEmpty'] } } };
+    const summary = await runMigration(
+      {
+        source: database.db,
+        sourceSpec: cleaning.source,
+        mapRow: compileMapping(cleaning),
+        journal: checkpointJournal(store),
+        sender: scriptedSender(),
+        recorder: { rejected: () => {}, failed: () => {}, progress: () => {}, warn: () => {} },
+      },
+      options,
+    );
+    const emojiNames = seeded.invalid.filter((row) => row.kind === 'emoji_in_name').length;
+    expect(emojiNames).toBeGreaterThan(0);
+    expect(summary.warnings).toEqual({ 'firstName stripped': emojiNames });
+    // Cleaned, those rows are no longer rejected.
+    expect(summary.rejected).toBe(seeded.deliberatelyInvalid - emojiNames);
+    await store.close();
+  });
 });
