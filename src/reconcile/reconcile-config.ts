@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { ENVIRONMENT_ID_PATTERN } from '../contract/index.js';
+
+/**
+ * Everything `reconcile` needs, resolved once (flags > environment > mapping file > defaults) and
+ * frozen. Holds the token and the database URL: never log it whole.
+ */
+export const reconcileConfigSchema = z.object({
+  /** Job whose ledger is compared. @default the mapping's `job`, else its file name */
+  job: z.string().min(1),
+  mappingFile: z.string().min(1),
+  databaseUrl: z.string().min(1),
+  /** @default https://app.dynamicauth.com/api/v0 */
+  apiUrl: z.url(),
+  environmentId: z.string().regex(ENVIRONMENT_ID_PATTERN, { message: 'must be a lower-case UUID (36 characters)' }),
+  token: z.string().min(1),
+  /** @default checkpoints */
+  checkpointDir: z.string().default('checkpoints'),
+  /** Source rows per keyset page. @default 500 */
+  pageSize: z.number().int().min(1).max(10_000).default(500),
+  /**
+   * List requests per rolling minute; the list endpoint counts against Dynamic's developer limit
+   * (1,500/min per IP). 0 = no client-side limit. @default 1500
+   */
+  rateLimitPerMinute: z.number().int().min(0).default(1500),
+  /** Retries per list request on 429, 5xx and network errors. @default 8 */
+  retries: z.number().int().min(0).max(50).default(8),
+});
+export type ReconcileConfig = z.infer<typeof reconcileConfigSchema>;

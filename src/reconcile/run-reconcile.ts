@@ -1,0 +1,108 @@
+import { CheckpointStore, checkpointPath } from '../checkpoint/index.js';
+import { ConfigError } from '../errors.js';
+import { connectSource, readSourcePages } from '../extract/index.js';
+import type { SourceDb } from '../extract/index.js';
+import { RateLimiter } from '../load/index.js';
+import { compileMapping, loadMappingFile, payloadHash } from '../mapping/index.js';
+import { comparableFromPayload } from './comparable-user.js';
+import { listTargetUsers } from './list-target-users.js';
+import type { ReconcileConfig } from './reconcile-config.js';
+import type { ReconcileReport } from './reconcile-report.js';
+import { Reconciler, type SourceItem } from './reconciler.js';
+import { rowsStillPresent } from './rows-still-present.js';
+import { toTargetUser } from './target-user.js';
+
+/** What the caller hears while reconcile runs; every callback is optional. */
+export interface ReconcileObserver {
+  phase?(name: 'ledger' | 'target' | 'source', done: number): void;
+  retry?(info: { offset: number; attempt: number; delayMs: number; reason: string }): void;
+  warn?(message: string): void;
+}
+
+/**
+ * Compares the eligible source rows, the job's ledger and the users Dynamic lists, and returns the
+ * report. Read-only everywhere: the source through a read-only connection, the checkpoint only
+ * read, Dynamic only listed. Closes what it opened, in reverse order, whatever happens.
+ * @throws CheckpointError when the job has no checkpoint; ConfigError when it belongs to another
+ *   environment; ExtractError / LoadError when the source or Dynamic cannot be read.
+ */
+export async function runReconcile(
+  config: Readonly<ReconcileConfig>,
+  deps: { observer?: ReconcileObserver; fetch?: typeof fetch; signal?: AbortSignal } = {},
+): Promise<ReconcileReport> {
+  const { observer = {} } = deps;
+  const mapping = await loadMappingFile(config.mappingFile);
+  const store = await CheckpointStore.open(checkpointPath(config.checkpointDir, config.job), { create: false });
+  let source: SourceDb | undefined;
+  try {
+    const job = await store.job();
+    if (!job) throw new ConfigError(`job "${config.job}" has not run yet: nothing to reconcile`);
+    const jobEnvironment = job.fingerprint.environmentId;
+    if (jobEnvironment !== null && jobEnvironment !== config.environmentId) {
+      throw new ConfigError(`job "${config.job}" migrated into environment ${jobEnvironment}, not ${config.environmentId}`);
+    }
+    const warnings = await jobWarnings(store, mapping.hash);
+    for (const warning of warnings) observer.warn?.(warning);
+    const reconciler = new Reconciler();
+
+    let ledgerCount = 0;
+    for await (const entry of store.idMap()) {
+      reconciler.addLedgerEntry(entry);
+      if (++ledgerCount % 10_000 === 0) observer.phase?.('ledger', ledgerCount);
+    }
+    observer.phase?.('ledger', ledgerCount);
+
+    const rateLimiter = new RateLimiter({ perMinute: config.rateLimitPerMinute });
+    let targetCount = 0;
+    for await (const page of listTargetUsers({
+      baseUrl: config.apiUrl, environmentId: config.environmentId, token: config.token, rateLimiter, retries: config.retries,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(observer.retry ? { onRetry: observer.retry } : {}),
+    })) {
+      for (const user of page) reconciler.addTargetUser(toTargetUser(user, mapping.spec.legacyIdKey));
+      targetCount += page.length;
+      observer.phase?.('target', targetCount);
+    }
+
+    source = connectSource(config.databaseUrl, { applicationName: 'dynamic-migrate reconcile' });
+    const map = compileMapping(mapping.spec);
+    let sourceCount = 0;
+    for await (const page of readSourcePages(source, mapping.spec.source, { after: null, pageSize: config.pageSize, ...(deps.signal ? { signal: deps.signal } : {}) })) {
+      const results = page.map(map);
+      const ledger = await store.ledgerEntries(results.filter((result) => result.ok).map((result) => result.legacyId));
+      for (const result of results) {
+        const item: SourceItem = result.ok
+          ? {
+              legacyId: result.legacyId, eligible: true, fields: comparableFromPayload(result.payload),
+              payloadHash: payloadHash(result.payload), ledgerHash: ledger.get(result.legacyId)?.payloadHash ?? null,
+            }
+          : { legacyId: result.legacyId, eligible: false };
+        reconciler.addSource(item);
+      }
+      sourceCount += page.length;
+      observer.phase?.('source', sourceCount);
+    }
+
+    const stillInTable = await rowsStillPresent(source, mapping.spec.source, reconciler.unselectedMigrated());
+    return reconciler.finish({ job: config.job, environmentId: config.environmentId, stillInTable, warnings });
+  } finally {
+    await source?.destroy();
+    await store.close();
+  }
+}
+
+/** What makes this comparison less than exact; reported, not fatal (reconcile only reads). */
+async function jobWarnings(store: CheckpointStore, mappingHash: string): Promise<string[]> {
+  const status = await store.status();
+  const { job } = status;
+  const warnings: string[] = [];
+  if (job.fingerprint.mappingHash !== mappingHash) {
+    warnings.push('the mapping changed since the job started: users it now maps differently are reported as differing');
+  }
+  if (job.lastRunStartedAt !== null && (job.lastRunFinishedAt === null || job.lastRunFinishedAt < job.lastRunStartedAt)) {
+    warnings.push('the last run of this job did not finish (still running, or killed): users in flight may show as missing or extra');
+  }
+  const inDoubt = status.batches.planned + status.batches.sent;
+  if (inDoubt > 0) warnings.push(`${inDoubt} batch(es) are in doubt: the next run replays them; their users may show as extra`);
+  return warnings;
+}
