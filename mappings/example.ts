@@ -14,9 +14,12 @@ export default defineMapping({
     primaryKey: 'id',
     // Soft-deleted users are not migrated.
     filter: { sql: 'deleted_at is null' },
+    // Incremental reruns read the rows changed since the last run (index: users (updated_at, id)).
+    changeCursor: { column: 'updated_at' },
     children: {
-      wallets: { table: 'user_wallets', foreignKey: 'user_id', orderBy: 'id' },
-      identities: { table: 'user_identities', foreignKey: 'user_id', orderBy: 'id' },
+      // Wallets and identities are only ever added: a new one re-sends its user.
+      wallets: { table: 'user_wallets', foreignKey: 'user_id', orderBy: 'id', changeColumn: 'created_at' },
+      identities: { table: 'user_identities', foreignKey: 'user_id', orderBy: 'id', changeColumn: 'created_at' },
     },
   },
   legacyIdKey: 'legacyId',

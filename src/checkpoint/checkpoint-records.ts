@@ -1,14 +1,22 @@
 import type { Selectable } from 'kysely';
 import { CheckpointError } from '../errors.js';
-import type { BatchState, CheckpointTables, LedgerOutcome } from './checkpoint-schema.js';
+import type { BatchPass, BatchState, CheckpointTables, JobPhase, LedgerOutcome } from './checkpoint-schema.js';
 import { parseFingerprint, type Fingerprint } from './fingerprint.js';
 
 /** The job a checkpoint belongs to. Timestamps are ISO 8601. */
 export interface JobRecord {
   name: string;
   fingerprint: Fingerprint;
-  /** Every batch whose keys are at or below this primary-key value is settled; null before the first. */
+  /**
+   * Everything at or before this position is settled; null before the first batch. In the `full`
+   * phase a primary-key value; in the `incremental` phase a change cursor, `["<timestamp>","<key>"]`.
+   */
   cursor: string | null;
+  phase: JobPhase;
+  /** Where incremental reads start (database time, `now() - lag` at the first run); null before it. */
+  incrementalSince: string | null;
+  /** Child name → timestamp up to which that child's changes have been processed. */
+  childWatermarks: Record<string, string>;
   createdAt: string;
   updatedAt: string;
   lastRunStartedAt: string | null;
@@ -24,6 +32,7 @@ export interface BatchRecord {
   /** Keys sent in this batch (rows rejected locally are in the key range but not here). */
   legacyIds: string[];
   state: BatchState;
+  pass: BatchPass;
   upsert: boolean;
   attempts: number;
   plannedAt: string;
@@ -51,6 +60,7 @@ export function toBatchRecord(row: Selectable<CheckpointTables['batches']>): Bat
     lastKey: row.last_key,
     legacyIds: JSON.parse(row.legacy_ids) as string[],
     state: row.state,
+    pass: row.pass,
     upsert: row.upsert === 1,
     attempts: row.attempts,
     plannedAt: row.planned_at,
@@ -81,13 +91,37 @@ export function toJobRecord(path: string, row: Selectable<CheckpointTables['job'
       code: 'checkpoint_damaged',
     });
   }
+  const childWatermarks = parseWatermarks(row.child_watermarks);
+  if (!childWatermarks) {
+    throw new CheckpointError(`checkpoint ${path} is damaged: the job's child watermarks are unreadable`, { code: 'checkpoint_damaged' });
+  }
   return {
     name: row.name,
     fingerprint,
     cursor: row.cursor,
+    phase: row.phase,
+    incrementalSince: row.incremental_since,
+    childWatermarks,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastRunStartedAt: row.last_run_started_at,
     lastRunFinishedAt: row.last_run_finished_at,
   };
+}
+
+/** The watermarks of a job row; `{}` when unreadable (the job record itself reports that as damage). */
+export function parseWatermarksOrEmpty(json: string): Record<string, string> {
+  return parseWatermarks(json) ?? {};
+}
+
+function parseWatermarks(json: string): Record<string, string> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  return entries.every(([, at]) => typeof at === 'string') ? Object.fromEntries(entries) as Record<string, string> : undefined;
 }

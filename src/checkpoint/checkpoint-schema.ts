@@ -7,6 +7,21 @@ export type LedgerOutcome = (typeof LEDGER_OUTCOMES)[number];
 export const BATCH_STATES = ['planned', 'sent', 'settled'] as const;
 export type BatchState = (typeof BATCH_STATES)[number];
 
+/**
+ * Phases of a job: the first `full` pass walks the primary key; once it has settled everything,
+ * the job is `incremental` and every run reads the rows changed since the last one.
+ */
+export const JOB_PHASES = ['full', 'incremental'] as const;
+export type JobPhase = (typeof JOB_PHASES)[number];
+
+/**
+ * Which pass planned a batch: the primary-key pass (`full`), the change-cursor pass (`changes`,
+ * keys are `["<timestamp>","<key>"]` JSON) or the changed-children pass (`children`). Only the
+ * first two move the job's cursor.
+ */
+export const BATCH_PASSES = ['full', 'changes', 'children'] as const;
+export type BatchPass = (typeof BATCH_PASSES)[number];
+
 /** Row types of the checkpoint database, for kysely. Timestamps are ISO 8601 text. */
 export interface CheckpointTables {
   schema_version: { version: number };
@@ -22,6 +37,12 @@ export interface CheckpointTables {
     updated_at: string;
     last_run_started_at: string | null;
     last_run_finished_at: string | null;
+    /** Since schema 2. */
+    phase: JobPhase;
+    /** Where the change cursor starts: the database's `now() - lag` when the first run began. Since schema 2. */
+    incremental_since: string | null;
+    /** JSON object: child name → change-column timestamp up to which child changes were processed. Since schema 2. */
+    child_watermarks: string;
   };
   batches: {
     seq: Generated<number>;
@@ -36,6 +57,8 @@ export interface CheckpointTables {
     planned_at: string;
     sent_at: string | null;
     settled_at: string | null;
+    /** Since schema 2. */
+    pass: BatchPass;
   };
   ledger: {
     legacy_id: string;
@@ -100,6 +123,16 @@ export const MIGRATIONS: ReadonlyArray<(db: Kysely<CheckpointTables>) => Promise
       updated_at text not null
     )`.execute(db);
     await sql`create index ledger_outcome_sort on ledger (outcome, sort_key)`.execute(db);
+  },
+  // 2: incremental reruns. A job from version 1 keeps its phase (`full`) and cursor; where its
+  // changes start is unknown, so it is set to the beginning of time: the first incremental run
+  // reads every row once and re-sends only the users whose payload hash differs from the ledger's.
+  async (db) => {
+    await sql`alter table job add column phase text not null default 'full' check (phase in (${sql.raw(quoted(JOB_PHASES))}))`.execute(db);
+    await sql`alter table job add column incremental_since text`.execute(db);
+    await sql`alter table job add column child_watermarks text not null default '{}'`.execute(db);
+    await sql`update job set incremental_since = '-infinity'`.execute(db);
+    await sql`alter table batches add column pass text not null default 'full' check (pass in (${sql.raw(quoted(BATCH_PASSES))}))`.execute(db);
   },
 ];
 

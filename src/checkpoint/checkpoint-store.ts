@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { CheckpointError } from '../errors.js';
 import { advanceCursor } from './advance-cursor.js';
 import { toBatchRecord, toJobRecord, type BatchRecord, type JobRecord, type LedgerEntry } from './checkpoint-records.js';
-import type { CheckpointTables, LedgerOutcome } from './checkpoint-schema.js';
+import type { BatchPass, CheckpointTables, LedgerOutcome } from './checkpoint-schema.js';
+import { enterIncrementalPhase, recordIncrementalSince, setChildWatermark } from './job-phase.js';
 import { fingerprintDifferences, type Fingerprint } from './fingerprint.js';
 import { pageLedger, readLedgerEntries, writeLedgerEntries } from './ledger-queries.js';
 import { mergeLedgerEntry } from './merge-ledger-entry.js';
@@ -96,7 +97,10 @@ export class CheckpointStore {
     } else {
       await this.db
         .insertInto('job')
-        .values({ id: 1, name, fingerprint: json, cursor: null, cursor_seq: 0, created_at: now, updated_at: now })
+        .values({
+          id: 1, name, fingerprint: json, cursor: null, cursor_seq: 0, created_at: now, updated_at: now,
+          phase: 'full', incremental_since: null, child_watermarks: '{}',
+        })
         .execute();
     }
     await this.job();
@@ -116,6 +120,36 @@ export class CheckpointStore {
     await this.job();
   }
 
+  /**
+   * Records, once per job, where incremental reads start (the database's `now() - lag` before the
+   * first run reads anything). Later calls keep the first value.
+   * @returns the value in force.
+   */
+  async recordIncrementalSince(since: string): Promise<string> {
+    this.requireJob();
+    const value = await recordIncrementalSince(this.db, since, this.timestamp());
+    await this.job();
+    return value;
+  }
+
+  /**
+   * Switches the job from its full pass to incremental runs, starting at `cursor` (the change
+   * cursor at `incrementalSince`, formatted by the caller).
+   * @throws CheckpointError `checkpoint_phase` when batches are unsettled or the job is not in its full pass.
+   */
+  async enterIncremental(cursor: string): Promise<void> {
+    this.requireJob();
+    await enterIncrementalPhase(this.db, cursor, this.timestamp());
+    await this.job();
+  }
+
+  /** Records that `child`'s changes up to `upper` (database time) have all been processed. */
+  async setChildWatermark(child: string, upper: string): Promise<void> {
+    this.requireJob();
+    await setChildWatermark(this.db, child, upper, this.timestamp());
+    await this.job();
+  }
+
   /** Marks the end of a run that was not killed. */
   async recordRunEnd(): Promise<void> {
     this.requireJob();
@@ -128,9 +162,10 @@ export class CheckpointStore {
    * Journals a batch before it is sent. Batches must be planned in key order: the cursor follows seq.
    * @param input.firstKey, input.lastKey the key range read for this batch, rejected rows included.
    * @param input.sendKeys the legacy ids actually sent (may be empty when every row was rejected).
+   * @param input.pass which pass planned it (default `full`); `children` batches never move the cursor.
    * @returns the batch's seq.
    */
-  async planBatch(input: { firstKey: string; lastKey: string; sendKeys: string[]; upsert: boolean }): Promise<number> {
+  async planBatch(input: { firstKey: string; lastKey: string; sendKeys: string[]; upsert: boolean; pass?: BatchPass }): Promise<number> {
     this.requireJob();
     const row = await this.db
       .insertInto('batches')
@@ -143,6 +178,7 @@ export class CheckpointStore {
         upsert: input.upsert ? 1 : 0,
         attempts: 0,
         planned_at: this.timestamp(),
+        pass: input.pass ?? 'full',
       })
       .returning('seq')
       .executeTakeFirstOrThrow();

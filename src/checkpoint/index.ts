@@ -2,7 +2,10 @@
 export { CheckpointStore, type IdMapEntry, type RejectionEntry } from './checkpoint-store.js';
 export type { CheckpointStatus } from './read-counts.js';
 export type { BatchRecord, JobRecord, LedgerEntry } from './checkpoint-records.js';
-export { BATCH_STATES, LEDGER_OUTCOMES, SCHEMA_VERSION, type BatchState, type LedgerOutcome } from './checkpoint-schema.js';
+export {
+  BATCH_PASSES, BATCH_STATES, JOB_PHASES, LEDGER_OUTCOMES, SCHEMA_VERSION,
+  type BatchPass, type BatchState, type JobPhase, type LedgerOutcome,
+} from './checkpoint-schema.js';
 export { checkpointPath, removeCheckpoint, JOB_NAME_PATTERN } from './checkpoint-path.js';
 export { fingerprintDifferences, type Fingerprint } from './fingerprint.js';
 export type { SettleResult, SettledOutcome, SettledRejection } from './settle-result.js';

@@ -24,7 +24,10 @@ export function createConsoleObserver(options: { progressBar: boolean }): JobObs
       total = info.total;
       startedAt = Date.now();
       const mode = info.dryRun ? 'dry run' : 'run';
-      const resume = info.resumedFrom === null ? '' : `, resuming after key ${info.resumedFrom}`;
+      const resume =
+        info.phase === 'incremental'
+          ? `, changes after ${info.resumedFrom ?? 'the first run'} up to ${info.upperBound ?? 'now'}`
+          : info.resumedFrom === null ? '' : `, resuming after key ${info.resumedFrom}`;
       const doubt = info.inDoubt > 0 ? `, replaying ${info.inDoubt} in-doubt users with upsert` : '';
       console.error(`job ${info.job}: ${mode} over ${info.total} source rows${resume}${doubt}`);
       if (options.progressBar) {
@@ -70,6 +73,7 @@ export function printSummary({ summary, reports, checkpointFile }: JobResult): v
           ['updated', summary.updated] as [string, number],
           ['already existed', summary.alreadyExisted] as [string, number],
         ]),
+    ...(summary.unchanged ? [['unchanged, not sent', summary.unchanged] as [string, number]] : []),
     ['rejected locally', summary.rejected],
     ...(summary.dryRun ? [] : [['failed remotely', summary.failed] as [string, number]]),
     ...(summary.inDoubt ? [['in doubt (replayed next run)', summary.inDoubt] as [string, number]] : []),

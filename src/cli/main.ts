@@ -4,6 +4,7 @@ import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
+import { reconcileCommand } from './commands/reconcile.js';
 import { resetCommand } from './commands/reset.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(checkCommand)
       .command(schemaCommand)
       .command(statusCommand)
+      .command(reconcileCommand)
       .command(resetCommand)
       .command(exportCommand)
       .command(emulatorCommand)

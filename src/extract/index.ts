@@ -4,3 +4,8 @@ export { describeSource, redactSecrets, secretsOfDatabaseUrl } from './describe-
 export { readSourcePages, type ReadSourcePagesOptions } from './read-source-pages.js';
 export type { SourceRow } from './source-row.js';
 export type { SourceChildSpec, SourceSpec } from './source-spec.js';
+export { attachChildren } from './attach-children.js';
+export { formatChangeCursor, parseChangeCursor, type ChangeCursor } from './change-cursor.js';
+export { databaseNow } from './database-clock.js';
+export { countChangedRows, readChangedPages, type ReadChangedPagesOptions } from './read-changed-pages.js';
+export { readChangedChildParents, type ReadChangedChildParentsOptions } from './read-changed-child-parents.js';

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import { ConfigError, ExtractError } from '../errors.js';
+import { ConfigError } from '../errors.js';
+import { attachChildren } from './attach-children.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceRow } from './source-row.js';
-import type { SourceChildSpec, SourceSpec } from './source-spec.js';
-import { columnRef, orderTerms, tableRef, whereClause } from './source-sql.js';
+import type { SourceSpec } from './source-spec.js';
+import { columnRef, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
 
 type Row = Record<string, unknown>;
@@ -35,26 +36,15 @@ export async function* readSourcePages(
   if (!Number.isInteger(opts.pageSize) || opts.pageSize < 1) {
     throw new ConfigError(`page size must be a positive integer, got ${opts.pageSize}`);
   }
-  const children = Object.entries(spec.children ?? {});
   let after = opts.after;
   for (;;) {
     opts.signal?.throwIfAborted();
     const rows = await readParentPage(db, spec, after, opts);
     if (rows.length === 0) return;
-    const keys = rows.map((row) => keyOf(row, spec.primaryKey, spec.table));
-    const childRows = new Map<string, Map<string, Row[]>>();
-    for (const [name, child] of children) {
-      opts.signal?.throwIfAborted();
-      childRows.set(name, await readChildRows(db, name, child, keys, opts.signal));
-    }
-    yield rows.map((row, index) => {
-      const key = keys[index] as string;
-      const grouped: SourceRow['children'] = {};
-      for (const [name] of children) grouped[name] = childRows.get(name)?.get(key) ?? [];
-      return { key, row, children: grouped };
-    });
+    const page = await attachChildren(db, spec, rows, opts.signal);
+    yield page;
     if (rows.length < opts.pageSize) return;
-    after = keys[keys.length - 1] as string;
+    after = (page[page.length - 1] as SourceRow).key;
   }
 }
 
@@ -67,40 +57,4 @@ async function readParentPage(db: SourceDb, spec: SourceSpec, after: string | nu
   } catch (error) {
     throw toExtractError(error, `reading source table "${spec.table}" (primary key "${spec.primaryKey}")`);
   }
-}
-
-/** One query for the whole page; rows grouped by the foreign key, in `orderBy` order within a user. */
-async function readChildRows(
-  db: SourceDb,
-  name: string,
-  child: SourceChildSpec,
-  keys: string[],
-  signal: AbortSignal | undefined,
-): Promise<Map<string, Row[]>> {
-  const fk = columnRef(child.foreignKey);
-  const order = sql.join([fk, ...orderTerms(child.orderBy)]);
-  const where = whereClause([sql`${fk} = any(${keys})`], child.filter);
-  const query = sql<Row>`select * from ${tableRef(child.table)} ${where} order by ${order}`;
-  let rows: Row[];
-  try {
-    rows = (await query.execute(db, { signal })).rows;
-  } catch (error) {
-    throw toExtractError(error, `reading child "${name}" from table "${child.table}" (foreign key "${child.foreignKey}")`);
-  }
-  const byKey = new Map<string, Row[]>();
-  for (const row of rows) {
-    const key = keyOf(row, child.foreignKey, child.table);
-    const list = byKey.get(key);
-    if (list) list.push(row);
-    else byKey.set(key, [row]);
-  }
-  return byKey;
-}
-
-function keyOf(row: Row, column: string, table: string): string {
-  const value = row[column];
-  if (value === null || value === undefined) {
-    throw new ExtractError(`table "${table}" returned a row without a value in column "${column}"`);
-  }
-  return String(value);
 }

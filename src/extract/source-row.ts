@@ -9,4 +9,6 @@ export interface SourceRow {
   row: Record<string, unknown>;
   /** Child rows by child name; every configured child name is present, `[]` when the user has none. */
   children: Record<string, Record<string, unknown>[]>;
+  /** Incremental reads only: the change column's value as exact text (see `ChangeCursor`). */
+  cursor?: string;
 }

@@ -17,6 +17,12 @@ export const childSpecSchema = z.strictObject({
   orderBy: z.string().regex(ORDER_BY, { error: 'must be column names separated by commas, each optionally followed by asc or desc' }).optional().describe('Order of one user\'s child rows: "created_at desc, id".'),
   /** Which child rows are read: declarative (`{ isNull }`, `{ equals }`, ...) or `{ sql }`. */
   filter: sourceFilterSchema.optional(),
+  /**
+   * Timestamp column of the child table that moves when a child row is added or changed
+   * (`created_at` for append-only tables). Incremental runs re-send the users whose child rows
+   * changed since the last run. Without it, a child change alone does not re-send its user.
+   */
+  changeColumn: identifier('column name').optional().describe('Timestamp column of the child table that moves when a child row is added or changed; incremental runs re-send users whose child rows changed.'),
 });
 export type ChildSpec = z.infer<typeof childSpecSchema>;
 
@@ -31,6 +37,19 @@ export const sourceSpecSchema = z.strictObject({
   primaryKey: identifier('column name').describe('Single-column primary key; rows are read in its order.'),
   /** Rows that must not be migrated are filtered out here (e.g. `{ isNull: 'deleted_at' }`). */
   filter: sourceFilterSchema.optional(),
+  /**
+   * The change cursor of incremental runs: a `timestamp`/`timestamptz` column the application sets
+   * on every insert and update (`updated_at`). After the first full run, each run reads the rows
+   * whose `(column, primaryKey)` is past the last settled cursor. An index on `(column, primaryKey)`
+   * keeps that read cheap. Without it, reruns only pick up rows with a larger primary key.
+   */
+  changeCursor: z
+    .strictObject({
+      /** The timestamp column, e.g. `updated_at`. */
+      column: identifier('column name').describe('Timestamp column set on every insert and update, e.g. "updated_at".'),
+    })
+    .optional()
+    .describe('Change cursor of incremental reruns: a timestamp column set on every insert and update.'),
   /** Child tables by name; wallet and OAuth rules refer to them with `from: '<name>'`. */
   children: z
     .record(

@@ -23,7 +23,7 @@ export interface PlannedBatch {
 }
 
 /**
- * Rows rejected in a long stretch would otherwise pile up in one open batch; closing the batch at
+ * Rows rejected (or skipped as unchanged) in a long stretch would otherwise pile up in one open batch; closing the batch at
  * this many rejected rows keeps memory flat whatever the data looks like.
  */
 const MAX_REJECTED_ROWS_PER_BATCH = 500;
@@ -31,6 +31,7 @@ const MAX_REJECTED_ROWS_PER_BATCH = 500;
 /** Groups mapped rows, in key order, into batches of at most `batchSize` users. Pure. */
 export class BatchBuilder {
   private open: PlannedBatch | undefined;
+  private skippedInOpen = 0;
 
   constructor(private readonly batchSize: number) {}
 
@@ -49,6 +50,16 @@ export class BatchBuilder {
     return batch.rejectedKeys.length >= MAX_REJECTED_ROWS_PER_BATCH ? this.close() : undefined;
   }
 
+  /**
+   * A row that needs nothing sent (its payload is unchanged): it only widens the open batch's key
+   * range, so settling that batch moves the cursor past it and the next run does not read it again.
+   */
+  addSkipped(key: string): PlannedBatch | undefined {
+    this.batchFor(key);
+    this.skippedInOpen += 1;
+    return this.skippedInOpen >= MAX_REJECTED_ROWS_PER_BATCH ? this.close() : undefined;
+  }
+
   /** The last, partial batch. */
   flush(): PlannedBatch | undefined {
     return this.open ? this.close() : undefined;
@@ -63,6 +74,7 @@ export class BatchBuilder {
   private close(): PlannedBatch | undefined {
     const batch = this.open;
     this.open = undefined;
+    this.skippedInOpen = 0;
     return batch;
   }
 }

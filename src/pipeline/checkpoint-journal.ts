@@ -1,5 +1,7 @@
-import type { CheckpointStore } from '../checkpoint/index.js';
-import type { Journal } from './journal.js';
+import type { CheckpointStore, LedgerOutcome } from '../checkpoint/index.js';
+import type { Journal, LedgerView } from './journal.js';
+
+const IN_DYNAMIC: ReadonlySet<LedgerOutcome> = new Set(['created', 'updated', 'already_exists']);
 
 /**
  * The job's checkpoint store seen as a {@link Journal}. On resume, the batches an earlier run left
@@ -9,17 +11,28 @@ import type { Journal } from './journal.js';
 export function checkpointJournal(store: CheckpointStore): Journal {
   return {
     async resumePoint() {
-      const job = await store.job();
       const inDoubtKeys = await store.inDoubtKeys();
       await store.discardUnsettled();
-      return { cursor: job?.cursor ?? null, inDoubtKeys };
+      const job = await store.job();
+      return {
+        phase: job?.phase ?? 'full',
+        cursor: job?.cursor ?? null,
+        inDoubtKeys,
+        incrementalSince: job?.incrementalSince ?? null,
+        childWatermarks: job?.childWatermarks ?? {},
+      };
     },
-    async settledKeys(keys) {
+    async ledger(keys) {
       const entries = await store.ledgerEntries(keys);
-      return new Set(entries.keys());
+      const views = new Map<string, LedgerView>();
+      for (const [key, entry] of entries) views.set(key, { inDynamic: IN_DYNAMIC.has(entry.outcome), payloadHash: entry.payloadHash });
+      return views;
     },
     plan: (batch) => store.planBatch(batch),
     markSent: (seq) => store.markSent(seq),
     settle: (seq, outcomes, rejections) => store.settleBatch(seq, { outcomes, rejections }),
+    recordIncrementalSince: (since) => store.recordIncrementalSince(since),
+    enterIncremental: (cursor) => store.enterIncremental(cursor),
+    setChildWatermark: (child, upper) => store.setChildWatermark(child, upper),
   };
 }

@@ -4,6 +4,8 @@ export * from './batch-sender.js';
 export * from './job-config.js';
 export * from './journal.js';
 export * from './migrate-job.js';
+export * from './migration-passes.js';
 export * from './run-migration.js';
+export * from './run-passes.js';
 export * from './run-reports.js';
 export * from './run-summary.js';

@@ -36,8 +36,17 @@ export const jobConfigSchema = z.object({
   rateLimitPerMinute: z.number().int().min(0).default(150),
   /** Retries per request on 429, 5xx and network errors. @default 8 */
   retries: z.number().int().min(0).max(50).default(8),
+  /** Accept a mapping or source that changed since the job started (the environment may never change). @default false */
+  allowMappingChange: z.boolean().default(false),
   /** Send every batch with `?upsert=true`, updating users that already exist. @default false */
   upsert: z.boolean().default(false),
+  /**
+   * Seconds behind the database clock: rows committed later than `now() - lag` (long transactions)
+   * are left for the next run instead of being skipped. @default 300
+   */
+  lagSeconds: z.number().min(0).max(7 * 24 * 3600).default(300),
+  /** Incremental runs: send changed rows even when their mapped payload is unchanged. @default false */
+  resendUnchanged: z.boolean().default(false),
 });
 
 export type JobConfig = z.infer<typeof jobConfigSchema>;

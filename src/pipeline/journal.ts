@@ -1,31 +1,62 @@
+import type { BatchPass, JobPhase } from '../checkpoint/index.js';
 import type { Rejection } from '../mapping/index.js';
 import type { UserOutcome } from '../load/index.js';
 
 /** A user outcome plus the hash of the payload that produced it, as the ledger keeps it. */
 export type SettledOutcome = UserOutcome & { payloadHash?: string };
 
+/** Where a run starts: the job's phase and cursor, and what an earlier run left in doubt. */
+export interface ResumePoint {
+  phase: JobPhase;
+  /** Full phase: a primary-key value. Incremental phase: a change cursor `["<timestamp>","<key>"]`. */
+  cursor: string | null;
+  /** Keys of batches that were sent but never settled: replayed with upsert, never skipped. */
+  inDoubtKeys: Set<string>;
+  /** Where incremental reads start; null before the first run recorded it. */
+  incrementalSince: string | null;
+  /** Child name → timestamp up to which its changes were processed (absent: from `incrementalSince`). */
+  childWatermarks: Record<string, string>;
+}
+
+/** What the ledger knows about a key, as far as deciding whether to send it goes. */
+export interface LedgerView {
+  /** The user is in Dynamic (created, updated or already there). */
+  inDynamic: boolean;
+  /** Hash of the payload last settled for it; null when unknown. */
+  payloadHash: string | null;
+}
+
 /**
  * What the pipeline needs from the checkpoint store. A real run journals to the job's SQLite file;
  * a dry run uses {@link memoryJournal}, so both walk the same code path.
  */
 export interface Journal {
-  /** Where to start, and the keys of batches that were sent but never settled (in doubt). */
-  resumePoint(): Promise<{ cursor: string | null; inDoubtKeys: Set<string> }>;
-  /** Which of these keys already have a settled outcome (settled out of order by an earlier run). */
-  settledKeys(keys: string[]): Promise<Set<string>>;
-  plan(batch: { firstKey: string; lastKey: string; sendKeys: string[]; upsert: boolean }): Promise<number>;
+  /** Where to start; forgets the batches left unsettled (their keys come back as `inDoubtKeys`). */
+  resumePoint(): Promise<ResumePoint>;
+  /** What the ledger holds for these keys (keys never settled are absent). */
+  ledger(keys: string[]): Promise<Map<string, LedgerView>>;
+  plan(batch: { firstKey: string; lastKey: string; sendKeys: string[]; upsert: boolean; pass: BatchPass }): Promise<number>;
   markSent(seq: number): Promise<void>;
   settle(seq: number, outcomes: SettledOutcome[], rejections: Rejection[]): Promise<void>;
+  /** Records where incremental reads start, once per job; returns the value in force. */
+  recordIncrementalSince(since: string): Promise<string>;
+  /** Ends the full pass: later runs read changes from `cursor`. */
+  enterIncremental(cursor: string): Promise<void>;
+  /** A child's changes up to `upper` are all processed. */
+  setChildWatermark(child: string, upper: string): Promise<void>;
 }
 
-/** A journal that remembers nothing: dry runs never touch a job's checkpoint. */
+/** A journal that remembers nothing: dry runs never touch a job's checkpoint, so they are always a full pass. */
 export function memoryJournal(): Journal {
   let seq = 0;
   return {
-    resumePoint: async () => ({ cursor: null, inDoubtKeys: new Set() }),
-    settledKeys: async () => new Set(),
+    resumePoint: async () => ({ phase: 'full', cursor: null, inDoubtKeys: new Set(), incrementalSince: null, childWatermarks: {} }),
+    ledger: async () => new Map(),
     plan: async () => ++seq,
     markSent: async () => {},
     settle: async () => {},
+    recordIncrementalSince: async (since) => since,
+    enterIncremental: async () => {},
+    setChildWatermark: async () => {},
   };
 }

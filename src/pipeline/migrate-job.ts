@@ -1,9 +1,11 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { CheckpointStore, checkpointPath, fingerprintDifferences } from '../checkpoint/index.js';
 import type { Fingerprint } from '../checkpoint/index.js';
+import { acquireJobLock, lockPathFor } from '../checkpoint/job-lock.js';
 import { ConfigError } from '../errors.js';
-import { connectSource, countSourceRows, describeSource } from '../extract/index.js';
+import { connectSource, describeSource } from '../extract/index.js';
 import { RateLimiter, createBulkClient } from '../load/index.js';
 import { compileMapping, loadMappingFile } from '../mapping/index.js';
 import type { MappingSpec } from '../mapping/index.js';
@@ -12,7 +14,8 @@ import type { BatchSender } from './batch-sender.js';
 import { checkpointJournal } from './checkpoint-journal.js';
 import { memoryJournal } from './journal.js';
 import type { Journal } from './journal.js';
-import { runMigration } from './run-migration.js';
+import { runPasses } from './run-passes.js';
+import type { RunStart } from './run-passes.js';
 import type { RunCounts, RunSummary } from './run-summary.js';
 import { newRunId, openRunReports } from './run-reports.js';
 import type { RunReports } from './run-reports.js';
@@ -20,7 +23,7 @@ import type { JobConfig } from './job-config.js';
 
 /** What the caller (CLI, demo, tests) hears while a job runs. */
 export interface JobObserver {
-  started?(info: { job: string; total: number; resumedFrom: string | null; inDoubt: number; dryRun: boolean }): void;
+  started?(info: RunStart & { job: string; dryRun: boolean }): void;
   progress?(counts: Readonly<RunCounts>): void;
   retry?(info: { attempt: number; status?: number; delayMs: number; reason: string }): void;
   warn?(message: string): void;
@@ -33,7 +36,8 @@ export interface JobResult {
 }
 
 /**
- * Runs one migration job end to end: the I/O edge around {@link runMigration}. Opens (and always
+ * Runs one migration job end to end: the I/O edge around {@link runPasses} (a full pass, or an
+ * incremental rerun, by the job's phase). Opens (and always
  * closes, in reverse order) the mapping, the source database, the checkpoint store and the report
  * files; a dry run opens no checkpoint and no HTTP client at all.
  */
@@ -53,29 +57,30 @@ export async function migrateJob(
     let checkpointFile: string | undefined;
     if (!config.dryRun) {
       checkpointFile = checkpointPath(config.checkpointDir, config.job);
+      mkdirSync(config.checkpointDir, { recursive: true });
+      // Taken before the checkpoint is opened and released after it is closed: one run per job.
+      const lock = await acquireJobLock(lockPathFor(checkpointFile));
+      releasers.push(() => lock.release());
       const store = await CheckpointStore.open(checkpointFile, { create: true });
       releasers.push(() => store.close());
       await adoptFingerprint(store, config.job, {
         source: `${sourceDescription} ${mapping.spec.source.table}`,
         mappingHash: mapping.hash,
         environmentId: config.environmentId ?? null,
-      });
+      }, { allowMappingChange: config.allowMappingChange, warn: (message) => observer.warn?.(message) });
       journal = checkpointJournal(store);
     }
 
     const reports = openRunReports(join(config.reportsDir, config.job, newRunId()), { dryRun: config.dryRun });
     const sender = config.dryRun ? dryRunBatchSender((line) => reports.payload(line)) : httpSender(config, mapping.spec, observer);
-    const resume = await journal.resumePoint();
-    const total = await countSourceRows(source, mapping.spec.source, resume.cursor);
-    observer.started?.({ job: config.job, total, resumedFrom: resume.cursor, inDoubt: resume.inDoubtKeys.size, dryRun: config.dryRun });
-
-    const summary = await runMigration(
+    const summary = await runPasses(
       {
         source,
-        sourceSpec: mapping.spec.source,
+        spec: mapping.spec.source,
         mapRow: compileMapping(mapping.spec),
-        journal: { ...journal, resumePoint: async () => resume },
+        journal,
         sender,
+        started: (start) => observer.started?.({ ...start, job: config.job, dryRun: config.dryRun }),
         recorder: {
           rejected: (rejection) => reports.rejected(rejection),
           failed: (outcome) => reports.failed(outcome),
@@ -84,7 +89,16 @@ export async function migrateJob(
         },
         ...(options.signal ? { signal: options.signal } : {}),
       },
-      { job: config.job, dryRun: config.dryRun, pageSize: config.pageSize, batchSize: config.batchSize, concurrency: config.concurrency, upsert: config.upsert },
+      {
+        job: config.job,
+        dryRun: config.dryRun,
+        pageSize: config.pageSize,
+        batchSize: config.batchSize,
+        concurrency: config.concurrency,
+        upsert: config.upsert,
+        lagSeconds: config.lagSeconds,
+        resendUnchanged: config.resendUnchanged,
+      },
     );
     await reports.finish(summary);
     return { summary, reports, checkpointFile };
@@ -105,19 +119,33 @@ function httpSender(config: JobConfig, spec: MappingSpec, observer: JobObserver)
   return httpBatchSender(client, spec.legacyIdKey, (message) => observer.warn?.(message));
 }
 
-/** A job belongs to one source, mapping and environment; running it against others would mix ledgers. */
-async function adoptFingerprint(store: CheckpointStore, job: string, fingerprint: Fingerprint): Promise<void> {
+/**
+ * A job belongs to one source, mapping and environment; running it against others would mix
+ * ledgers. A changed mapping or source may be accepted on purpose (`--allow-mapping-change`); a
+ * changed environment never: its ledger's Dynamic ids would point into another environment.
+ */
+async function adoptFingerprint(
+  store: CheckpointStore,
+  job: string,
+  fingerprint: Fingerprint,
+  options: { allowMappingChange: boolean; warn: (message: string) => void },
+): Promise<void> {
   const existing = await store.job();
   if (!existing) {
     await store.startJob(job, fingerprint);
     return;
   }
   const differences = fingerprintDifferences(existing.fingerprint, fingerprint);
-  if (differences.length > 0) {
+  if (differences.length === 0) return;
+  const changedEnvironment = existing.fingerprint.environmentId !== fingerprint.environmentId;
+  if (changedEnvironment || !options.allowMappingChange) {
+    const way = changedEnvironment ? '' : 'rerun with --allow-mapping-change to accept the change, ';
     throw new ConfigError(
-      `job "${job}" was started with another setup (${differences.join('; ')}); run "dynamic-migrate reset --job ${job}" or choose another --job`,
+      `job "${job}" was started with another setup (${differences.join('; ')}); ${way}run "dynamic-migrate reset --job ${job}", or choose another --job`,
     );
   }
+  options.warn(`accepting a changed setup for job "${job}" (${differences.join('; ')})`);
+  await store.startJob(job, fingerprint);
 }
 
 function requireValue<T>(value: T | undefined, what: string): T {

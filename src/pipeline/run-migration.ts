@@ -1,9 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { BatchPass } from '../checkpoint/index.js';
 import { LoadError, coerceError } from '../errors.js';
-import { readSourcePages } from '../extract/index.js';
 import type { SourceRow } from '../extract/index.js';
 import { payloadHash } from '../mapping/index.js';
-import type { MapResult, Rejection, SourceSpec } from '../mapping/index.js';
+import type { MapResult, Rejection } from '../mapping/index.js';
 import { BatchBuilder } from './batch-builder.js';
 import type { PlannedBatch } from './batch-builder.js';
 import type { BatchSender, PipelineOutcome } from './batch-sender.js';
@@ -19,9 +18,25 @@ export interface RunRecorder {
   warn(message: string): void;
 }
 
+/**
+ * The rows one pass processes, and how its batches are journaled. `full` walks the primary key and
+ * counts keys the ledger already holds as settled by an earlier attempt; `changes` and `children`
+ * read changed rows and compare payload hashes with the ledger (see {@link runMigration}).
+ */
+export interface MigrationPass {
+  name: BatchPass;
+  pages: AsyncIterable<SourceRow[]>;
+  /**
+   * The row's position in the pass's order, journaled as the batches' first/last key (the cursor
+   * follows it): the primary key, or the change cursor as JSON.
+   */
+  positionOf(row: SourceRow): string;
+}
+
 export interface MigrationDeps {
-  source: Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the legacy schema is unknown
-  sourceSpec: SourceSpec;
+  pass: MigrationPass;
+  /** Keys left in doubt by an earlier run: always sent, with upsert. */
+  inDoubtKeys: ReadonlySet<string>;
   mapRow: (row: SourceRow) => MapResult;
   journal: Journal;
   sender: BatchSender;
@@ -42,18 +57,27 @@ export interface MigrationOptions {
   concurrency: number;
   /** Send every batch with `?upsert=true` (in-doubt batches always are). @default false */
   upsert: boolean;
+  /** Incremental passes: send changed rows even when their payload hash equals the ledger's. @default false */
+  resendUnchanged?: boolean;
 }
 
 /**
  * Extract → map → validate → batch → send → settle, with at most `concurrency` batches in flight.
  * Never throws half-way for a bad row or a failed user: those are outcomes. A fatal error (401/403,
  * retries exhausted) stops new work, lets in-flight batches settle, and is reported in the summary.
+ *
+ * Every pass walks this one path. What differs is what the ledger means: in the `full` pass a key
+ * already in the ledger was settled by an interrupted attempt of the same pass and is skipped; in
+ * the incremental passes a user already in Dynamic is sent with upsert, unless its payload hash is
+ * the ledger's (counted `unchanged`, not sent, unless `resendUnchanged`). In-doubt keys are always
+ * sent, with upsert.
  */
 export async function runMigration(deps: MigrationDeps, options: MigrationOptions): Promise<RunSummary> {
   const now = deps.now ?? Date.now;
   const startedAt = now();
   const counts = emptyCounts();
-  const { cursor, inDoubtKeys } = await deps.journal.resumePoint();
+  const { pass, inDoubtKeys } = deps;
+  const incremental = pass.name !== 'full';
   const builder = new BatchBuilder(options.batchSize);
   const inFlight = new Set<Promise<void>>();
   const warnings = new Map<string, number>();
@@ -69,6 +93,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
       lastKey: batch.lastKey,
       sendKeys: batch.users.map((user) => user.legacyId),
       upsert: batch.upsert,
+      pass: pass.name,
     });
     const outcomes = batch.users.length === 0 ? [] : await sendBatch(seq, batch);
     if (outcomes === undefined) return; // left in doubt for the next run
@@ -118,23 +143,37 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
   };
 
   try {
-    for await (const page of readSourcePages(deps.source, deps.sourceSpec, { after: cursor, pageSize: options.pageSize })) {
-      const settled = await deps.journal.settledKeys(page.map((row) => row.key));
+    for await (const page of pass.pages) {
+      const ledger = await deps.journal.ledger(page.map((row) => row.key));
       for (const row of page) {
         if (stopped()) break;
         counts.extracted += 1;
-        if (settled.has(row.key) && !inDoubtKeys.has(row.key)) {
+        const known = ledger.get(row.key);
+        const inDoubt = inDoubtKeys.has(row.key);
+        if (!incremental && known && !inDoubt) {
           counts.alreadySettled += 1;
           continue;
         }
+        const position = pass.positionOf(row);
         const result = deps.mapRow(row);
         for (const warning of result.warnings ?? []) {
           const key = `${warning.field} ${warning.rule}`;
           warnings.set(key, (warnings.get(key) ?? 0) + 1);
         }
-        const completed = result.ok
-          ? builder.addUser(row.key, { legacyId: result.legacyId, payload: result.payload, payloadHash: payloadHash(result.payload) }, options.upsert || inDoubtKeys.has(row.key))
-          : builder.addRejected(row.key, result.rejections);
+        let completed: PlannedBatch | undefined;
+        if (!result.ok) {
+          completed = builder.addRejected(position, result.rejections);
+        } else {
+          const hash = payloadHash(result.payload);
+          const inDynamic = incremental && known?.inDynamic === true;
+          if (inDynamic && !inDoubt && !options.resendUnchanged && known?.payloadHash === hash) {
+            counts.unchanged += 1;
+            completed = builder.addSkipped(position);
+          } else {
+            const upsert = options.upsert || inDoubt || inDynamic;
+            completed = builder.addUser(position, { legacyId: result.legacyId, payload: result.payload, payloadHash: hash }, upsert);
+          }
+        }
         if (completed) await launch(completed);
       }
       if (stopped()) break;

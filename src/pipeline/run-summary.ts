@@ -12,6 +12,8 @@ export interface RunCounts {
   wouldSend: number;
   /** Rows planned or sent but not settled when the run stopped; the next run replays them. */
   inDoubt: number;
+  /** Incremental runs: changed rows whose payload hash equals the ledger's, so nothing was sent. */
+  unchanged: number;
 }
 
 export interface RunSummary extends RunCounts {
@@ -26,16 +28,20 @@ export interface RunSummary extends RunCounts {
   addsUp: boolean;
   /** Values changed to fit the API but still sent, counted per `field rule` (e.g. `firstName stripped`). */
   warnings: Record<string, number>;
+  /** Which phase this run was in: the first full pass, or an incremental rerun. */
+  phase?: 'full' | 'incremental';
+  /** Incremental runs: the frozen upper bound (`now() - lag`, database time) of the rows read. */
+  upperBound?: string;
 }
 
 export function emptyCounts(): RunCounts {
-  return { extracted: 0, alreadySettled: 0, created: 0, updated: 0, alreadyExisted: 0, rejected: 0, failed: 0, wouldSend: 0, inDoubt: 0 };
+  return { extracted: 0, alreadySettled: 0, created: 0, updated: 0, alreadyExisted: 0, rejected: 0, failed: 0, wouldSend: 0, inDoubt: 0, unchanged: 0 };
 }
 
 export function accountedFor(counts: RunCounts): number {
   return (
     counts.alreadySettled + counts.created + counts.updated + counts.alreadyExisted + counts.rejected +
-    counts.failed + counts.wouldSend + counts.inDoubt
+    counts.failed + counts.wouldSend + counts.inDoubt + counts.unchanged
   );
 }
 
@@ -45,4 +51,25 @@ export function exitCodeFor(summary: RunSummary): number {
   if (summary.interrupted) return 130;
   if (!summary.addsUp) return 1;
   return summary.rejected + summary.failed > 0 ? 3 : 0;
+}
+
+/**
+ * One summary of several passes of the same run (changed rows, then each child's changes): counts
+ * and warnings added, the first fatal error kept, the add-up check redone on the sums. Pure.
+ */
+export function combineSummaries(first: RunSummary, second: RunSummary): RunSummary {
+  const counts = emptyCounts();
+  for (const key of Object.keys(counts) as Array<keyof RunCounts>) counts[key] = first[key] + second[key];
+  const warnings = { ...first.warnings };
+  for (const [what, count] of Object.entries(second.warnings)) warnings[what] = (warnings[what] ?? 0) + count;
+  const fatalError = first.fatalError ?? second.fatalError;
+  return {
+    ...first,
+    ...counts,
+    interrupted: first.interrupted || second.interrupted,
+    ...(fatalError === undefined ? {} : { fatalError }),
+    durationMs: first.durationMs + second.durationMs,
+    addsUp: first.addsUp && second.addsUp && accountedFor(counts) === counts.extracted,
+    warnings: Object.fromEntries(Object.entries(warnings).sort(([a], [b]) => a.localeCompare(b))),
+  };
 }

@@ -31,7 +31,14 @@ export const resetCommand: CommandModule<object, ResetArgs> = {
         return;
       }
     }
-    await removeCheckpoint(path);
+    // Never pull the checkpoint from under a running job: take its lock first.
+    const { acquireJobLock, lockPathFor } = await import('../../checkpoint/job-lock.js');
+    const lock = await acquireJobLock(lockPathFor(path));
+    try {
+      await removeCheckpoint(path);
+    } finally {
+      await lock.release();
+    }
     console.log(`job ${job} reset: ${path} deleted`);
   },
 };

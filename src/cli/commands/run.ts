@@ -22,12 +22,15 @@ interface RunArgs {
   'rate-limit': number;
   retries: number;
   upsert: boolean;
+  'allow-mapping-change': boolean;
+  lag: number;
+  'resend-unchanged': boolean;
   progress: boolean | undefined;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
-  describe: 'Migrate the users the mapping describes (resumes the job where it stopped)',
+  describe: 'Migrate the users the mapping describes (resumes the job where it stopped; once the first full run is done, each run sends the users changed since the last)',
   builder: (yargs) =>
     withJobOptions(withSourceOptions(yargs))
       .option('dry-run', { type: 'boolean', default: false, describe: 'Extract, map and validate everything; send nothing (no HTTP, no token) and write the would-be payloads, rejects and a summary' })
@@ -40,6 +43,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('rate-limit', { type: 'number', default: 150, describe: 'Most bulk requests per rolling minute (Dynamic allows 150 per IP); 0 = no client-side limit' })
       .option('retries', { type: 'number', default: 8, describe: 'Retries per request on 429, 5xx and network errors (exponential backoff with jitter, honouring Retry-After)' })
       .option('upsert', { type: 'boolean', default: false, describe: 'Send with ?upsert=true so users that already exist in Dynamic are updated (in-doubt batches of a resumed run always are)' })
+      .option('lag', { type: 'number', default: 300, describe: 'Seconds behind the database clock: rows committed later than now()-lag are left for the next run, so long transactions that commit late are not skipped' })
+      .option('resend-unchanged', { type: 'boolean', default: false, describe: 'Incremental reruns: also send changed rows whose mapped payload equals what was last sent (by default they are counted "unchanged" and not sent)' })
+      .option('allow-mapping-change', { type: 'boolean', default: false, describe: 'Run even though the mapping or source changed since the job started (users whose payload changed are re-sent by incremental runs); the environment can never change' })
       .option('progress', { type: 'boolean', describe: 'Show a progress bar (default: when stderr is a terminal)' })
       .epilogue('The API token is read from DYNAMIC_API_TOKEN only, never from a flag, so it stays out of shell history and process lists.\nExit codes: 0 all rows accounted for and none failed; 2 usage or configuration error; 3 finished but some rows were rejected or failed; 130 interrupted (resumable); 1 anything else.'),
   handler: async (args) => {
@@ -82,6 +88,9 @@ export async function resolveRunConfig(args: RunArgs, env: NodeJS.ProcessEnv = p
     rateLimitPerMinute: args['rate-limit'],
     retries: args.retries,
     upsert: args.upsert,
+    allowMappingChange: args['allow-mapping-change'],
+    lagSeconds: args.lag,
+    resendUnchanged: args['resend-unchanged'],
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -26,7 +26,10 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       console.log(`job ${job}`);
       console.log(`  source         ${status.job.fingerprint.source}`);
       console.log(`  environment    ${status.job.fingerprint.environmentId ?? '(none)'}`);
+      console.log(`  phase          ${status.job.phase === 'full' ? 'full (first pass, by primary key)' : 'incremental (changed rows since the cursor)'}`);
       console.log(`  cursor         ${status.cursor ?? '(not started)'}`);
+      if (status.job.incrementalSince) console.log(`  changes since  ${status.job.incrementalSince}`);
+      for (const [child, watermark] of Object.entries(status.job.childWatermarks)) console.log(`  ${`${child} up to`.padEnd(15)}${watermark}`);
       console.log(`  users in ledger ${status.total}`);
       for (const [outcome, count] of Object.entries(status.counts)) console.log(`    ${outcome.padEnd(15)} ${count}`);
       const unsettled = status.batches.planned + status.batches.sent;

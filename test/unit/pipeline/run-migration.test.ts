@@ -9,7 +9,9 @@ import { LoadError } from '../../../src/errors.js';
 import { compileMapping, loadMappingFile } from '../../../src/mapping/index.js';
 import type { MappingSpec } from '../../../src/mapping/index.js';
 import { checkpointJournal } from '../../../src/pipeline/checkpoint-journal.js';
+import { fullPass } from '../../../src/pipeline/migration-passes.js';
 import { runMigration } from '../../../src/pipeline/run-migration.js';
+import type { MigrationDeps } from '../../../src/pipeline/run-migration.js';
 import type { BatchSender, PipelineOutcome } from '../../../src/pipeline/batch-sender.js';
 import type { PlannedBatch } from '../../../src/pipeline/batch-builder.js';
 
@@ -63,19 +65,24 @@ describe('runMigration', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A full pass from the store's resume point, as `runPasses` starts one. */
+  async function fullRun(store: CheckpointStore, mapping: MappingSpec, deps: Pick<MigrationDeps, 'sender' | 'recorder' | 'signal'>) {
+    const journal = checkpointJournal(store);
+    const resume = await journal.resumePoint();
+    const pass = fullPass(database.db, mapping.source, { after: resume.cursor, pageSize: options.pageSize });
+    return runMigration({ ...deps, pass, inDoubtKeys: resume.inDoubtKeys, journal, mapRow: compileMapping(mapping) }, options);
+  }
+
   async function run(store: CheckpointStore, sender: BatchSender, signal?: AbortSignal) {
     const recorded = { rejected: 0, failed: 0 };
-    const summary = await runMigration(
+    const summary = await fullRun(
+      store,
+      spec,
       {
-        source: database.db,
-        sourceSpec: spec.source,
-        mapRow: compileMapping(spec),
-        journal: checkpointJournal(store),
         sender,
         recorder: { rejected: () => recorded.rejected++, failed: () => recorded.failed++, progress: () => {}, warn: () => {} },
         ...(signal ? { signal } : {}),
       },
-      options,
     );
     return { summary, recorded };
   }
@@ -159,17 +166,10 @@ describe('runMigration', () => {
   it('counts the values a mapping changed to fit the API, per field and rule, in the summary', async () => {
     const store = await openStore('warnings');
     const cleaning: MappingSpec = { ...spec, fields: { ...spec.fields, firstName: { column: 'first_name', transforms: ['trim', 'stripForbidden', 'nullIfEmpty'] } } };
-    const summary = await runMigration(
-      {
-        source: database.db,
-        sourceSpec: cleaning.source,
-        mapRow: compileMapping(cleaning),
-        journal: checkpointJournal(store),
-        sender: scriptedSender(),
-        recorder: { rejected: () => {}, failed: () => {}, progress: () => {}, warn: () => {} },
-      },
-      options,
-    );
+    const summary = await fullRun(store, cleaning, {
+      sender: scriptedSender(),
+      recorder: { rejected: () => {}, failed: () => {}, progress: () => {}, warn: () => {} },
+    });
     const emojiNames = seeded.invalid.filter((row) => row.kind === 'emoji_in_name').length;
     expect(emojiNames).toBeGreaterThan(0);
     expect(summary.warnings).toEqual({ 'firstName stripped': emojiNames });

@@ -1,0 +1,68 @@
+import { sql } from 'kysely';
+import { ExtractError } from '../errors.js';
+import type { SourceDb } from './connect-source.js';
+import type { SourceRow } from './source-row.js';
+import type { SourceChildSpec, SourceSpec } from './source-spec.js';
+import { columnRef, orderTerms, tableRef, whereClause } from './source-sql.js';
+import { toExtractError } from './to-extract-error.js';
+
+type Row = Record<string, unknown>;
+
+/**
+ * Turns a page of parent rows into {@link SourceRow}s: each row's key, and its child rows fetched
+ * with one query per child table (`where fk = any($keys)`), never one per user. Shared by every
+ * reader (full pass, changed rows, parents of changed children), so a user reads the same whichever
+ * pass finds it.
+ */
+export async function attachChildren(db: SourceDb, spec: SourceSpec, rows: Row[], signal?: AbortSignal): Promise<SourceRow[]> {
+  const children = Object.entries(spec.children ?? {});
+  const keys = rows.map((row) => keyOf(row, spec.primaryKey, spec.table));
+  const childRows = new Map<string, Map<string, Row[]>>();
+  for (const [name, child] of children) {
+    signal?.throwIfAborted();
+    childRows.set(name, await readChildRows(db, name, child, keys, signal));
+  }
+  return rows.map((row, index) => {
+    const key = keys[index] as string;
+    const grouped: SourceRow['children'] = {};
+    for (const [name] of children) grouped[name] = childRows.get(name)?.get(key) ?? [];
+    return { key, row, children: grouped };
+  });
+}
+
+/** One query for the whole page; rows grouped by the foreign key, in `orderBy` order within a user. */
+async function readChildRows(
+  db: SourceDb,
+  name: string,
+  child: SourceChildSpec,
+  keys: string[],
+  signal: AbortSignal | undefined,
+): Promise<Map<string, Row[]>> {
+  const fk = columnRef(child.foreignKey);
+  const order = sql.join([fk, ...orderTerms(child.orderBy)]);
+  const where = whereClause([sql`${fk} = any(${keys})`], child.filter);
+  const query = sql<Row>`select * from ${tableRef(child.table)} ${where} order by ${order}`;
+  let rows: Row[];
+  try {
+    rows = (await query.execute(db, { signal })).rows;
+  } catch (error) {
+    throw toExtractError(error, `reading child "${name}" from table "${child.table}" (foreign key "${child.foreignKey}")`);
+  }
+  const byKey = new Map<string, Row[]>();
+  for (const row of rows) {
+    const key = keyOf(row, child.foreignKey, child.table);
+    const list = byKey.get(key);
+    if (list) list.push(row);
+    else byKey.set(key, [row]);
+  }
+  return byKey;
+}
+
+/** The value of `column` as an exact string; a null key is a broken source, not a skippable row. */
+export function keyOf(row: Row, column: string, table: string): string {
+  const value = row[column];
+  if (value === null || value === undefined) {
+    throw new ExtractError(`table "${table}" returned a row without a value in column "${column}"`);
+  }
+  return String(value);
+}

@@ -1,0 +1,42 @@
+import { formatChangeCursor, readChangedChildParents, readChangedPages, readSourcePages } from '../extract/index.js';
+import type { ChangeCursor, SourceDb, SourceSpec } from '../extract/index.js';
+import type { MigrationPass } from './run-migration.js';
+
+// The three ways a run finds the rows to process. Each is a `MigrationPass` for the one
+// `runMigration` path; they differ only in what they read and in the position their batches
+// journal (which is what the job's cursor becomes when they settle).
+
+/** The first run's pass: every row in primary-key order after `after`; positions are primary keys. */
+export function fullPass(source: SourceDb, spec: SourceSpec, opts: { after: string | null; pageSize: number }): MigrationPass {
+  return {
+    name: 'full',
+    pages: readSourcePages(source, spec, { after: opts.after, pageSize: opts.pageSize }),
+    positionOf: (row) => row.key,
+  };
+}
+
+/**
+ * An incremental run's pass over rows changed in `(after, upper]`, in `(change column, key)` order;
+ * positions are change cursors as JSON text, so the job's cursor resumes exactly after the last
+ * settled row.
+ */
+export function changesPass(source: SourceDb, spec: SourceSpec, opts: { after: ChangeCursor; upper: string; pageSize: number }): MigrationPass {
+  return {
+    name: 'changes',
+    pages: readChangedPages(source, spec, opts),
+    positionOf: (row) => formatChangeCursor({ at: row.cursor ?? opts.upper, key: row.key }),
+  };
+}
+
+/**
+ * The users with rows of `child` changed in `(since, upper]`, re-read by primary key. Positions
+ * are primary keys; these batches never move the job's cursor (the child's watermark moves when
+ * the whole pass has settled).
+ */
+export function childrenPass(source: SourceDb, spec: SourceSpec, opts: { child: string; since: string; upper: string; pageSize: number }): MigrationPass {
+  return {
+    name: 'children',
+    pages: readChangedChildParents(source, spec, opts),
+    positionOf: (row) => row.key,
+  };
+}

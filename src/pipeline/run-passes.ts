@@ -1,0 +1,102 @@
+import { countChangedRows, countSourceRows, databaseNow, formatChangeCursor, parseChangeCursor } from '../extract/index.js';
+import type { ChangeCursor, SourceDb, SourceSpec } from '../extract/index.js';
+import { CheckpointError } from '../errors.js';
+import { changesPass, childrenPass, fullPass } from './migration-passes.js';
+import { runMigration } from './run-migration.js';
+import type { MigrationDeps, MigrationOptions, MigrationPass } from './run-migration.js';
+import { combineSummaries, emptyCounts } from './run-summary.js';
+import type { RunCounts, RunSummary } from './run-summary.js';
+import type { Journal, ResumePoint } from './journal.js';
+
+/** What a run announces before it reads: the rows it expects and where it starts. */
+export interface RunStart {
+  phase: ResumePoint['phase'];
+  total: number;
+  resumedFrom: string | null;
+  inDoubt: number;
+  /** Incremental runs: the frozen upper bound (database time). */
+  upperBound?: string;
+}
+
+export interface PassesDeps extends Omit<MigrationDeps, 'pass' | 'inDoubtKeys'> {
+  source: SourceDb;
+  spec: SourceSpec;
+  journal: Journal;
+  started?(start: RunStart): void;
+}
+
+export interface PassesOptions extends MigrationOptions {
+  /** Rows changed less than this many seconds ago (database clock) are left for the next run. @default 300 */
+  lagSeconds: number;
+}
+
+/** A pass that ended with every row's fate known: only then may the job's phase or a watermark move on. */
+const clean = (summary: RunSummary) => !summary.interrupted && summary.fatalError === undefined && summary.inDoubt === 0;
+
+/**
+ * One run of a job, in whichever phase it is. The first run records where incremental reads will
+ * start (`now() - lag` by the database clock) before reading anything, then walks the primary key;
+ * when that full pass has settled everything and the mapping has a change cursor, the job turns
+ * incremental. An incremental run freezes `upper = now() - lag`, reads the rows changed since the
+ * cursor up to it, then, for each child with a `changeColumn`, the users whose child rows changed
+ * since that child's watermark; a watermark only moves when its pass settled cleanly.
+ */
+export async function runPasses(deps: PassesDeps, options: PassesOptions): Promise<RunSummary> {
+  const resume = await deps.journal.resumePoint();
+  const base = { ...deps, inDoubtKeys: resume.inDoubtKeys };
+  if (resume.phase === 'full') {
+    const since = options.dryRun ? null : await deps.journal.recordIncrementalSince(await databaseNow(deps.source, options.lagSeconds));
+    const total = await countSourceRows(deps.source, deps.spec, resume.cursor);
+    deps.started?.({ phase: 'full', total, resumedFrom: resume.cursor, inDoubt: resume.inDoubtKeys.size });
+    const summary = await runMigration({ ...base, pass: fullPass(deps.source, deps.spec, { after: resume.cursor, pageSize: options.pageSize }) }, options);
+    if (since !== null && deps.spec.changeCursor && clean(summary)) {
+      await deps.journal.enterIncremental(formatChangeCursor({ at: since, key: '' }));
+    }
+    return { ...summary, phase: 'full' };
+  }
+
+  const since = resume.incrementalSince;
+  if (since === null) throw new CheckpointError('the job is incremental but never recorded where its changes start', { code: 'checkpoint_damaged' });
+  const upper = await databaseNow(deps.source, options.lagSeconds);
+  const after = changeCursorOf(resume.cursor, since);
+  const total = await countChangedRows(deps.source, deps.spec, after, upper);
+  deps.started?.({ phase: 'incremental', total, resumedFrom: resume.cursor, inDoubt: resume.inDoubtKeys.size, upperBound: upper });
+
+  const passes: Array<{ pass: MigrationPass; child?: string }> = [
+    { pass: changesPass(deps.source, deps.spec, { after, upper, pageSize: options.pageSize }) },
+  ];
+  for (const [child, childSpec] of Object.entries(deps.spec.children ?? {})) {
+    if (!childSpec.changeColumn) continue;
+    const childSince = resume.childWatermarks[child] ?? since;
+    passes.push({ child, pass: childrenPass(deps.source, deps.spec, { child, since: childSince, upper, pageSize: options.pageSize }) });
+  }
+
+  let summary: RunSummary | undefined;
+  let done: RunCounts = emptyCounts();
+  for (const { pass, child } of passes) {
+    if (summary && !clean(summary)) break;
+    const offset = done;
+    const progress = (counts: Readonly<RunCounts>) => deps.recorder.progress(addCounts(offset, counts));
+    const result = await runMigration({ ...base, recorder: { ...deps.recorder, progress }, pass }, options);
+    if (child !== undefined && clean(result)) await deps.journal.setChildWatermark(child, upper);
+    summary = summary ? combineSummaries(summary, result) : result;
+    done = addCounts(emptyCounts(), summary);
+  }
+  return { ...(summary as RunSummary), phase: 'incremental', upperBound: upper };
+}
+
+/** The job's cursor as a change cursor; before any settled batch, every change since `since`. */
+function changeCursorOf(cursor: string | null, since: string): ChangeCursor {
+  if (cursor === null) return { at: since, key: '' };
+  try {
+    return parseChangeCursor(cursor);
+  } catch (error) {
+    throw new CheckpointError(`the job's change cursor is damaged: ${(error as Error).message}`, { code: 'checkpoint_damaged' }, { cause: error });
+  }
+}
+
+function addCounts(a: Readonly<RunCounts>, b: Readonly<RunCounts>): RunCounts {
+  const sum = emptyCounts();
+  for (const key of Object.keys(sum) as Array<keyof RunCounts>) sum[key] = a[key] + b[key];
+  return sum;
+}
