@@ -16,6 +16,10 @@ export interface RunRecorder {
   failed(outcome: PipelineOutcome): void;
   progress(counts: Readonly<RunCounts>): void;
   warn(message: string): void;
+  /** Every row as mapped (before any skip or send decision), for reports that look at the whole set. */
+  mapped?(row: SourceRow, result: MapResult): void;
+  /** Every user outcome once its batch has settled (dry runs: `would_send`). */
+  settled?(outcomes: readonly PipelineOutcome[]): void;
 }
 
 /**
@@ -101,6 +105,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
     tally(counts, outcomes, batch);
     for (const rejection of batch.rejections) deps.recorder.rejected(rejection);
     for (const outcome of outcomes) if (outcome.outcome === 'failed') deps.recorder.failed(outcome);
+    deps.recorder.settled?.(outcomes);
     deps.recorder.progress(counts);
   };
 
@@ -156,6 +161,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
         }
         const position = pass.positionOf(row);
         const result = deps.mapRow(row);
+        deps.recorder.mapped?.(row, result);
         for (const warning of result.warnings ?? []) {
           const key = `${warning.field} ${warning.rule}`;
           warnings.set(key, (warnings.get(key) ?? 0) + 1);
