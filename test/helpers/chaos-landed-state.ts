@@ -36,12 +36,3 @@ export async function landedState(emulator: EmulatorProcess, environmentId: stri
   const users = await emulator.listUsers(environmentId);
   return users.map(canonicalUser).sort();
 }
-
-/** Polls `condition` every `intervalMs` until it holds; rejects after `timeoutMs`. */
-export async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}

@@ -5,14 +5,8 @@ import { startEmulatorProcess } from '../helpers/emulator-process.js';
 import { ENVIRONMENT_ID, createMigrationFixture } from '../helpers/migration-fixture.js';
 import type { MigrationFixture } from '../helpers/migration-fixture.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 // The guards around a job: one run at a time, no silent restart from a damaged checkpoint, and no
 // run with a changed mapping unless the user says so.
@@ -37,7 +31,7 @@ describe('job guards', () => {
   it('refuses a second run of a job while one is running, and takes over the lock of a killed run', async () => {
     const first = run('locked');
     const { child, done } = spawnCli(first.args, first.env);
-    await waitFor(async () => (await emulator.stats()).bulkRequests > 0, 30_000);
+    await waitUntil(async () => (await emulator.stats()).bulkRequests > 0, 30_000);
     const second = await runCli(first.args, first.env);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/already running \(pid \d+/);

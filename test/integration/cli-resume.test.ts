@@ -3,6 +3,7 @@ import { startEmulatorProcess } from '../helpers/emulator-process.js';
 import { ENVIRONMENT_ID, createMigrationFixture, latestSummary } from '../helpers/migration-fixture.js';
 import type { MigrationFixture } from '../helpers/migration-fixture.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulatorProcess>>;
 
@@ -18,13 +19,6 @@ async function landedState(emulator: Emulator): Promise<string[]> {
     .sort();
 }
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 // A run killed with SIGKILL mid-way and rerun must end with the same users in Dynamic as a run
 // that was never interrupted: nobody lost, nobody created twice.
@@ -64,7 +58,7 @@ describe('kill -9 and resume', () => {
     let inDoubtAfterKills = 0;
     for (const threshold of [150, 500]) {
       const { child, done } = spawnCli(interrupted.args, interrupted.env);
-      await waitFor(async () => (await target.stats()).usersStored >= threshold, 60_000);
+      await waitUntil(async () => (await target.stats()).usersStored >= threshold, 60_000);
       child.kill('SIGKILL');
       expect((await done).signal).toBe('SIGKILL');
       const status = JSON.parse((await runCli(statusArgs)).stdout) as { batches: { planned: number; sent: number } };
@@ -104,7 +98,7 @@ describe('kill -9 and resume', () => {
     // A client limit of 20 requests a minute: after 20 batches every further batch waits for a slot.
     const slow = args.map((arg, i) => (args[i - 1] === '--rate-limit' ? '20' : arg));
     const { child, done } = spawnCli(slow, env);
-    await waitFor(async () => (await emulator.stats()).bulkRequests >= 20, 60_000);
+    await waitUntil(async () => (await emulator.stats()).bulkRequests >= 20, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const signalledAt = Date.now();
     child.kill('SIGINT');

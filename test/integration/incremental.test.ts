@@ -6,6 +6,7 @@ import { startEmulatorProcess } from '../helpers/emulator-process.js';
 import { ENVIRONMENT_ID, createMigrationFixture, latestSummary } from '../helpers/migration-fixture.js';
 import type { MigrationFixture } from '../helpers/migration-fixture.js';
 import { runCli, spawnCli } from '../helpers/run-cli.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulatorProcess>>;
 
@@ -14,13 +15,6 @@ type Emulator = Awaited<ReturnType<typeof startEmulatorProcess>>;
 
 const legacyIdOf = (user: ApiUser) => String((user.metadata as Record<string, unknown>).legacyId);
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('incremental reruns', () => {
   let fixture: MigrationFixture;
@@ -87,7 +81,7 @@ describe('incremental reruns', () => {
 
     // The rerun runs with a lag of LAG seconds: wait until the stamped changes are older than that.
     const LAG = 6;
-    await waitFor(async () => Number(await dbText(sql<{ t: string }>`select extract(epoch from now() - ${stamp}::timestamptz)::text as t`)) > LAG + 1.5, 20_000);
+    await waitUntil(async () => Number(await dbText(sql<{ t: string }>`select extract(epoch from now() - ${stamp}::timestamptz)::text as t`)) > LAG + 1.5, 20_000);
 
     // A long transaction changes 100 users (updated_at = its start time) and commits only after
     // the rerun has frozen its upper bound and begun sending.
@@ -102,7 +96,7 @@ describe('incremental reruns', () => {
       lateStamp = ((await other.query('select now()::text as t')).rows[0] as { t: string }).t;
       const { args, env } = run('main', emulator, '--lag', String(LAG));
       const rerun = spawnCli(args, env);
-      await waitFor(async () => (await emulator.stats()).bulkRequests > requestsBefore, 30_000);
+      await waitUntil(async () => (await emulator.stats()).bulkRequests > requestsBefore, 30_000);
       await other.query('commit');
       const result = await rerun.done;
       expect(result.stderr).not.toMatch(/unexpected error/);
@@ -139,7 +133,7 @@ describe('incremental reruns', () => {
     const emulator = await emulatorWith(['--latency-rate', '1', '--latency-ms', '30']);
     const { args, env } = run('long', emulator, '--lag', '0', '--batch-size', '10', '--concurrency', '2');
     const firstRun = spawnCli(args, env);
-    await waitFor(async () => (await emulator.stats()).usersStored >= 300, 60_000);
+    await waitUntil(async () => (await emulator.stats()).usersStored >= 300, 60_000);
     // The lowest ids: read long ago by now (300 users are stored, in key order).
     const lowest = await sql<{ id: string }>`select id::text as id from users where deleted_at is null order by users.id limit 80`.execute(fixture.db.admin);
     const stored = new Set((await emulator.listUsers(ENVIRONMENT_ID)).map(legacyIdOf));
