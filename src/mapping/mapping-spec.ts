@@ -58,6 +58,23 @@ export const mappingOptionsSchema = z.strictObject({
 });
 export type MappingOptions = z.infer<typeof mappingOptionsSchema>;
 
+/**
+ * What to do with users of the source that share an email (ignoring case), a username, a wallet
+ * address or an OAuth account, before Dynamic refuses them (see `src/duplicates`). Absent: all
+ * are sent and Dynamic refuses all but the first.
+ */
+export const duplicatesSpecSchema = z
+  .strictObject({
+    /** `rejectAllButFirst`: the first in key order is sent; `keepNewest`: the greatest `newestBy`; `merge`: the first carries every member's wallets and OAuth accounts. */
+    policy: z.enum(['rejectAllButFirst', 'keepNewest', 'merge']).describe('rejectAllButFirst, keepNewest (needs newestBy) or merge (wallets and OAuth accounts into the first).'),
+    /** Column of the user row compared by `keepNewest` (greatest wins), e.g. `updated_at`. */
+    newestBy: z.string().min(1, { error: 'must not be empty' }).optional().describe('keepNewest: the user-row column whose greatest value wins, e.g. updated_at.'),
+  })
+  .refine((spec) => spec.policy !== 'keepNewest' || spec.newestBy !== undefined, {
+    path: ['newestBy'],
+    error: 'is required with policy "keepNewest" (a column such as updated_at)',
+  });
+
 /** A mapping document: where users come from, and how each part of the API's user object is built. */
 export const mappingSpecSchema = z
   .strictObject({
@@ -75,6 +92,7 @@ export const mappingSpecSchema = z
     wallets: z.array(walletRuleSchema).optional().describe('Wallet rules: one wallet per record of `from`; records without an address are skipped.'),
     oauthAccounts: z.array(oauthRuleSchema).optional().describe('OAuth account rules: one account per record of `from`; records without an accountId are skipped.'),
     options: mappingOptionsSchema.optional().describe('Mapping-wide settings: phoneRegion.'),
+    duplicates: duplicatesSpecSchema.optional().describe('Policy for users sharing an email, username, wallet or OAuth account: rejectAllButFirst, keepNewest or merge.'),
   })
   .superRefine((spec, ctx) => {
     const children = Object.keys(spec.source.children ?? {});

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { UserPayload } from '../contract/index.js';
+import { identityKeysOf } from './duplicate-keys.js';
+import type { DuplicateKind, IdentityKey } from './duplicate-keys.js';
+import { maskIdentity } from './mask-identity.js';
+
+/** Users of the source that Dynamic would not accept side by side: they share one identity. */
+export interface DuplicateCluster {
+  /** What they share. */
+  kind: DuplicateKind;
+  /** The shared value, masked (`j…e@e…m`): never in clear. */
+  key: string;
+  /** The payload field it is in: `email`, `username`, `wallets`, `oauthAccounts`. */
+  field: string;
+  /** Every row sharing it, in the order they were observed (key order when read from the source). */
+  legacyIds: string[];
+}
+
+/** Sees mapped users one by one and lists, at the end, those sharing an identity. */
+export interface DuplicateDetector {
+  /** Records the identities of one mapped user. Observing the same legacy id again adds nothing. */
+  observe(legacyId: string, payload: UserPayload): void;
+  /** The clusters so far: identities seen in two users or more, in the order they became clusters. */
+  clusters(): DuplicateCluster[];
+}
+
+/** Bytes of SHA-256 kept per identity: 96 bits, so a false clash needs ~2^48 distinct identities. */
+const DIGEST_BYTES = 12;
+
+/**
+ * A detector with memory bounded by the number of distinct identities, not their length: each
+ * normalised identity is kept only as a 12-byte digest (held in a 12-character string) mapped to
+ * the first legacy id that had it: ~75 bytes per distinct identity with the Map's overhead, measured
+ * (a legacy id's string is shared by all its identities), so ~220 MB for a million users with an
+ * email, a username and a wallet each. Clear values are never kept; a cluster is materialised,
+ * with its masked key, only when a second user shows the same identity.
+ */
+export function createDuplicateDetector(): DuplicateDetector {
+  const firstSeen = new Map<string, string>();
+  const found = new Map<string, DuplicateCluster>();
+
+  const observeKey = (legacyId: string, identity: IdentityKey) => {
+    const digest = digestOf(identity);
+    const cluster = found.get(digest);
+    if (cluster) {
+      if (!cluster.legacyIds.includes(legacyId)) cluster.legacyIds.push(legacyId);
+      return;
+    }
+    const first = firstSeen.get(digest);
+    if (first === undefined) {
+      firstSeen.set(digest, legacyId);
+    } else if (first !== legacyId) {
+      firstSeen.delete(digest); // the cluster holds it from now on
+      found.set(digest, { kind: identity.kind, key: maskIdentity(identity.kind, identity.normalised), field: identity.field, legacyIds: [first, legacyId] });
+    }
+  };
+
+  return {
+    observe(legacyId, payload) {
+      for (const identity of identityKeysOf(payload)) observeKey(legacyId, identity);
+    },
+    clusters() {
+      return [...found.values()].map((cluster) => ({ ...cluster, legacyIds: [...cluster.legacyIds] }));
+    },
+  };
+}
+
+function digestOf(identity: IdentityKey): string {
+  // latin1: one character per byte, so the Map key is a compact one-byte string.
+  return createHash('sha256').update(`${identity.kind}\u0000${identity.normalised}`).digest().subarray(0, DIGEST_BYTES).toString('latin1');
+}

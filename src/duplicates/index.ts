@@ -1,0 +1,16 @@
+/** Duplicates within the source, found before Dynamic refuses them, and the mapping's policy for them. */
+export { applyDuplicatePlan } from './apply-duplicate-plan.js';
+export { decideDuplicates } from './decide-duplicates.js';
+export { createDuplicateDetector, type DuplicateCluster, type DuplicateDetector } from './duplicate-detector.js';
+export { identityKeysOf, type DuplicateKind, type IdentityKey } from './duplicate-keys.js';
+export {
+  EMPTY_DUPLICATE_PLAN,
+  describeResolution,
+  type ClusterMember,
+  type DuplicateDecision,
+  type DuplicatePlan,
+  type DuplicatePolicy,
+} from './duplicate-plan.js';
+export { maskIdentity } from './mask-identity.js';
+export { mergeIdentities, type Identities } from './merge-identities.js';
+export { planDuplicates, planDuplicatesFrom, type PlanDuplicatesOptions } from './plan-duplicates.js';
