@@ -1,0 +1,66 @@
+import type { SampleIssueGroup } from '../check/check-report.js';
+import type { RunSummary } from '../pipeline/run-summary.js';
+import type { DuplicateCluster } from './duplicate-clusters.js';
+import { MAX_REPORTED_CLUSTERS, REPORT_VERSION } from './report-json.js';
+import type { FailureGroup, ReportCoverage, ReportJson, ReportSample, ReportTarget, ReportTotals } from './report-json.js';
+
+/** What the collector gathered while the run went on; the summary comes at the end. */
+export interface ReportParts {
+  coverage: ReportCoverage;
+  rejects: SampleIssueGroup[];
+  warnings: SampleIssueGroup[];
+  failures: FailureGroup[];
+  /** `undefined` when no duplicate detector ran. */
+  duplicates: DuplicateCluster[] | undefined;
+  samples: readonly ReportSample[];
+  /** `undefined` when the run did not compare with Dynamic (`--compare-target`). */
+  target?: ReportTarget;
+}
+
+/**
+ * The totals of a run in the report's words. A dry run's `wouldSend` becomes `create`: it is
+ * what a first run would create (see {@link ReportTotals}). Pure.
+ */
+export function reportTotals(summary: RunSummary): ReportTotals {
+  return {
+    eligible: summary.extracted,
+    create: summary.created + summary.wouldSend,
+    update: summary.updated,
+    unchanged: summary.unchanged,
+    rejected: summary.rejected,
+    failed: summary.failed,
+    alreadyExisted: summary.alreadyExisted,
+    alreadySettled: summary.alreadySettled,
+    inDoubt: summary.inDoubt,
+  };
+}
+
+/** Assembles `report.json` from the run's summary and the collected parts. Pure. */
+export function buildReportJson(summary: RunSummary, parts: ReportParts, generatedAt: Date): ReportJson {
+  return {
+    version: REPORT_VERSION,
+    job: summary.job,
+    dryRun: summary.dryRun,
+    generatedAt: generatedAt.toISOString(),
+    ...(summary.phase ? { phase: summary.phase } : {}),
+    interrupted: summary.interrupted,
+    ...(summary.fatalError !== undefined ? { fatalError: summary.fatalError } : {}),
+    totals: reportTotals(summary),
+    coverage: parts.coverage,
+    rejects: parts.rejects,
+    warnings: parts.warnings,
+    failures: parts.failures,
+    duplicates: {
+      available: parts.duplicates !== undefined,
+      total: parts.duplicates?.length ?? 0,
+      clusters: [...(parts.duplicates ?? [])].sort((a, b) => b.rows - a.rows).slice(0, MAX_REPORTED_CLUSTERS),
+    },
+    samples: [...parts.samples].sort((a, b) => compareIds(a.legacyId, b.legacyId)),
+    ...(parts.target ? { target: parts.target } : {}),
+  };
+}
+
+/** Numeric ids in number order, others as text. */
+function compareIds(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}

@@ -1,0 +1,29 @@
+import type { SourceRow } from '../extract/index.js';
+import type { MapResult } from '../mapping/index.js';
+
+/**
+ * Users of the source that would collide in Dynamic (same email ignoring case, username, wallet
+ * address, or OAuth provider + account id), as the report shows them. The key is masked.
+ */
+export interface DuplicateCluster {
+  /** What they share: `email`, `username`, `wallet`, `oauth` (a detector may add others). */
+  kind: string;
+  /** The shared value, masked (`j…m (17 chars)`): never in clear. */
+  key: string;
+  /** How many rows share it. */
+  rows: number;
+  /** Some of the rows' ids (a detector keeps a bounded number). */
+  legacyIds: string[];
+  /** What the run does about it, in words: "all but the first rejected", "wallets merged into 12". */
+  resolution?: string;
+}
+
+/**
+ * What the report needs from a duplicate detector: to see every mapped row, and to list the
+ * clusters at the end. Bounded memory is the detector's business. Until one is plugged in, the
+ * report says duplicates were not looked at (not that there are none).
+ */
+export interface DuplicateClusterSource {
+  observe(row: SourceRow, result: MapResult): void;
+  clusters(): DuplicateCluster[];
+}

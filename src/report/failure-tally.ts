@@ -1,0 +1,26 @@
+import type { PipelineOutcome } from '../pipeline/batch-sender.js';
+import type { FailureGroup } from './report-json.js';
+
+const MAX_EXAMPLES = 5;
+
+/**
+ * Users the API refused, counted by error code with a few example row ids. Error codes are a
+ * small, fixed set, so memory stays bounded. Messages are not kept: they may quote a value.
+ */
+export class FailureTally {
+  readonly #groups = new Map<string, FailureGroup>();
+
+  add(outcome: PipelineOutcome): void {
+    if (outcome.outcome !== 'failed') return;
+    const code = outcome.errorCode ?? 'unknown';
+    const group = this.#groups.get(code) ?? { code, count: 0, examples: [] };
+    this.#groups.set(code, group);
+    group.count += 1;
+    if (group.examples.length < MAX_EXAMPLES) group.examples.push(outcome.legacyId);
+  }
+
+  /** Most failures first. */
+  result(): FailureGroup[] {
+    return [...this.#groups.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+  }
+}
