@@ -1,0 +1,47 @@
+import type { ReportTarget } from '../report/report-json.js';
+import type { TargetPrediction } from './predict-target.js';
+
+/** Example legacy ids kept per prediction (the report shows `update` and `conflict` ones). */
+export const MAX_TARGET_EXAMPLES = 10;
+
+/**
+ * Counts predictions in bounded memory, however many users: three counters and up to
+ * {@link MAX_TARGET_EXAMPLES} legacy ids (row ids, never personal values) for updates and conflicts.
+ */
+export class TargetTally {
+  private readonly counts: Record<TargetPrediction, number> = { create: 0, update: 0, conflict: 0 };
+  private readonly examples = { update: [] as string[], conflict: [] as string[] };
+  private notCompared = 0;
+  private error: string | undefined;
+
+  add(legacyId: string, prediction: TargetPrediction): void {
+    this.counts[prediction] += 1;
+    if (prediction === 'create') return;
+    const examples = this.examples[prediction];
+    if (examples.length < MAX_TARGET_EXAMPLES) examples.push(legacyId);
+  }
+
+  /** A user that would be sent but was not looked up (no email nor username, or the comparison stopped). */
+  skip(): void {
+    this.notCompared += 1;
+  }
+
+  /** The comparison stopped early; the first reason is kept. */
+  stop(reason: string): void {
+    this.error ??= reason;
+  }
+
+  result(): ReportTarget {
+    const { create, update, conflict } = this.counts;
+    const sorted = (ids: string[]) => [...ids].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    return {
+      compared: create + update + conflict,
+      create,
+      update,
+      conflict,
+      notCompared: this.notCompared,
+      examples: { conflict: sorted(this.examples.conflict), update: sorted(this.examples.update) },
+      ...(this.error !== undefined ? { error: this.error } : {}),
+    };
+  }
+}
