@@ -1,7 +1,10 @@
 import { sql, type Generated, type Kysely } from 'kysely';
 
-/** Outcome of one legacy user, as kept in the ledger. */
-export const LEDGER_OUTCOMES = ['created', 'updated', 'already_exists', 'failed', 'rejected'] as const;
+/**
+ * Outcome of one legacy user, as kept in the ledger. `rolled_back` (since schema 3): the user this
+ * job created was deleted from Dynamic by `rollback`; the Dynamic id is kept for the record.
+ */
+export const LEDGER_OUTCOMES = ['created', 'updated', 'already_exists', 'failed', 'rejected', 'rolled_back'] as const;
 export type LedgerOutcome = (typeof LEDGER_OUTCOMES)[number];
 
 export const BATCH_STATES = ['planned', 'sent', 'settled'] as const;
@@ -133,6 +136,27 @@ export const MIGRATIONS: ReadonlyArray<(db: Kysely<CheckpointTables>) => Promise
     await sql`alter table job add column child_watermarks text not null default '{}'`.execute(db);
     await sql`update job set incremental_since = '-infinity'`.execute(db);
     await sql`alter table batches add column pass text not null default 'full' check (pass in (${sql.raw(quoted(BATCH_PASSES))}))`.execute(db);
+  },
+  // 3: rollback. SQLite cannot alter a check constraint, so the ledger is rebuilt with the outcome
+  // `rolled_back` allowed; every entry is copied as it was.
+  async (db) => {
+    await sql`create table ledger_v3 (
+      legacy_id text primary key,
+      sort_key text not null unique,
+      dynamic_user_id text,
+      outcome text not null check (outcome in (${sql.raw(quoted(LEDGER_OUTCOMES))})),
+      payload_hash text,
+      error_code text,
+      error_message text,
+      batch_seq integer not null,
+      first_seen_at text not null,
+      updated_at text not null
+    )`.execute(db);
+    await sql`insert into ledger_v3 select legacy_id, sort_key, dynamic_user_id, outcome, payload_hash, error_code,
+      error_message, batch_seq, first_seen_at, updated_at from ledger`.execute(db);
+    await sql`drop table ledger`.execute(db);
+    await sql`alter table ledger_v3 rename to ledger`.execute(db);
+    await sql`create index ledger_outcome_sort on ledger (outcome, sort_key)`.execute(db);
   },
 ];
 

@@ -279,6 +279,27 @@ export class CheckpointStore {
     }
   }
 
+  /** Ledger entries with one of `outcomes`, legacy-id order, streamed page by page. */
+  ledgerByOutcome(outcomes: readonly LedgerOutcome[], options: { pageSize?: number } = {}): AsyncGenerator<LedgerEntry> {
+    return pageLedger(this.db, { ...options, outcomes });
+  }
+
+  /**
+   * Records that rollback deleted this job's user from Dynamic (or found it gone): outcome
+   * `created` becomes `rolled_back`, the Dynamic id is kept. One statement, committed at once, so a
+   * killed rollback resumes after the last deletion it recorded.
+   * @returns false when the entry was not `created` (unknown, or already rolled back).
+   */
+  async markRolledBack(legacyId: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('ledger')
+      .set({ outcome: 'rolled_back', updated_at: this.timestamp() })
+      .where('legacy_id', '=', legacyId)
+      .where('outcome', '=', 'created')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   /** Rows rejected locally, legacy-id order; rule and field-prefixed message, never the value. */
   async *rejections(options: { pageSize?: number } = {}): AsyncGenerator<RejectionEntry> {
     for await (const entry of pageLedger(this.db, { ...options, outcomes: ['rejected'] })) {

@@ -1,28 +1,51 @@
 import cliProgress from 'cli-progress';
+import { scrubMessage } from '../checkpoint/scrub-message.js';
 import type { JobObserver, JobResult, RunCounts } from '../pipeline/index.js';
+import { RunMeter, formatEta, type RunRates } from './run-meter.js';
 
 /** Seconds between plain progress lines when stderr is not a terminal (CI logs, files). */
 const PLAIN_PROGRESS_INTERVAL_MS = 5_000;
 
 const processed = (counts: Readonly<RunCounts>) => counts.extracted;
 
+/** Options of {@link createConsoleObserver}. */
+export interface ConsoleObserverOptions {
+  /** A live bar (terminal) instead of a plain line every few seconds. */
+  progressBar: boolean;
+  /** `--quiet`: no progress, no warnings; errors and the summary still print. @default false */
+  quiet?: boolean;
+  /** Shown next to requests/min, so the operator sees how close the run is to it; 0 = none. */
+  rateLimitPerMinute?: number;
+}
+
+const requestsText = (rates: RunRates, limit: number | undefined) =>
+  `${rates.requestsPerMinute}${limit ? `/${limit}` : ''} req/min`;
+
+/** created/updated/unchanged/rejected/failed, as both displays show them. */
+const outcomeText = (counts: Readonly<RunCounts>, short = false) =>
+  short
+    ? `created ${counts.created} updated ${counts.updated} unchanged ${counts.unchanged} rejected ${counts.rejected} failed ${counts.failed}`
+    : `created ${counts.created}, updated ${counts.updated}, already there ${counts.alreadyExisted}, unchanged ${counts.unchanged}, rejected ${counts.rejected}, failed ${counts.failed}`;
+
 /**
- * Progress on stderr: a bar with rate and ETA on a terminal, a plain line every few seconds
- * otherwise. stdout is kept for the summary, so it can be piped.
+ * Progress on stderr: on a terminal a live bar with rows/s, requests/min against the limit, ETA and
+ * the outcome counts; otherwise a plain line every few seconds. stdout is kept for the summary, so
+ * it can be piped. Messages have email addresses masked.
  */
-export function createConsoleObserver(options: { progressBar: boolean }): JobObserver & { stop(): void } {
+export function createConsoleObserver(options: ConsoleObserverOptions): JobObserver & { stop(): void } {
+  if (options.quiet) return { stop() {} };
   let bar: cliProgress.SingleBar | undefined;
   let lastLine = 0;
   let total = 0;
-  let startedAt = Date.now();
+  const meter = new RunMeter();
   const log = (message: string) => {
     if (bar) bar.stop();
-    console.error(message);
+    console.error(scrubMessage(message) ?? '');
   };
   return {
     started(info) {
       total = info.total;
-      startedAt = Date.now();
+      meter.start(info.total);
       const mode = info.dryRun ? 'dry run' : 'run';
       const resume =
         info.phase === 'incremental'
@@ -32,26 +55,30 @@ export function createConsoleObserver(options: { progressBar: boolean }): JobObs
       console.error(`job ${info.job}: ${mode} over ${info.total} source rows${resume}${doubt}`);
       if (options.progressBar) {
         bar = new cliProgress.SingleBar(
-          { format: '{bar} {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 },
+          { format: '{bar} {percentage}% | {value}/{total} rows | {rate} rows/s | {requests} | ETA {etaText}\n  {outcomes}', hideCursor: true },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(info.total, 0, { rate: '0' });
+        bar.start(info.total, 0, { rate: '0', requests: requestsText({ rowsPerSecond: 0, requestsPerMinute: 0, etaSeconds: null }, options.rateLimitPerMinute), etaText: '?', outcomes: '' });
       }
     },
+    request: () => meter.request(),
     progress(counts) {
-      const rate = (processed(counts) / Math.max(1, (Date.now() - startedAt) / 1000)).toFixed(0);
+      meter.progress(counts);
+      const rates = meter.rates(counts);
+      const rate = rates.rowsPerSecond.toFixed(0);
       if (bar) {
-        bar.update(processed(counts), { rate });
+        bar.update(processed(counts), { rate, requests: requestsText(rates, options.rateLimitPerMinute), etaText: formatEta(rates.etaSeconds), outcomes: outcomeText(counts, true) });
         return;
       }
       if (Date.now() - lastLine < PLAIN_PROGRESS_INTERVAL_MS) return;
       lastLine = Date.now();
       console.error(
-        `progress: ${processed(counts)}/${total} rows (created ${counts.created}, updated ${counts.updated}, already there ${counts.alreadyExisted}, rejected ${counts.rejected}, failed ${counts.failed}) ${rate} rows/s`,
+        `progress: ${processed(counts)}/${total} rows (${outcomeText(counts)}) ${rate} rows/s, ${requestsText(rates, options.rateLimitPerMinute)}, ETA ${formatEta(rates.etaSeconds)}`,
       );
     },
     retry(info) {
-      if (!bar) console.error(`retry ${info.attempt}: ${info.reason}; waiting ${Math.round(info.delayMs)} ms`);
+      meter.retry();
+      if (!bar) console.error(`retry ${info.attempt}: ${scrubMessage(info.reason) ?? ''}; waiting ${Math.round(info.delayMs)} ms`);
     },
     warn: log,
     stop() {
@@ -62,7 +89,7 @@ export function createConsoleObserver(options: { progressBar: boolean }): JobObs
 }
 
 /** The final summary, on stdout: every count, and the check that they add up. */
-export function printSummary({ summary, reports, checkpointFile }: JobResult): void {
+export function printSummary({ summary, reports, checkpointFile, target }: JobResult): void {
   const rows: Array<[string, number]> = [
     ['extracted', summary.extracted],
     ...(summary.alreadySettled ? [['settled by an earlier run', summary.alreadySettled] as [string, number]] : []),
@@ -88,6 +115,10 @@ export function printSummary({ summary, reports, checkpointFile }: JobResult): v
   if (warnings.length > 0) {
     console.log('  values changed to fit the API (sent; see the mapping\'s transforms):');
     for (const [what, count] of warnings) console.log(`    ${what}: ${count}`);
+  }
+  if (target) {
+    const skipped = target.notCompared > 0 ? `, ${target.notCompared} not looked up` : '';
+    console.log(`  ${'in Dynamic'.padEnd(width)}  ${target.compared} compared: ${target.create} new, ${target.update} already ours, ${target.conflict} conflict(s)${skipped}${target.error ? ` (stopped: ${target.error})` : ''}`);
   }
   if (summary.interrupted) console.log(`  stopped early${summary.fatalError ? `: ${summary.fatalError}` : ''}; run the same command again to resume`);
   console.log(`\nReports: ${reports.dir}`);

@@ -6,6 +6,7 @@ import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { resetCommand } from './commands/reset.js';
+import { rollbackCommand } from './commands/rollback.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { statusCommand } from './commands/status.js';
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(statusCommand)
       .command(reconcileCommand)
       .command(resetCommand)
+      .command(rollbackCommand)
       .command(exportCommand)
       .command(emulatorCommand)
       .command(demoCommand)

@@ -39,6 +39,8 @@ export interface BulkClientOptions {
   /** @default globalThis.fetch */
   fetch?: typeof fetch;
   onRetry?: (info: RetryInfo) => void;
+  /** Called as each attempt goes out (after its rate-limit slot), e.g. to show requests/min. */
+  onAttempt?: () => void;
   /** @default 250 */
   minBackoffMs?: number;
   /** @default 30000 */
@@ -132,6 +134,7 @@ export function createBulkClient(options: BulkClientOptions): BulkClient {
           attempts = attempt;
           if (delayMs > 0) await sleep(delayMs, waits).catch((reason: unknown) => { throw new AbortError(asError(reason)); });
           await options.rateLimiter.acquire(waits).catch((reason: unknown) => { throw new AbortError(asError(reason)); });
+          options.onAttempt?.();
           return attemptOnce(body, upsert || forceUpsert, attempt, signal);
         }, {
           retries: options.retries ?? 8,

@@ -47,6 +47,13 @@ export const jobConfigSchema = z.object({
   lagSeconds: z.number().min(0).max(7 * 24 * 3600).default(300),
   /** Incremental runs: send changed rows even when their mapped payload is unchanged. @default false */
   resendUnchanged: z.boolean().default(false),
+  /**
+   * Look every user that maps cleanly up in Dynamic (GET only) and predict create, update or
+   * conflict in the report; needs the token and environment id even in a dry run. @default false
+   */
+  compareTarget: z.boolean().default(false),
+  /** Lookups per rolling minute for `compareTarget` (Dynamic's developer endpoints allow 1500). 0 = no limit. @default 1500 */
+  compareRateLimitPerMinute: z.number().int().min(0).default(1500),
 });
 
 export type JobConfig = z.infer<typeof jobConfigSchema>;

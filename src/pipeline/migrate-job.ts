@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { CheckpointStore, checkpointPath, fingerprintDifferences } from '../checkpoint/index.js';
 import type { Fingerprint } from '../checkpoint/index.js';
 import { acquireJobLock, lockPathFor } from '../checkpoint/job-lock.js';
+import { applyDuplicatePlan, planDuplicates } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
 import { connectSource, describeSource } from '../extract/index.js';
 import { RateLimiter, createBulkClient } from '../load/index.js';
@@ -17,6 +18,10 @@ import type { Journal } from './journal.js';
 import { runPasses } from './run-passes.js';
 import type { RunStart } from './run-passes.js';
 import type { RunCounts, RunSummary } from './run-summary.js';
+import { createRunReport, reportDuplicates } from '../report/index.js';
+import type { ReportTarget } from '../report/index.js';
+import { createTargetComparison } from '../compare/index.js';
+import type { TargetComparison } from '../compare/index.js';
 import { newRunId, openRunReports } from './run-reports.js';
 import type { RunReports } from './run-reports.js';
 import type { JobConfig } from './job-config.js';
@@ -27,10 +32,14 @@ export interface JobObserver {
   progress?(counts: Readonly<RunCounts>): void;
   retry?(info: { attempt: number; status?: number; delayMs: number; reason: string }): void;
   warn?(message: string): void;
+  /** One HTTP request is about to go out (any attempt), so a display can show requests/min against the limit. */
+  request?(): void;
 }
 
 export interface JobResult {
   summary: RunSummary;
+  /** What `--compare-target` predicted; absent without it. */
+  target?: ReportTarget;
   reports: RunReports;
   checkpointFile: string | undefined;
 }
@@ -39,7 +48,8 @@ export interface JobResult {
  * Runs one migration job end to end: the I/O edge around {@link runPasses} (a full pass, or an
  * incremental rerun, by the job's phase). Opens (and always
  * closes, in reverse order) the mapping, the source database, the checkpoint store and the report
- * files; a dry run opens no checkpoint and no HTTP client at all.
+ * files; a dry run opens no checkpoint and no HTTP client at all (except the read-only lookups of
+ * `--compare-target`, see {@link createTargetComparison}).
  */
 export async function migrateJob(
   config: JobConfig,
@@ -72,12 +82,19 @@ export async function migrateJob(
     }
 
     const reports = openRunReports(join(config.reportsDir, config.job, newRunId()), { dryRun: config.dryRun });
+    const mapRow = compileMapping(mapping.spec);
+    // The mapping's duplicates policy: a pre-scan of the source decides who is sent (none without a policy).
+    const duplicates = await planDuplicates(source, mapping.spec, mapRow, { pageSize: config.pageSize, ...(options.signal ? { signal: options.signal } : {}) });
+    // report.html, report.json and rejects.csv: counts and samples gathered from the recorder hooks.
+    const report = createRunReport({ job: config.job, dryRun: config.dryRun, spec: mapping.spec, legacyIdKey: mapping.spec.legacyIdKey, duplicates: reportDuplicates(duplicates) });
+    releasers.push(() => report.discard());
+    const comparison = config.compareTarget ? targetComparison(config, mapping.spec, observer, options.signal) : undefined;
     const sender = config.dryRun ? dryRunBatchSender((line) => reports.payload(line)) : httpSender(config, mapping.spec, observer);
     const summary = await runPasses(
       {
         source,
         spec: mapping.spec.source,
-        mapRow: compileMapping(mapping.spec),
+        mapRow: applyDuplicatePlan(mapRow, duplicates),
         journal,
         sender,
         started: (start) => observer.started?.({ ...start, job: config.job, dryRun: config.dryRun }),
@@ -86,6 +103,11 @@ export async function migrateJob(
           failed: (outcome) => reports.failed(outcome),
           progress: (counts) => observer.progress?.(counts),
           warn: (message) => observer.warn?.(message),
+          mapped: (row, result) => {
+            report.mapped(row, result);
+            return comparison?.offer(result);
+          },
+          settled: (outcomes) => report.settled(outcomes),
         },
         ...(options.signal ? { signal: options.signal } : {}),
       },
@@ -100,8 +122,10 @@ export async function migrateJob(
         resendUnchanged: config.resendUnchanged,
       },
     );
+    const target = await comparison?.finish();
     await reports.finish(summary);
-    return { summary, reports, checkpointFile };
+    await report.finish(summary, reports.dir, target);
+    return { summary, reports, checkpointFile, ...(target ? { target } : {}) };
   } finally {
     for (const release of releasers.reverse()) await release();
   }
@@ -115,8 +139,26 @@ function httpSender(config: JobConfig, spec: MappingSpec, observer: JobObserver)
     rateLimiter: new RateLimiter({ perMinute: config.rateLimitPerMinute }),
     retries: config.retries,
     onRetry: (info) => observer.retry?.(info),
+    onAttempt: () => observer.request?.(),
   });
   return httpBatchSender(client, spec.legacyIdKey, (message) => observer.warn?.(message));
+}
+
+/** `--compare-target`: read-only lookups with a rate limiter of their own (the developer endpoints' limit, not the bulk one). */
+function targetComparison(config: JobConfig, spec: MappingSpec, observer: JobObserver, signal: AbortSignal | undefined): TargetComparison {
+  return createTargetComparison({
+    legacyIdKey: spec.legacyIdKey,
+    request: {
+      baseUrl: config.apiUrl,
+      environmentId: requireValue(config.environmentId, 'an environment id (--environment-id or DYNAMIC_ENVIRONMENT_ID) for --compare-target'),
+      token: requireValue(config.token, 'an API token (DYNAMIC_API_TOKEN) for --compare-target'),
+      rateLimiter: new RateLimiter({ perMinute: config.compareRateLimitPerMinute }),
+      retries: config.retries,
+      onRetry: (info) => observer.retry?.(info),
+      ...(signal ? { signal } : {}),
+    },
+    warn: (message) => observer.warn?.(message),
+  });
 }
 
 /**

@@ -16,8 +16,11 @@ export interface RunRecorder {
   failed(outcome: PipelineOutcome): void;
   progress(counts: Readonly<RunCounts>): void;
   warn(message: string): void;
-  /** Every row as mapped (before any skip or send decision), for reports that look at the whole set. */
-  mapped?(row: SourceRow, result: MapResult): void;
+  /**
+   * Every row as mapped (before any skip or send decision), for reports that look at the whole set.
+   * A promise returned is awaited before the next row (back-pressure from a bounded queue).
+   */
+  mapped?(row: SourceRow, result: MapResult): void | Promise<void>;
   /** Every user outcome once its batch has settled (dry runs: `would_send`). */
   settled?(outcomes: readonly PipelineOutcome[]): void;
 }
@@ -161,7 +164,8 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
         }
         const position = pass.positionOf(row);
         const result = deps.mapRow(row);
-        deps.recorder.mapped?.(row, result);
+        const recorded = deps.recorder.mapped?.(row, result);
+        if (recorded) await recorded;
         for (const warning of result.warnings ?? []) {
           const key = `${warning.field} ${warning.rule}`;
           warnings.set(key, (warnings.get(key) ?? 0) + 1);

@@ -4,6 +4,7 @@ import { ConfigError } from '../../errors.js';
 import type { JobConfig } from '../../pipeline/index.js';
 import { DEFAULT_API_URL } from '../../pipeline/job-config.js';
 import { setExitCode } from '../exit-code.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { flagOrEnv, withJobOptions, withSourceOptions } from '../shared-options.js';
 import { interruptOnSignals } from '../interrupt.js';
 
@@ -25,7 +26,11 @@ interface RunArgs {
   'allow-mapping-change': boolean;
   lag: number;
   'resend-unchanged': boolean;
+  'compare-target': boolean;
+  'compare-rate-limit': number;
   progress: boolean | undefined;
+  'log-format': 'text' | 'json';
+  quiet: boolean;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -46,15 +51,25 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('lag', { type: 'number', default: 300, describe: 'Seconds behind the database clock: rows committed later than now()-lag are left for the next run, so long transactions that commit late are not skipped' })
       .option('resend-unchanged', { type: 'boolean', default: false, describe: 'Incremental reruns: also send changed rows whose mapped payload equals what was last sent (by default they are counted "unchanged" and not sent)' })
       .option('allow-mapping-change', { type: 'boolean', default: false, describe: 'Run even though the mapping or source changed since the job started (users whose payload changed are re-sent by incremental runs); the environment can never change' })
-      .option('progress', { type: 'boolean', describe: 'Show a progress bar (default: when stderr is a terminal)' })
+      .option('compare-target', { type: 'boolean', default: false, describe: 'Look each user that maps cleanly up in Dynamic by email (or username), read-only (GET only), and predict create, update or conflict in the report; meant for --dry-run, needs DYNAMIC_API_TOKEN and the environment id' })
+      .option('compare-rate-limit', { type: 'number', default: 1500, describe: 'Most --compare-target lookups per rolling minute (Dynamic allows 1500 developer requests per minute); 0 = no client-side limit' })
+      .option('progress', { type: 'boolean', describe: 'Show a live progress display (default: when stderr is a terminal and --log-format is text)' })
+      .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'stderr format: text for people, or json (one object per line: started, progress, retry, warn, finished, error) for log pipelines; never the token, never personal data' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors and the final summary' })
       .epilogue('The API token is read from DYNAMIC_API_TOKEN only, never from a flag, so it stays out of shell history and process lists.\nExit codes: 0 all rows accounted for and none failed; 2 usage or configuration error; 3 finished but some rows were rejected or failed; 130 interrupted (resumable); 1 anything else.'),
   handler: async (args) => {
+    if (args['log-format'] === 'json') return runWithJsonLogs(args);
     // Loaded on use, so `--help` and the other commands start fast.
     const { exitCodeFor, migrateJob } = await import('../../pipeline/index.js');
     const { createConsoleObserver, printSummary } = await import('../console-output.js');
     const config = await resolveRunConfig(args);
-    const observer = createConsoleObserver({ progressBar: args.progress ?? Boolean(process.stderr.isTTY) });
-    const interrupt = interruptOnSignals((message) => observer.warn?.(message));
+    const observer = createConsoleObserver({
+      progressBar: args.progress ?? Boolean(process.stderr.isTTY),
+      quiet: args.quiet,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+    });
+    // Even with --quiet, Ctrl-C says what it is doing: that is an answer to the operator, not noise.
+    const interrupt = interruptOnSignals((message) => (args.quiet ? console.error(message) : observer.warn?.(message)));
     try {
       const result = await migrateJob(config, { observer, signal: interrupt.signal });
       observer.stop();
@@ -66,6 +81,33 @@ export const runCommand: CommandModule<object, RunArgs> = {
     }
   },
 };
+
+/**
+ * `--log-format json`: every event, errors included, is one JSON line on stderr, so a log pipeline
+ * never meets a line it cannot parse. The text summary still goes to stdout.
+ */
+async function runWithJsonLogs(args: RunArgs): Promise<void> {
+  const { exitCodeFor, migrateJob } = await import('../../pipeline/index.js');
+  const { printSummary } = await import('../console-output.js');
+  const { createJsonLogObserver } = await import('../json-log-observer.js');
+  const { MigrateError, coerceError } = await import('../../errors.js');
+  const observer = createJsonLogObserver({ quiet: args.quiet, rateLimitPerMinute: args['rate-limit'] });
+  const interrupt = interruptOnSignals((message) => observer.warn?.(message));
+  try {
+    const config = await resolveRunConfig(args);
+    const result = await migrateJob(config, { observer, signal: interrupt.signal });
+    observer.finished(result.summary);
+    printSummary(result);
+    setExitCode(exitCodeFor(result.summary));
+  } catch (thrown) {
+    const error = coerceError(thrown);
+    const known = error instanceof MigrateError;
+    observer.error({ code: known ? error.code : 'unexpected', message: error.message, exitCode: known ? error.exitCode : EXIT_CODES.FAILURE });
+    setExitCode(known ? error.exitCode : EXIT_CODES.FAILURE);
+  } finally {
+    interrupt.dispose();
+  }
+}
 
 /** Flags > environment > mapping file > defaults, validated once into a frozen config. */
 export async function resolveRunConfig(args: RunArgs, env: NodeJS.ProcessEnv = process.env): Promise<Readonly<JobConfig>> {
@@ -79,7 +121,7 @@ export async function resolveRunConfig(args: RunArgs, env: NodeJS.ProcessEnv = p
     dryRun: args['dry-run'],
     apiUrl: flagOrEnv(args['api-url'], 'DYNAMIC_API_URL', env) ?? DEFAULT_API_URL,
     environmentId: flagOrEnv(args['environment-id'], 'DYNAMIC_ENVIRONMENT_ID', env),
-    token: args['dry-run'] ? undefined : flagOrEnv(undefined, 'DYNAMIC_API_TOKEN', env),
+    token: args['dry-run'] && !args['compare-target'] ? undefined : flagOrEnv(undefined, 'DYNAMIC_API_TOKEN', env),
     checkpointDir: args['checkpoint-dir'],
     reportsDir: args['reports-dir'],
     pageSize: args['page-size'],
@@ -91,6 +133,8 @@ export async function resolveRunConfig(args: RunArgs, env: NodeJS.ProcessEnv = p
     allowMappingChange: args['allow-mapping-change'],
     lagSeconds: args.lag,
     resendUnchanged: args['resend-unchanged'],
+    compareTarget: args['compare-target'],
+    compareRateLimitPerMinute: args['compare-rate-limit'],
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -98,9 +142,9 @@ export async function resolveRunConfig(args: RunArgs, env: NodeJS.ProcessEnv = p
   }
   const config = parsed.data;
   if (!config.databaseUrl) throw new ConfigError('missing a database URL: pass --database-url or set DATABASE_URL');
-  if (!config.dryRun) {
+  if (!config.dryRun || config.compareTarget) {
     if (!config.environmentId) throw new ConfigError('missing the environment id: pass --environment-id or set DYNAMIC_ENVIRONMENT_ID');
-    if (!config.token) throw new ConfigError('missing the API token: set DYNAMIC_API_TOKEN (or use --dry-run)');
+    if (!config.token) throw new ConfigError(`missing the API token: set DYNAMIC_API_TOKEN${config.compareTarget ? ' (--compare-target reads Dynamic)' : ' (or use --dry-run)'}`);
   }
   return Object.freeze(config);
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../errors.js';
 import { withJobOptions } from '../shared-options.js';
@@ -5,6 +6,7 @@ import { withJobOptions } from '../shared-options.js';
 interface StatusArgs {
   job?: string;
   'checkpoint-dir': string;
+  'reports-dir': string;
   json: boolean;
 }
 
@@ -12,15 +14,21 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
   command: 'status',
   describe: "Show a job's progress from its checkpoint ledger",
   builder: (yargs) =>
-    withJobOptions(yargs).option('json', { type: 'boolean', default: false, describe: 'Print the status as JSON' }),
+    withJobOptions(yargs)
+      .option('reports-dir', { type: 'string', default: 'checkpoints/reports', describe: 'Where the runs wrote their reports (the same as run\'s --reports-dir)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the status as JSON' }),
   handler: async (args) => {
     const job = requireJob(args.job);
     const { CheckpointStore, checkpointPath } = await import('../../checkpoint/index.js');
-    const store = await CheckpointStore.open(checkpointPath(args['checkpoint-dir'], job), { create: false });
+    const { latestRun } = await import('../latest-run-summary.js');
+    const checkpointFile = checkpointPath(args['checkpoint-dir'], job);
+    const store = await CheckpointStore.open(checkpointFile, { create: false });
     try {
       const status = await store.status();
+      const run = latestRun(args['reports-dir'], job);
+      const files = { checkpoint: checkpointFile, reports: join(args['reports-dir'], job), lastRun: run?.dir ?? null, rejects: run?.rejectsPath ?? null };
       if (args.json) {
-        console.log(JSON.stringify(status, null, 2));
+        console.log(JSON.stringify({ ...status, lastRun: run?.summary ?? null, files }, null, 2));
         return;
       }
       console.log(`job ${job}`);
@@ -34,11 +42,28 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       for (const [outcome, count] of Object.entries(status.counts)) console.log(`    ${outcome.padEnd(15)} ${count}`);
       const unsettled = status.batches.planned + status.batches.sent;
       console.log(`  batches in doubt ${unsettled}${unsettled ? ' (the next run replays them with upsert)' : ''}`);
+      printLastRun(run?.summary ?? null);
+      console.log('  files');
+      console.log(`    checkpoint   ${files.checkpoint}`);
+      console.log(`    reports      ${files.reports}`);
+      if (files.lastRun) console.log(`    last run     ${files.lastRun}`);
+      if (files.rejects) console.log(`    rejects      ${files.rejects}`);
     } finally {
       await store.close();
     }
   },
 };
+
+/** The last run's summary in a few lines: when it ran, what it did, whether it finished. */
+function printLastRun(summary: Record<string, unknown> | null): void {
+  if (!summary) {
+    console.log('  last run       (no summary: no run finished yet)');
+    return;
+  }
+  const n = (key: string) => (typeof summary[key] === 'number' ? (summary[key] as number) : 0);
+  const how = summary.dryRun ? 'dry run' : summary.interrupted ? 'stopped early' : 'finished';
+  console.log(`  last run       ${how} in ${(n('durationMs') / 1000).toFixed(1)} s: extracted ${n('extracted')}, created ${n('created')}, updated ${n('updated')}, already there ${n('alreadyExisted')}, unchanged ${n('unchanged')}, rejected ${n('rejected')}, failed ${n('failed')}${summary.dryRun ? `, would send ${n('wouldSend')}` : ''}`);
+}
 
 export function requireJob(job: string | undefined): string {
   if (!job) throw new ConfigError('missing --job');

@@ -35,7 +35,7 @@ describe('CheckpointStore cursor', () => {
     expect((await store.job())?.cursor).toBe('10');
 
     const status = await store.status();
-    expect(status.counts).toEqual({ created: 9, updated: 0, already_exists: 0, failed: 0, rejected: 1 });
+    expect(status.counts).toEqual({ created: 9, updated: 0, already_exists: 0, failed: 0, rejected: 1, rolled_back: 0 });
     expect(status.total).toBe(10);
     expect(status.batches).toEqual({ planned: 0, sent: 0, settled: 2 });
     const rejected = (await store.ledgerEntries(['3'])).get('3');

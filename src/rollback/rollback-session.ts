@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { CheckpointStore, checkpointPath } from '../checkpoint/index.js';
+import { acquireJobLock, lockPathFor } from '../checkpoint/job-lock.js';
+import { ConfigError } from '../errors.js';
+import type { RollbackConfig, RollbackResult } from './rollback-config.js';
+import { addToRollbackPlan, emptyRollbackPlan, type RollbackPlan } from './rollback-plan.js';
+import { deleteCreatedUsers, type RollbackObserver } from './delete-created-users.js';
+
+/** An opened rollback: the job lock held, the checkpoint open, the plan read from the ledger. */
+export interface RollbackSession {
+  readonly plan: RollbackPlan;
+  /** The environment the users will be deleted from (the job's own). */
+  readonly environmentId: string;
+  readonly checkpointFile: string;
+  /** Deletes what the plan says; each deletion is recorded in the ledger as it happens. */
+  execute(options?: { observer?: RollbackObserver; signal?: AbortSignal }): Promise<RollbackResult>;
+  /** Closes the checkpoint and releases the lock (reverse order of opening). */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a job for rollback: takes the job lock (no run of the job may settle batches meanwhile),
+ * opens its checkpoint and reads the plan from the ledger. Deletes nothing.
+ * @throws CheckpointError when the job has no checkpoint (exit 2) or is locked by a live run (exit 2).
+ * @throws ConfigError when `environmentId` differs from the job's: its Dynamic ids belong to the job's environment.
+ */
+export async function openRollback(config: RollbackConfig): Promise<RollbackSession> {
+  const checkpointFile = checkpointPath(config.checkpointDir, config.job);
+  const releasers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const release of releasers.splice(0).reverse()) await release();
+  };
+  try {
+    if (!existsSync(checkpointFile)) {
+      // Checked before the lock, so a mistyped job name leaves no lock file behind.
+      await CheckpointStore.open(checkpointFile, { create: false });
+    }
+    const lock = await acquireJobLock(lockPathFor(checkpointFile));
+    releasers.push(() => lock.release());
+    const store = await CheckpointStore.open(checkpointFile, { create: false });
+    releasers.push(() => store.close());
+    const job = await store.job();
+    const jobEnvironment = job?.fingerprint.environmentId ?? null;
+    if (!job || !jobEnvironment) throw new ConfigError(`job ${config.job} never sent anything to Dynamic (no environment recorded): nothing to roll back`);
+    if (config.environmentId && config.environmentId !== jobEnvironment) {
+      throw new ConfigError(`job ${config.job} ran against environment ${jobEnvironment}, not ${config.environmentId}: its users can only be rolled back there`);
+    }
+    const plan = emptyRollbackPlan();
+    for await (const entry of store.idMap()) addToRollbackPlan(plan, entry);
+    return {
+      plan,
+      environmentId: jobEnvironment,
+      checkpointFile,
+      execute: (options = {}) => {
+        if (!config.token) throw new ConfigError('missing the API token: set DYNAMIC_API_TOKEN');
+        return deleteCreatedUsers(store, { ...config, environmentId: jobEnvironment, token: config.token }, options);
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
