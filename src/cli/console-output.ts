@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { scrubMessage } from '../checkpoint/scrub-message.js';
 import type { JobObserver, JobResult, RunCounts } from '../pipeline/index.js';
@@ -122,6 +123,7 @@ export function printSummary({ summary, reports, checkpointFile, target }: JobRe
   }
   if (summary.interrupted) console.log(`  stopped early${summary.fatalError ? `: ${summary.fatalError}` : ''}; run the same command again to resume`);
   console.log(`\nReports: ${reports.dir}`);
+  console.log(`  report:   ${join(reports.dir, 'report.html')} (open it in a browser; report.json, rejects.csv beside it)`);
   if (reports.payloadsPath) console.log(`  payloads: ${reports.payloadsPath}`);
   console.log(`  rejects:  ${reports.rejectsPath}`);
   if (!summary.dryRun) console.log(`  failed:   ${reports.failedPath}`);
