@@ -41,10 +41,16 @@ export function collectColumnRefs(spec: MappingSpec): ColumnRef[] {
   const plain = (scope: Scope, column: string, usedBy: string) => refs.push({ table: scope.table, record: scope.record, column, jsonPath: [], transforms: [], usedBy });
 
   plain(sourceScope, spec.source.primaryKey, 'source.primaryKey');
+  // Change columns are compared as timestamps; listing them as read through isoTimestamp lets
+  // `check` flag one of another type before an incremental run trips on it.
+  const changeColumn = (scope: Scope, column: string, usedBy: string) =>
+    refs.push({ table: scope.table, record: scope.record, column, jsonPath: [], transforms: ['isoTimestamp'], usedBy });
+  if (spec.source.changeCursor) changeColumn(sourceScope, spec.source.changeCursor.column, 'source.changeCursor');
   if (spec.source.filter) filterColumns(spec.source.filter).forEach((column) => plain(sourceScope, column, 'source.filter'));
   for (const [name, child] of Object.entries(spec.source.children ?? {})) {
     const scope: Scope = { table: child.table, record: name };
     plain(scope, child.foreignKey, `children.${name}.foreignKey`);
+    if (child.changeColumn) changeColumn(scope, child.changeColumn, `children.${name}.changeColumn`);
     for (const term of child.orderBy?.split(',') ?? []) plain(scope, term.trim().split(/\s+/)[0] ?? '', `children.${name}.orderBy`);
     if (child.filter) filterColumns(child.filter).forEach((column) => plain(scope, column, `children.${name}.filter`));
   }

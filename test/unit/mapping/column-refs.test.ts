@@ -58,7 +58,10 @@ describe('collectColumnRefs', () => {
     const { spec } = await loadMappingFile('mappings/example.ts');
     const refs = collectColumnRefs(spec);
     const users = new Set(refs.filter((r) => r.table === 'users').map((r) => r.column));
-    expect([...users].sort()).toEqual(['country', 'created_at', 'email', 'email_verified_at', 'eth_address', 'first_name', 'id', 'job_title', 'last_name', 'marketing_opt_in', 'phone', 'plan', 'username']);
+    expect([...users].sort()).toEqual(['country', 'created_at', 'email', 'email_verified_at', 'eth_address', 'first_name', 'id', 'job_title', 'last_name', 'marketing_opt_in', 'phone', 'plan', 'updated_at', 'username']);
+    // The change columns are read as timestamps, so `check` can flag one of another type.
+    expect(refs.find((r) => r.usedBy === 'source.changeCursor')).toEqual(ref('users', 'source', 'updated_at', 'source.changeCursor', [], ['isoTimestamp']));
+    expect(refs.find((r) => r.usedBy === 'children.wallets.changeColumn')?.transforms).toEqual(['isoTimestamp']);
     expect(refs.find((r) => r.usedBy === 'wallets[0].chain')).toEqual(ref('user_wallets', 'wallets', 'chain', 'wallets[0].chain', [], ['trim', 'lower']));
   });
 });
