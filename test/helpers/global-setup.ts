@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startPostgres } from './start-postgres.js';
+import { startPostgres } from '../../src/shared/start-postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
