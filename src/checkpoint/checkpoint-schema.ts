@@ -113,18 +113,7 @@ export const MIGRATIONS: ReadonlyArray<(db: Kysely<CheckpointTables>) => Promise
       settled_at text
     )`.execute(db);
     await sql`create index batches_state_seq on batches (state, seq)`.execute(db);
-    await sql`create table ledger (
-      legacy_id text primary key,
-      sort_key text not null unique,
-      dynamic_user_id text,
-      outcome text not null check (outcome in (${sql.raw(quoted(LEDGER_OUTCOMES))})),
-      payload_hash text,
-      error_code text,
-      error_message text,
-      batch_seq integer not null,
-      first_seen_at text not null,
-      updated_at text not null
-    )`.execute(db);
+    await createLedgerTable(db, 'ledger');
     await sql`create index ledger_outcome_sort on ledger (outcome, sort_key)`.execute(db);
   },
   // 2: incremental reruns. A job from version 1 keeps its phase (`full`) and cursor; where its
@@ -140,7 +129,21 @@ export const MIGRATIONS: ReadonlyArray<(db: Kysely<CheckpointTables>) => Promise
   // 3: rollback. SQLite cannot alter a check constraint, so the ledger is rebuilt with the outcome
   // `rolled_back` allowed; every entry is copied as it was.
   async (db) => {
-    await sql`create table ledger_v3 (
+    await createLedgerTable(db, 'ledger_v3');
+    await sql`insert into ledger_v3 select legacy_id, sort_key, dynamic_user_id, outcome, payload_hash, error_code,
+      error_message, batch_seq, first_seen_at, updated_at from ledger`.execute(db);
+    await sql`drop table ledger`.execute(db);
+    await sql`alter table ledger_v3 rename to ledger`.execute(db);
+    await sql`create index ledger_outcome_sort on ledger (outcome, sort_key)`.execute(db);
+  },
+];
+
+/** The schema version this code writes and understands. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The ledger's one definition, used by the first migration and by the rebuild of version 3. */
+async function createLedgerTable(db: Kysely<CheckpointTables>, name: string): Promise<void> {
+  await sql`create table ${sql.id(name)} (
       legacy_id text primary key,
       sort_key text not null unique,
       dynamic_user_id text,
@@ -152,13 +155,4 @@ export const MIGRATIONS: ReadonlyArray<(db: Kysely<CheckpointTables>) => Promise
       first_seen_at text not null,
       updated_at text not null
     )`.execute(db);
-    await sql`insert into ledger_v3 select legacy_id, sort_key, dynamic_user_id, outcome, payload_hash, error_code,
-      error_message, batch_seq, first_seen_at, updated_at from ledger`.execute(db);
-    await sql`drop table ledger`.execute(db);
-    await sql`alter table ledger_v3 rename to ledger`.execute(db);
-    await sql`create index ledger_outcome_sort on ledger (outcome, sort_key)`.execute(db);
-  },
-];
-
-/** The schema version this code writes and understands. */
-export const SCHEMA_VERSION = MIGRATIONS.length;
+}
