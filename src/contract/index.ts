@@ -5,3 +5,4 @@ export * from './enums.js';
 export * from './patterns.js';
 export * from './user-fields.js';
 export * from './describe-issues.js';
+export * from './identity-keys.js';

@@ -1,4 +1,6 @@
 import type { UserPayload } from '../contract/index.js';
+// Normalised exactly as the emulator indexes them: one definition of Dynamic's uniqueness rules.
+import { emailKey, oauthKey, present, usernameKey, walletKey } from '../contract/identity-keys.js';
 
 /** What two users may share that Dynamic holds only once per environment. */
 export type DuplicateKind = 'email' | 'username' | 'wallet' | 'oauth';
@@ -12,27 +14,6 @@ export interface IdentityKey {
   field: string;
 }
 
-/** ETH and EVM share one hex address space (as in the emulator's `identity-keys.ts`). */
-const EVM_CHAINS: ReadonlySet<string> = new Set(['ETH', 'EVM']);
-
-/** Emails and usernames are compared ignoring case. */
-export function caseInsensitiveKey(value: string): string {
-  return value.toLowerCase();
-}
-
-/**
- * A wallet per chain: EVM addresses are hex, so `0xAbC` and `0xabc` are one wallet and ETH and
- * EVM are one chain; other chains (base58, bech32) are case-sensitive and compared as given.
- */
-export function walletIdentity(chain: string, address: string): string {
-  return EVM_CHAINS.has(chain) ? `EVM:${address.toLowerCase()}` : `${chain}:${address}`;
-}
-
-/** An OAuth account is its provider and the provider's account id, compared exactly. */
-export function oauthIdentity(provider: string, accountId: string): string {
-  return `${provider}:${accountId}`;
-}
-
 /**
  * Every identity of a payload that Dynamic refuses to give two users, each once (a user listing
  * the same wallet twice does not clash with itself). Empty strings mean "none", as in the API.
@@ -43,17 +24,14 @@ export function identityKeysOf(payload: UserPayload): IdentityKey[] {
     const id = `${kind}\u0000${normalised}`;
     if (!keys.has(id)) keys.set(id, { kind, normalised, field });
   };
-  if (present(payload.email)) add('email', caseInsensitiveKey(payload.email), 'email');
-  if (present(payload.username)) add('username', caseInsensitiveKey(payload.username), 'username');
+  if (present(payload.email)) add('email', emailKey(payload.email), 'email');
+  if (present(payload.username)) add('username', usernameKey(payload.username), 'username');
   for (const wallet of payload.wallets ?? []) {
-    if (present(wallet.publicWalletAddress)) add('wallet', walletIdentity(wallet.chain, wallet.publicWalletAddress), 'wallets');
+    if (present(wallet.publicWalletAddress)) add('wallet', walletKey(wallet.chain, wallet.publicWalletAddress), 'wallets');
   }
   for (const account of payload.oauthAccounts ?? []) {
-    if (present(account.accountId)) add('oauth', oauthIdentity(account.provider, account.accountId), 'oauthAccounts');
+    if (present(account.accountId)) add('oauth', oauthKey(account.provider, account.accountId), 'oauthAccounts');
   }
   return [...keys.values()];
 }
 
-function present(value: string | null | undefined): value is string {
-  return typeof value === 'string' && value !== '';
-}

@@ -1,5 +1,5 @@
 import type { OauthAccountPayload, WalletPayload } from '../contract/index.js';
-import { oauthIdentity, walletIdentity } from './duplicate-keys.js';
+import { oauthKey, walletKey } from '../contract/identity-keys.js';
 
 /** Wallets and OAuth accounts of one or more users. */
 export interface Identities {
@@ -16,19 +16,19 @@ export function mergeIdentities(
   own: readonly Identities[],
   others: readonly Identities[],
 ): { wallets: WalletPayload[]; oauthAccounts: OauthAccountPayload[] } {
-  const walletsSeen = new Set(own.flatMap((user) => (user.wallets ?? []).map((w) => walletIdentity(w.chain, w.publicWalletAddress))));
-  const accountsSeen = new Set(own.flatMap((user) => (user.oauthAccounts ?? []).map((a) => oauthIdentity(a.provider, a.accountId))));
+  const walletsSeen = new Set(own.flatMap((user) => (user.wallets ?? []).map((w) => walletKey(w.chain, w.publicWalletAddress))));
+  const accountsSeen = new Set(own.flatMap((user) => (user.oauthAccounts ?? []).map((a) => oauthKey(a.provider, a.accountId))));
   const wallets: WalletPayload[] = [];
   const oauthAccounts: OauthAccountPayload[] = [];
   for (const user of others) {
     for (const wallet of user.wallets ?? []) {
-      const key = walletIdentity(wallet.chain, wallet.publicWalletAddress);
+      const key = walletKey(wallet.chain, wallet.publicWalletAddress);
       if (walletsSeen.has(key)) continue;
       walletsSeen.add(key);
       wallets.push(wallet);
     }
     for (const account of user.oauthAccounts ?? []) {
-      const key = oauthIdentity(account.provider, account.accountId);
+      const key = oauthKey(account.provider, account.accountId);
       if (accountsSeen.has(key)) continue;
       accountsSeen.add(key);
       oauthAccounts.push(account);

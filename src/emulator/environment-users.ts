@@ -1,6 +1,6 @@
 import type { OauthAccountPayload, UserPayload, WalletPayload } from '../contract/index.js';
 import { FAILURE_CODES } from '../contract/index.js';
-import { emailKey, oauthKey, present, usernameKey, walletKey } from './identity-keys.js';
+import { emailKey, oauthKey, present, usernameKey, walletKey } from '../contract/identity-keys.js';
 import { splitPayload, type StoredUser, type UserProfile } from './stored-user.js';
 
 export type ApplyOutcome =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { identityKeysOf, maskIdentity } from '../../../src/duplicates/index.js';
-import { emailKey, oauthKey, usernameKey, walletKey } from '../../../src/emulator/identity-keys.js';
+import { emailKey, oauthKey, usernameKey, walletKey } from '../../../src/contract/identity-keys.js';
 
 const wallet = (chain: 'ETH' | 'EVM' | 'SOL', address: string) => ({ publicWalletAddress: address, chain, walletName: 'w', walletProvider: 'browserExtension' as const });
 
