@@ -25,6 +25,9 @@ export function markJsonRecord<T extends object>(record: T): T {
   return record;
 }
 
+/** Reads one column reference from a record; see {@link compileColumnRead}. */
+export type ColumnReader = (record: Readonly<Record<string, unknown>>) => JsonValue;
+
 /**
  * Reads a column, or a value inside a JSON column, from one record. json/jsonb columns arrive
  * parsed from pg; a text column holding JSON is parsed here when a path is asked of it. A key or
@@ -33,15 +36,37 @@ export function markJsonRecord<T extends object>(record: T): T {
  *   asked of text that is not JSON
  */
 export function readColumnPath(record: Readonly<Record<string, unknown>>, ref: string): JsonValue {
-  const { column, jsonPath } = splitColumnPath(ref);
-  if (!Object.hasOwn(record, column)) {
-    if (jsonRecords.has(record)) return null;
-    throw new RowProblem('missing_column', `column "${column}" is not in the source row`);
-  }
+  return readSplitColumn(record, splitColumnPath(ref));
+}
+
+/**
+ * {@link readColumnPath} with the reference split once, up front: what a compiled mapping calls
+ * per row, so the split is not repeated for every value read.
+ */
+export function compileColumnRead(ref: string): ColumnReader {
+  const path = splitColumnPath(ref);
+  const { column } = path;
+  // Most references are a plain column: read it without walking a path.
+  if (path.jsonPath.length === 0) return (record) => (Object.hasOwn(record, column) ? toJsonValue(record[column]) : absentColumn(record, column));
+  return (record) => readSplitColumn(record, path);
+}
+
+function readSplitColumn(record: Readonly<Record<string, unknown>>, { column, jsonPath }: ColumnPath): JsonValue {
+  if (!Object.hasOwn(record, column)) return absentColumn(record, column);
   let node: unknown = record[column];
   if (jsonPath.length === 0) return toJsonValue(node);
   if (typeof node === 'string') node = parseJsonText(node, column);
   return walkPath(node, jsonPath);
+}
+
+/**
+ * A column the record lacks: null in a JSON element (its keys are optional), else the mapping
+ * names a column the query did not return.
+ * @throws RowProblem `missing_column`
+ */
+function absentColumn(record: Readonly<Record<string, unknown>>, column: string): null {
+  if (jsonRecords.has(record)) return null;
+  throw new RowProblem('missing_column', `column "${column}" is not in the source row`);
 }
 
 /**
@@ -74,8 +99,10 @@ function parseJsonText(text: string, column: string): unknown {
   }
 }
 
+const ARRAY_INDEX = /^\d+$/;
+
 function step(node: unknown, key: string): unknown {
-  if (Array.isArray(node)) return /^\d+$/.test(key) ? node[Number(key)] : undefined;
+  if (Array.isArray(node)) return ARRAY_INDEX.test(key) ? node[Number(key)] : undefined;
   if (typeof node === 'object' && node !== null && !(node instanceof Date) && Object.hasOwn(node, key)) {
     return (node as Record<string, unknown>)[key];
   }

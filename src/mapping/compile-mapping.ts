@@ -1,62 +1,115 @@
 import type { z } from 'zod';
 import { describeIssues, userPayloadSchema } from '../contract/index.js';
 import { coerceError } from '../errors.js';
-import { buildOauthAccounts } from './build-oauth-accounts.js';
-import { buildWallets } from './build-wallets.js';
-import { evaluateField } from './evaluate-value.js';
-import type { FieldProblem, RowState } from './evaluate-value.js';
+import { compileOauthRules } from './compile-oauth-rules.js';
+import type { OauthAccountsBuilder } from './compile-oauth-rules.js';
+import { compileWalletRules } from './compile-wallet-rules.js';
+import type { WalletsBuilder } from './compile-wallet-rules.js';
+import { compileValueSource, evaluateField } from './compile-value-source.js';
+import type { CompiledValue } from './compile-value-source.js';
 import type { MappingSpec } from './mapping-spec.js';
 import { maskValue } from './mask-value.js';
 import { isRecord } from './records-for.js';
-import type { MapResult, MapWarning, Rejection } from './rejection.js';
+import type { MapResult, Rejection } from './rejection.js';
+import { RowContext } from './row-context.js';
+import type { FieldProblem } from './row-context.js';
 import type { SourceRow } from './source-row.js';
+import type { ValueSource } from './value-source.js';
 
 /**
  * Compiles a parsed mapping into a pure row mapper. Each row gives a payload validated against
  * the contract's `userPayloadSchema` (the schema the emulator enforces), or every reason it is
  * rejected; either may carry warnings (values cut or cleaned to fit). The mapper never throws:
- * anything unexpected becomes an `internal` rejection.
+ * anything unexpected becomes an `internal` rejection. Everything that depends on the spec alone
+ * is resolved here, once; the mapper only runs the compiled pieces (see compileValueSource).
  */
 export function compileMapping(spec: MappingSpec): (source: SourceRow) => MapResult {
+  let compiled: CompiledMapping;
+  try {
+    compiled = compileSpec(spec);
+  } catch (error) {
+    // Only a spec that skipped parseMapping gets here: it fails row by row, as the mapper always has.
+    return (source) => internalFailure(legacyIdOf(source), error);
+  }
   return (source) => {
     const legacyId = legacyIdOf(source);
     try {
-      return mapRow(spec, source, legacyId);
+      return mapRow(compiled, source, legacyId);
     } catch (error) {
-      const reason = coerceError(error);
-      return { ok: false, legacyId, rejections: [{ legacyId, field: '(row)', rule: 'internal', message: `the mapper failed: ${reason.name}: ${reason.message}` }] };
+      return internalFailure(legacyId, error);
     }
   };
 }
 
-function mapRow(spec: MappingSpec, source: SourceRow, legacyId: string): MapResult {
-  const row = isRecord(source.row) ? source.row : {};
-  const phoneRegion = spec.options?.phoneRegion;
-  const state: RowState = { problems: [], warnings: [], ...(phoneRegion !== undefined ? { phoneRegion } : {}) };
-  const { problems } = state;
-  const payload: Record<string, unknown> = {};
+function internalFailure(legacyId: string, error: unknown): MapResult {
+  const reason = coerceError(error);
+  return { ok: false, legacyId, rejections: [{ legacyId, field: '(row)', rule: 'internal', message: `the mapper failed: ${reason.name}: ${reason.message}` }] };
+}
 
-  for (const [field, valueSource] of Object.entries(spec.fields ?? {})) {
-    const value = valueSource && evaluateField(valueSource, row, field, state);
-    if (value != null) payload[field] = value;
+interface NamedValue {
+  /** Key in the payload (or in its metadata). */
+  key: string;
+  /** Payload path for problems and warnings: `email`, `metadata.plan`. */
+  field: string;
+  value: CompiledValue;
+}
+
+interface CompiledMapping {
+  fields: NamedValue[];
+  metadata: NamedValue[];
+  legacyIdKey: string;
+  wallets: WalletsBuilder;
+  oauthAccounts: OauthAccountsBuilder;
+  phoneRegion: string | undefined;
+}
+
+function compileSpec(spec: MappingSpec): CompiledMapping {
+  return {
+    fields: compileNamed(spec.fields ?? {}, ''),
+    metadata: compileNamed(spec.metadata ?? {}, 'metadata.'),
+    legacyIdKey: spec.legacyIdKey,
+    wallets: compileWalletRules(spec.wallets ?? []),
+    oauthAccounts: compileOauthRules(spec.oauthAccounts ?? []),
+    phoneRegion: spec.options?.phoneRegion,
+  };
+}
+
+function compileNamed(sources: Partial<Record<string, ValueSource>>, prefix: string): NamedValue[] {
+  const named: NamedValue[] = [];
+  for (const [key, source] of Object.entries(sources)) {
+    if (source) named.push({ key, field: `${prefix}${key}`, value: compileValueSource(source) });
+  }
+  return named;
+}
+
+function mapRow(mapping: CompiledMapping, source: SourceRow, legacyId: string): MapResult {
+  const row = isRecord(source.row) ? source.row : {};
+  const context = new RowContext(legacyId, mapping.phoneRegion);
+  const payload: Record<string, unknown> = {};
+  for (const { key, field, value } of mapping.fields) {
+    context.field = field;
+    const built = evaluateField(value, row, context);
+    if (built != null) payload[key] = built;
   }
   const metadata: Record<string, unknown> = {};
-  for (const [key, valueSource] of Object.entries(spec.metadata ?? {})) {
-    const value = evaluateField(valueSource, row, `metadata.${key}`, state);
-    if (value != null) metadata[key] = value;
+  for (const { key, field, value } of mapping.metadata) {
+    context.field = field;
+    const built = evaluateField(value, row, context);
+    if (built != null) metadata[key] = built;
   }
-  metadata[spec.legacyIdKey] = legacyId;
+  metadata[mapping.legacyIdKey] = legacyId;
   payload.metadata = metadata;
-  const wallets = buildWallets(spec.wallets ?? [], source, state);
+  const wallets = mapping.wallets(source, context);
   if (wallets.length > 0) payload.wallets = wallets;
-  const oauthAccounts = buildOauthAccounts(spec.oauthAccounts ?? [], source, state);
+  const oauthAccounts = mapping.oauthAccounts(source, context);
   if (oauthAccounts.length > 0) payload.oauthAccounts = oauthAccounts;
 
   // reportInput: describeIssues tells a missing value ("required") from a wrong one by the input.
   const checked = userPayloadSchema.safeParse(payload, { reportInput: true });
-  const warnings: MapWarning[] = state.warnings.map(({ field, rule, message }) => ({ legacyId, field, rule, message }));
-  const withWarnings = warnings.length > 0 ? { warnings } : {};
-  if (checked.success && problems.length === 0) return { ok: true, legacyId, payload: checked.data, ...withWarnings };
+  const { problems, warnings } = context;
+  if (checked.success && problems.length === 0) {
+    return warnings.length > 0 ? { ok: true, legacyId, payload: checked.data, warnings } : { ok: true, legacyId, payload: checked.data };
+  }
 
   const rejections = problems.map((problem) => toRejection(legacyId, problem));
   // A field the mapper already rejected (and so left out) would come back as "required": say it once.
@@ -66,7 +119,7 @@ function mapRow(spec: MappingSpec, source: SourceRow, legacyId: string): MapResu
       if (!rejectedFields.has(violation.field)) rejections.push(toRejection(legacyId, violation));
     }
   }
-  return { ok: false, legacyId, rejections, ...withWarnings };
+  return warnings.length > 0 ? { ok: false, legacyId, rejections, warnings } : { ok: false, legacyId, rejections };
 }
 
 function violationsOf(issue: z.core.$ZodIssue, payload: Record<string, unknown>): FieldProblem[] {

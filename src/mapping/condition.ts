@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json.js';
-import { columnRefSchema, readColumnPath } from './column-path.js';
+import { columnRefSchema, compileColumnRead } from './column-path.js';
 import type { JsonValue } from './to-json-value.js';
 
 /** A test on the record being mapped, for `{ when, then, else }`. Column refs may be JSON paths. */
@@ -40,15 +40,44 @@ export const conditionSchema: z.ZodType<Condition, ConditionInput> = z.lazy(() =
  * @throws RowProblem `missing_column` when a column it names is not in the record
  */
 export function evaluateCondition(condition: Condition, record: Readonly<Record<string, unknown>>): boolean {
-  if ('notNull' in condition) return readColumnPath(record, condition.notNull) !== null;
-  if ('isNull' in condition) return readColumnPath(record, condition.isNull) === null;
-  if ('equals' in condition) return sameValue(readColumnPath(record, condition.equals.column), condition.equals.value);
-  if ('in' in condition) {
-    const value = readColumnPath(record, condition.in.column);
-    return condition.in.values.some((candidate) => sameValue(value, candidate));
+  return compileCondition(condition)(record);
+}
+
+/** A condition compiled once for a mapping: column paths split, nested conditions resolved. */
+export type CompiledCondition = (record: Readonly<Record<string, unknown>>) => boolean;
+
+/**
+ * Compiles a condition into a test of one record (see {@link evaluateCondition}).
+ * @throws RowProblem `missing_column`, when the test runs, if a column it names is not in the record
+ */
+export function compileCondition(condition: Condition): CompiledCondition {
+  if ('notNull' in condition) {
+    const read = compileColumnRead(condition.notNull);
+    return (record) => read(record) !== null;
   }
-  if ('all' in condition) return condition.all.every((inner) => evaluateCondition(inner, record));
-  return condition.any.some((inner) => evaluateCondition(inner, record));
+  if ('isNull' in condition) {
+    const read = compileColumnRead(condition.isNull);
+    return (record) => read(record) === null;
+  }
+  if ('equals' in condition) {
+    const read = compileColumnRead(condition.equals.column);
+    const expected = condition.equals.value;
+    return (record) => sameValue(read(record), expected);
+  }
+  if ('in' in condition) {
+    const read = compileColumnRead(condition.in.column);
+    const values = condition.in.values;
+    return (record) => {
+      const value = read(record);
+      return values.some((candidate) => sameValue(value, candidate));
+    };
+  }
+  if ('all' in condition) {
+    const inner = condition.all.map(compileCondition);
+    return (record) => inner.every((test) => test(record));
+  }
+  const inner = condition.any.map(compileCondition);
+  return (record) => inner.some((test) => test(record));
 }
 
 /**

@@ -11,6 +11,12 @@ const PG_TIMESTAMP =
  * what a `timestamp without time zone` column holding UTC means; say so in the mapping if not.
  */
 export function parseTimestampText(text: string): string | undefined {
+  // Date columns arrive as toISOString() text, already the answer: checked without the general parse.
+  return isCanonicalIso(text) ? text : parseTimestampByPattern(text);
+}
+
+/** {@link parseTimestampText} by the general pattern alone: the reference the canonical shortcut must agree with. */
+export function parseTimestampByPattern(text: string): string | undefined {
   const match = PG_TIMESTAMP.exec(text.trim());
   if (!match) return undefined;
   const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone = 'Z'] = match;
@@ -39,4 +45,40 @@ function parseOffset(zone: string): number | undefined {
   const minutes = digits.length > 2 ? Number(digits.slice(2)) : 0;
   if (hours > 15 || minutes > 59) return undefined;
   return sign * (hours * 60 + minutes);
+}
+
+/** Days in each month of a common year. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether text is already what {@link parseTimestampText} returns for it: `toISOString()`'s form
+ * (`2024-01-02T03:04:05.678Z`) of a real instant. Checked digit by digit, without building a
+ * Date. Years 0-99 are left to the general parse, whose `Date.UTC` reads them as 19xx and so
+ * refuses them.
+ */
+export function isCanonicalIso(text: string): boolean {
+  if (text.length !== 24 || text.charCodeAt(23) !== 0x5a) return false;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== '.') return false;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  if (year < 100 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const monthDays = month === 2 && leap ? 29 : (MONTH_DAYS[month - 1] ?? 0);
+  if (day > monthDays) return false;
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && digits(text, 20, 3) >= 0;
+}
+
+/** The decimal number in text[start, start + count), or -1 when a character there is not a digit. */
+function digits(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let index = start; index < start + count; index += 1) {
+    const digit = text.charCodeAt(index) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }

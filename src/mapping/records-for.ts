@@ -1,5 +1,6 @@
 import { markJsonRecord, readJsonColumnPath } from './column-path.js';
 import type { RuleFrom } from './mapping-spec.js';
+import type { RowContext } from './row-context.js';
 import { RowProblem } from './row-problem.js';
 import type { SourceRow } from './source-row.js';
 import type { JsonValue } from './to-json-value.js';
@@ -13,7 +14,7 @@ import type { JsonValue } from './to-json-value.js';
  * mapper never throws.
  * @throws RowProblem when the JSON column is missing, or holds something other than an array
  */
-export function recordsFor(from: RuleFrom, source: SourceRow): Readonly<Record<string, unknown>>[] {
+export function recordsFor(from: RuleFrom, source: SourceRow): readonly Readonly<Record<string, unknown>>[] {
   if (typeof from === 'object') {
     const array = readJsonColumnPath(isRecord(source.row) ? source.row : {}, from.json);
     if (array === null) return [];
@@ -22,24 +23,21 @@ export function recordsFor(from: RuleFrom, source: SourceRow): Readonly<Record<s
   }
   if (from === 'row') return isRecord(source.row) ? [source.row] : [];
   const children: unknown = isRecord(source.children) ? source.children[from] : undefined;
-  return Array.isArray(children) ? children.filter(isRecord) : [];
+  if (!Array.isArray(children)) return [];
+  // The extractor's list as it is (no copy per row) unless something in it is not a record.
+  return children.every(isRecord) ? children : children.filter(isRecord);
 }
 
 /**
- * {@link recordsFor}, recording a problem under `field` instead of throwing.
+ * {@link recordsFor}, recording a problem under `field` (the list's name) instead of throwing.
  * @returns the records, or [] when a problem was recorded
  */
-export function recordsOrProblem(
-  from: RuleFrom,
-  source: SourceRow,
-  field: string,
-  problems: { field: string; rule: string; message: string }[],
-): Readonly<Record<string, unknown>>[] {
+export function recordsOrProblem(from: RuleFrom, source: SourceRow, field: string, context: RowContext): readonly Readonly<Record<string, unknown>>[] {
   try {
     return recordsFor(from, source);
   } catch (error) {
     if (!(error instanceof RowProblem)) throw error;
-    problems.push({ field, rule: error.rule, message: error.message });
+    context.problems.push({ field, rule: error.rule, message: error.message });
     return [];
   }
 }

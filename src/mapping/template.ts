@@ -48,16 +48,39 @@ export function parseTemplate(template: string): TemplatePart[] {
  * `"{first_name} {last_name}"` of a user with neither is absent rather than "".
  */
 export function renderTemplate(template: string, read: (ref: string) => JsonValue): string | null {
+  return fillParts(parseTemplate(template), (part) => read(part.ref));
+}
+
+/**
+ * {@link renderTemplate} for a compiled mapping: the template parsed and its placeholders' column
+ * paths split once. A template that does not parse (only an unvalidated spec has one) throws
+ * when filled, as it always did, not when compiled.
+ */
+export function compileTemplate(template: string, readerFor: (ref: string) => (record: Readonly<Record<string, unknown>>) => JsonValue): (record: Readonly<Record<string, unknown>>) => string | null {
+  let parts: CompiledPart[];
+  try {
+    parts = parseTemplate(template).map((part) => ('text' in part ? part : { ref: part.ref, read: readerFor(part.ref) }));
+  } catch (error) {
+    return () => {
+      throw error;
+    };
+  }
+  return (record) => fillParts(parts, (part) => part.read(record));
+}
+
+type CompiledPart = { text: string } | { ref: string; read: (record: Readonly<Record<string, unknown>>) => JsonValue };
+
+function fillParts<P extends { ref: string }>(parts: readonly ({ text: string } | P)[], read: (part: P) => JsonValue): string | null {
   let out = '';
   let placeholders = 0;
   let filled = 0;
-  for (const part of parseTemplate(template)) {
+  for (const part of parts) {
     if ('text' in part) {
       out += part.text;
       continue;
     }
     placeholders += 1;
-    const value = read(part.ref);
+    const value = read(part);
     const text = value === null ? '' : typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
     if (text.trim() !== '') filled += 1;
     out += text;

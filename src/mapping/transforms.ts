@@ -11,7 +11,7 @@ export { TRANSFORM_NAMES, transformNameOf, type TransformName, type TransformSpe
 const TRUE_WORDS = new Set(['t', 'true', 'yes', 'y', 'on', '1']);
 const FALSE_WORDS = new Set(['f', 'false', 'no', 'n', 'off', '0']);
 
-type Present = Exclude<JsonValue, null>;
+export type Present = Exclude<JsonValue, null>;
 
 /** Each transform gets a non-null JSON value; SQL NULL passes through every transform untouched. */
 const TRANSFORMS: Record<BareTransformName, (value: Present, context: TransformContext) => JsonValue> = {
@@ -51,6 +51,25 @@ const TRANSFORMS: Record<BareTransformName, (value: Present, context: TransformC
   slugUsername: (value, context) => slugUsername(text('slugUsername', value), context),
 };
 
+/** One transform, resolved: takes a non-null value (null never reaches a transform). */
+export type CompiledTransform = (value: Present, context: TransformContext) => JsonValue;
+
+/**
+ * Resolves one transform spec to its function once, so a compiled mapping does not look the
+ * name up again for every value. Parameterised specs close over their parameter.
+ */
+export function compileTransform(transform: TransformSpec): CompiledTransform {
+  if (typeof transform === 'string') {
+    // A name the schema would have refused (an unparsed spec) fails when applied, as it always did, not here.
+    return Object.hasOwn(TRANSFORMS, transform) ? TRANSFORMS[transform] : (value, context) => TRANSFORMS[transform](value, context);
+  }
+  if ('truncate' in transform) {
+    const length = transform.truncate;
+    return (value, context) => truncate(text('truncate', value), length, context);
+  }
+  return (value) => e164(phoneText(value), transform.e164.region);
+}
+
 /**
  * Applies one transform; a value it cannot apply to is a `transform` problem of the row. Warnings
  * (a value cut or cleaned but still usable) go to `context.warn`.
@@ -58,9 +77,7 @@ const TRANSFORMS: Record<BareTransformName, (value: Present, context: TransformC
  */
 export function applyTransform(transform: TransformSpec, value: JsonValue, context: TransformContext = {}): JsonValue {
   if (value === null) return null;
-  if (typeof transform === 'string') return TRANSFORMS[transform](value, context);
-  if ('truncate' in transform) return truncate(text('truncate', value), transform.truncate, context);
-  return e164(phoneText(value), transform.e164.region);
+  return compileTransform(transform)(value, context);
 }
 
 function text(name: string, value: Present): string {
