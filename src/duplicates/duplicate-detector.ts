@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { UserPayload } from '../contract/index.js';
 import { identityKeysOf } from './duplicate-keys.js';
 import type { DuplicateKind, IdentityKey } from './duplicate-keys.js';
+import { fingerprintKey } from './identity-fingerprint.js';
 import { maskIdentity } from './mask-identity.js';
 
 /** Users of the source that Dynamic would not accept side by side: they share one identity. */
@@ -24,23 +24,21 @@ export interface DuplicateDetector {
   clusters(): DuplicateCluster[];
 }
 
-/** Bytes of SHA-256 kept per identity: 96 bits, so a false clash needs ~2^48 distinct identities. */
-const DIGEST_BYTES = 12;
-
 /**
- * A detector with memory bounded by the number of distinct identities, not their length: each
- * normalised identity is kept only as a 12-byte digest (held in a 12-character string) mapped to
- * the first legacy id that had it: ~75 bytes per distinct identity with the Map's overhead, measured
- * (a legacy id's string is shared by all its identities), so ~220 MB for a million users with an
- * email, a username and a wallet each. Clear values are never kept; a cluster is materialised,
- * with its masked key, only when a second user shows the same identity.
+ * The exact detector behind the mapping's `duplicates` policies, which need every member of every
+ * cluster: memory grows with the number of distinct identities. Each normalised identity is kept
+ * only as its 64-bit fingerprint (a 4-character string, see `fingerprintKey`) mapped to the first
+ * legacy id that had it: ~70 bytes per distinct identity with the Map's overhead (a legacy id's
+ * string is shared by all its identities). Clear values are never kept; a cluster is materialised,
+ * with its masked key, only when a second user shows the same identity. Runs without a policy use
+ * the fixed-size `createBoundedDuplicateDetector` instead.
  */
 export function createDuplicateDetector(): DuplicateDetector {
   const firstSeen = new Map<string, string>();
   const found = new Map<string, DuplicateCluster>();
 
   const observeKey = (legacyId: string, identity: IdentityKey) => {
-    const digest = digestOf(identity);
+    const digest = fingerprintKey(identity.kind, identity.normalised);
     const cluster = found.get(digest);
     if (cluster) {
       if (!cluster.legacyIds.includes(legacyId)) cluster.legacyIds.push(legacyId);
@@ -63,9 +61,4 @@ export function createDuplicateDetector(): DuplicateDetector {
       return [...found.values()].map((cluster) => ({ ...cluster, legacyIds: [...cluster.legacyIds] }));
     },
   };
-}
-
-function digestOf(identity: IdentityKey): string {
-  // latin1: one character per byte, so the Map key is a compact one-byte string.
-  return createHash('sha256').update(`${identity.kind}\u0000${identity.normalised}`).digest().subarray(0, DIGEST_BYTES).toString('latin1');
 }

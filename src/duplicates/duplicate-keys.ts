@@ -5,6 +5,9 @@ import { emailKey, oauthKey, present, usernameKey, walletKey } from '../contract
 /** What two users may share that Dynamic holds only once per environment. */
 export type DuplicateKind = 'email' | 'username' | 'wallet' | 'oauth';
 
+/** The payload field each kind comes from, for rejections and reports. */
+export const FIELD_OF_KIND: Readonly<Record<DuplicateKind, string>> = { email: 'email', username: 'username', wallet: 'wallets', oauth: 'oauthAccounts' };
+
 /** One identity of a payload, normalised the way Dynamic compares it. */
 export interface IdentityKey {
   kind: DuplicateKind;
@@ -15,23 +18,28 @@ export interface IdentityKey {
 }
 
 /**
+ * Calls `visit` with every identity of a payload that Dynamic refuses to give two users, without
+ * building a list (the report calls it for every row). A user listing the same wallet twice is
+ * visited twice: callers that care dedupe. Empty strings mean "none", as in the API.
+ */
+export function forEachIdentity(payload: UserPayload, visit: (kind: DuplicateKind, normalised: string) => void): void {
+  if (present(payload.email)) visit('email', emailKey(payload.email));
+  if (present(payload.username)) visit('username', usernameKey(payload.username));
+  const wallets = payload.wallets;
+  if (wallets) for (const wallet of wallets) if (present(wallet.publicWalletAddress)) visit('wallet', walletKey(wallet.chain, wallet.publicWalletAddress));
+  const accounts = payload.oauthAccounts;
+  if (accounts) for (const account of accounts) if (present(account.accountId)) visit('oauth', oauthKey(account.provider, account.accountId));
+}
+
+/**
  * Every identity of a payload that Dynamic refuses to give two users, each once (a user listing
- * the same wallet twice does not clash with itself). Empty strings mean "none", as in the API.
+ * the same wallet twice does not clash with itself).
  */
 export function identityKeysOf(payload: UserPayload): IdentityKey[] {
   const keys = new Map<string, IdentityKey>();
-  const add = (kind: DuplicateKind, normalised: string, field: string) => {
+  forEachIdentity(payload, (kind, normalised) => {
     const id = `${kind}\u0000${normalised}`;
-    if (!keys.has(id)) keys.set(id, { kind, normalised, field });
-  };
-  if (present(payload.email)) add('email', emailKey(payload.email), 'email');
-  if (present(payload.username)) add('username', usernameKey(payload.username), 'username');
-  for (const wallet of payload.wallets ?? []) {
-    if (present(wallet.publicWalletAddress)) add('wallet', walletKey(wallet.chain, wallet.publicWalletAddress), 'wallets');
-  }
-  for (const account of payload.oauthAccounts ?? []) {
-    if (present(account.accountId)) add('oauth', oauthKey(account.provider, account.accountId), 'oauthAccounts');
-  }
+    if (!keys.has(id)) keys.set(id, { kind, normalised, field: FIELD_OF_KIND[kind] });
+  });
   return [...keys.values()];
 }
-

@@ -1,8 +1,15 @@
 /** Duplicates within the source, found before Dynamic refuses them, and the mapping's policy for them. */
 export { applyDuplicatePlan } from './apply-duplicate-plan.js';
+export {
+  createBoundedDuplicateDetector,
+  type BoundedDetectorOptions,
+  type BoundedDuplicateDetector,
+  type CountedCluster,
+  type DetectionStatus,
+} from './bounded-duplicate-detector.js';
 export { decideDuplicates } from './decide-duplicates.js';
 export { createDuplicateDetector, type DuplicateCluster, type DuplicateDetector } from './duplicate-detector.js';
-export { identityKeysOf, type DuplicateKind, type IdentityKey } from './duplicate-keys.js';
+export { FIELD_OF_KIND, forEachIdentity, identityKeysOf, type DuplicateKind, type IdentityKey } from './duplicate-keys.js';
 export {
   EMPTY_DUPLICATE_PLAN,
   describeResolution,

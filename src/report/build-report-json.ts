@@ -1,6 +1,6 @@
 import type { SampleIssueGroup } from '../check/check-report.js';
 import type { RunSummary } from '../pipeline/run-summary.js';
-import type { DuplicateCluster } from './duplicate-clusters.js';
+import type { DuplicateCluster, DuplicateSummary } from './duplicate-clusters.js';
 import { MAX_REPORTED_CLUSTERS, REPORT_VERSION } from './report-json.js';
 import type { FailureGroup, ReportCoverage, ReportJson, ReportSample, ReportTarget, ReportTotals } from './report-json.js';
 
@@ -12,6 +12,8 @@ export interface ReportParts {
   failures: FailureGroup[];
   /** `undefined` when no duplicate detector ran. */
   duplicates: DuplicateCluster[] | undefined;
+  /** The detector's own count and note, when it lists only some clusters. */
+  duplicateSummary?: DuplicateSummary | undefined;
   samples: readonly ReportSample[];
   /** `undefined` when the run did not compare with Dynamic (`--compare-target`). */
   target?: ReportTarget;
@@ -52,8 +54,9 @@ export function buildReportJson(summary: RunSummary, parts: ReportParts, generat
     failures: parts.failures,
     duplicates: {
       available: parts.duplicates !== undefined,
-      total: parts.duplicates?.length ?? 0,
+      total: parts.duplicates === undefined ? 0 : Math.max(parts.duplicateSummary?.total ?? 0, parts.duplicates.length),
       clusters: [...(parts.duplicates ?? [])].sort((a, b) => b.rows - a.rows).slice(0, MAX_REPORTED_CLUSTERS),
+      ...(parts.duplicates !== undefined && parts.duplicateSummary?.note ? { note: parts.duplicateSummary.note } : {}),
     },
     samples: [...parts.samples].sort((a, b) => compareIds(a.legacyId, b.legacyId)),
     ...(parts.target ? { target: parts.target } : {}),

@@ -1,7 +1,6 @@
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SourceRow } from '../extract/index.js';
 import type { MappingSpec, MapResult } from '../mapping/index.js';
 import type { PipelineOutcome } from '../pipeline/batch-sender.js';
 import type { RunSummary } from '../pipeline/run-summary.js';
@@ -40,7 +39,7 @@ export interface RunReportFiles {
 
 /** The report collector: its `mapped` and `settled` are `RunRecorder` hooks. */
 export interface RunReport {
-  mapped(row: SourceRow, result: MapResult): void;
+  mapped(result: MapResult): void;
   settled(outcomes: readonly PipelineOutcome[]): void;
   /** Writes `report.json`, `report.html` and `rejects.csv` (mode 0600) into `dir`; `target` when the run compared with Dynamic. */
   finish(summary: RunSummary, dir: string, target?: ReportTarget): Promise<RunReportFiles>;
@@ -60,6 +59,8 @@ export function createRunReport(options: RunReportOptions): RunReport {
   const scratch = mkdtempSync(join(tmpdir(), 'dm-report-'));
   const rejects = openRejectsCsv(join(scratch, 'rejects.csv'));
   let closed = false;
+  let sampled = new Map<string, ReportSample>();
+  let sampledAt = 0;
 
   const closeScratch = async () => {
     if (closed) return;
@@ -68,9 +69,9 @@ export function createRunReport(options: RunReportOptions): RunReport {
   };
 
   return {
-    mapped(row, result) {
+    mapped(result) {
       tally.add(result);
-      options.duplicates?.observe(row, result);
+      options.duplicates?.observe(result);
       if (!result.ok) {
         for (const rejection of result.rejections) rejects.write(rejection);
         return;
@@ -78,7 +79,11 @@ export function createRunReport(options: RunReportOptions): RunReport {
       samples.offer(() => ({ legacyId: result.legacyId, payload: maskPayload(result.payload, options.legacyIdKey) }));
     },
     settled(outcomes) {
-      const sampled = new Map(samples.items().map((sample) => [sample.legacyId, sample]));
+      // The samples change rarely once the reservoir is full: index them again only then.
+      if (sampledAt !== samples.changes) {
+        sampledAt = samples.changes;
+        sampled = new Map(samples.items().map((sample) => [sample.legacyId, sample]));
+      }
       for (const outcome of outcomes) {
         failures.add(outcome);
         const sample = sampled.get(outcome.legacyId);
@@ -94,7 +99,7 @@ export function createRunReport(options: RunReportOptions): RunReport {
       const { coverage, rejects: rejectGroups, warnings } = tally.result();
       const report = buildReportJson(
         summary,
-        { coverage, rejects: rejectGroups, warnings, failures: failures.result(), duplicates: options.duplicates?.clusters(), samples: samples.items(), ...(target ? { target } : {}) },
+        { coverage, rejects: rejectGroups, warnings, failures: failures.result(), duplicates: options.duplicates?.clusters(), duplicateSummary: options.duplicates?.summary?.(), samples: samples.items(), ...(target ? { target } : {}) },
         (options.now ?? (() => new Date()))(),
       );
       writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });

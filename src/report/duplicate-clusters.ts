@@ -1,4 +1,3 @@
-import type { SourceRow } from '../extract/index.js';
 import type { MapResult } from '../mapping/index.js';
 
 /**
@@ -24,6 +23,19 @@ export interface DuplicateCluster {
  * report says duplicates were not looked at (not that there are none).
  */
 export interface DuplicateClusterSource {
-  observe(row: SourceRow, result: MapResult): void;
+  observe(result: MapResult): void;
   clusters(): DuplicateCluster[];
+  /**
+   * For a detector that lists only some clusters or could not look at every identity: the number
+   * found in all, and a note saying what was left out. Without it, `clusters()` is the whole story.
+   */
+  summary?(): DuplicateSummary;
+}
+
+/** What a bounded detector says beside its clusters (see {@link DuplicateClusterSource.summary}). */
+export interface DuplicateSummary {
+  /** Clusters found in all, listed or not. */
+  total: number;
+  /** Why the list may be incomplete, in words for the reader; absent when it is complete. */
+  note?: string;
 }

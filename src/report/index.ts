@@ -1,6 +1,6 @@
 /** The run report: report.json, report.html and rejects.csv, collected in bounded memory from the pipeline's hooks. */
 export { createRunReport, type RunReport, type RunReportFiles, type RunReportOptions } from './create-run-report.js';
-export type { DuplicateCluster, DuplicateClusterSource } from './duplicate-clusters.js';
+export type { DuplicateCluster, DuplicateClusterSource, DuplicateSummary } from './duplicate-clusters.js';
 export { reportDuplicates } from './report-duplicates.js';
 export { MAX_REPORTED_CLUSTERS, REPORT_VERSION, type FailureGroup, type ReportCoverage, type ReportJson, type ReportSample, type ReportTarget, type ReportTotals } from './report-json.js';
 export { buildReportJson, reportTotals } from './build-report-json.js';

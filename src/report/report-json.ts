@@ -53,6 +53,12 @@ export interface ReportJson {
     /** Clusters found in all; `clusters` lists the biggest {@link MAX_REPORTED_CLUSTERS}. */
     total: number;
     clusters: DuplicateCluster[];
+    /**
+     * Present when the detector, which works in fixed memory, could not cover everything: its
+     * table filled up (identities first seen later were not looked at), or it found more clusters
+     * than it lists. Absent: every identity of every mapped row was compared.
+     */
+    note?: string;
   };
   /** Up to ~20 payloads picked uniformly at random from the users that mapped, every personal value masked. */
   samples: ReportSample[];

@@ -107,15 +107,18 @@ export function failuresTable(report: ReportJson): SafeHtml {
 export function duplicatesSection(report: ReportJson): SafeHtml {
   const { available, clusters, total } = report.duplicates;
   const more = total > clusters.length ? html`<p class="hint">The ${n(clusters.length)} biggest of ${n(total)} clusters.</p>` : html``;
+  const note = report.duplicates.note ? html`<p class="hint" id="duplicates-note">${report.duplicates.note}</p>` : html``;
   const body = !available
     ? html`<p class="hint" id="duplicates-none">Duplicate detection did not run for this report.</p>`
     : clusters.length === 0
-      ? html`<p id="duplicates-none">No duplicates found: no two users share an email, username, wallet or sign-in account.</p>`
+      ? report.duplicates.note
+        ? html`<p id="duplicates-none">No duplicates found among the identities compared.</p>`
+        : html`<p id="duplicates-none">No duplicates found: no two users share an email, username, wallet or sign-in account.</p>`
       : html`<table id="duplicates-table"><thead><tr><th>Shared</th><th>Value (masked)</th><th class="num">Users</th><th>Source rows</th><th>What happens</th></tr></thead><tbody>${clusters.map(
           (cluster) => html`<tr><td>${label(cluster.kind)}</td><td><code>${cluster.key}</code></td><td class="num">${n(cluster.rows)}</td><td class="examples">${cluster.legacyIds.map((id) => html`<code>#${id}</code> `)}</td><td>${cluster.resolution ?? ''}</td></tr>`,
         )}</tbody></table>`;
   return html`<section id="duplicates"><h2>Duplicates</h2>
-<p class="hint">Users of the source that share an email, username, wallet or sign-in account: Dynamic would not accept them side by side.</p>${body}${more}</section>`;
+<p class="hint">Users of the source that share an email, username, wallet or sign-in account: Dynamic would not accept them side by side.</p>${body}${more}${note}</section>`;
 }
 
 export function samplesSection(report: ReportJson): SafeHtml {

@@ -8,6 +8,7 @@ export class SampleReservoir<T> {
   readonly #random: () => number;
   readonly #items: T[] = [];
   #seen = 0;
+  #changes = 0;
 
   constructor(size: number, random: () => number = Math.random) {
     this.#size = Math.max(0, Math.floor(size));
@@ -22,10 +23,19 @@ export class SampleReservoir<T> {
     this.#seen += 1;
     if (this.#items.length < this.#size) {
       this.#items.push(make());
+      this.#changes++;
       return;
     }
     const slot = Math.floor(this.#random() * this.#seen);
-    if (slot < this.#size) this.#items[slot] = make();
+    if (slot < this.#size) {
+      this.#items[slot] = make();
+      this.#changes++;
+    }
+  }
+
+  /** Bumped whenever the kept items change: lets a caller reuse an index of them until then. */
+  get changes(): number {
+    return this.#changes;
   }
 
   /** How many items were offered in all. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateSample } from '../../../src/check/aggregate-sample.js';
 import { CoverageTally, VERIFIED_EMAIL } from '../../../src/report/coverage-tally.js';
+import type { MapResult } from '../../../src/mapping/index.js';
 import { mapping, syntheticRow } from './fixtures.js';
 
 const rows = Array.from({ length: 2_345 }, (_, i) => syntheticRow(i + 1));
@@ -46,5 +47,20 @@ describe('CoverageTally', () => {
     expect(coverage.mapped).toBe(0);
     expect(coverage.fields.every((field) => field.count === 0 && field.percent === 0)).toBe(true);
     expect(rejects).toEqual([]);
+  });
+
+  it('counts a row once per reason even when it has the reason twice, and keeps no row', () => {
+    const tally = new CoverageTally(mapping);
+    const twice = (id: number): MapResult => ({
+      ok: false,
+      legacyId: String(id),
+      rejections: [0, 1].map((index) => ({ legacyId: String(id), field: `wallets[${index}].chain`, rule: 'value_map', message: 'no chain', value: 'd…e (8 chars)' })),
+      warnings: [0, 1].map((index) => ({ legacyId: String(id), field: `wallets[${index}].walletName`, rule: 'truncated', message: 'cut' })),
+    });
+    for (let id = 1; id <= 7; id++) tally.add(twice(id));
+    const { coverage, rejects, warnings } = tally.result();
+    expect(coverage.mapped).toBe(0);
+    expect(rejects).toEqual([{ field: 'wallets[*].chain', rule: 'value_map', rows: 7, message: 'no chain', examples: ['1', '2', '3', '4', '5'].map((legacyId) => ({ legacyId, value: 'd…e (8 chars)' })) }]);
+    expect(warnings).toEqual([{ field: 'wallets[*].walletName', rule: 'truncated', rows: 7, message: 'cut', examples: ['1', '2', '3', '4', '5'].map((legacyId) => ({ legacyId })) }]);
   });
 });

@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRunReport } from '../../../src/report/index.js';
 import type { DuplicateClusterSource, ReportJson } from '../../../src/report/index.js';
 import type { RunSummary } from '../../../src/pipeline/run-summary.js';
-import { source } from '../mapping/fixtures.js';
 import { mapping, syntheticRow } from './fixtures.js';
 
 const dirs: string[] = [];
@@ -26,7 +25,7 @@ describe('createRunReport', () => {
     dirs.push(dir);
     const report = createRunReport({ job: 'unit', dryRun: true, spec: mapping, legacyIdKey: 'legacyId', sampleSize: 5, now: () => new Date('2026-01-01T00:00:00Z') });
     const results = Array.from({ length: 3_000 }, (_, i) => syntheticRow(i + 1));
-    for (const result of results) report.mapped(source({}, {}, result.legacyId), result);
+    for (const result of results) report.mapped(result);
     report.settled(results.filter((result) => result.ok).map((result) => ({ legacyId: result.legacyId, outcome: 'would_send' as const })));
     const files = await report.finish(summary(3_000, 300), join(dir, 'run'));
 
@@ -54,11 +53,11 @@ describe('createRunReport', () => {
     dirs.push(dir);
     const seen: string[] = [];
     const duplicates: DuplicateClusterSource = {
-      observe: (_row, result) => void seen.push(result.legacyId),
+      observe: (result) => void seen.push(result.legacyId),
       clusters: () => [{ kind: 'email', key: 'p…n@e…m', rows: 2, legacyIds: ['1', '2'], resolution: 'sent: 1; rejected: 2' }],
     };
     const report = createRunReport({ job: 'unit', dryRun: true, spec: mapping, legacyIdKey: 'legacyId', duplicates });
-    for (let i = 1; i <= 3; i++) report.mapped(source({}, {}, String(i)), syntheticRow(i));
+    for (let i = 1; i <= 3; i++) report.mapped(syntheticRow(i));
     const files = await report.finish(summary(3, 0), dir);
     expect(seen).toEqual(['1', '2', '3']);
     const json = JSON.parse(readFileSync(files.json, 'utf8')) as ReportJson;
@@ -74,7 +73,7 @@ describe('createRunReport', () => {
     process.env.TMPDIR = privateTmp;
     try {
       const report = createRunReport({ job: 'unit', dryRun: true, spec: mapping, legacyIdKey: 'legacyId' });
-      report.mapped(source({}, {}, '10'), syntheticRow(10));
+      report.mapped(syntheticRow(10));
       expect(readdir(privateTmp)).toHaveLength(1);
       await report.discard();
       await report.discard();
