@@ -1,6 +1,6 @@
 import { startEmulator } from '../emulator/index.js';
 import type { SourceDb } from '../extract/index.js';
-import { RateLimiter, createBulkClient } from '../load/index.js';
+import { RateLimiter, createBulkClient, describeLimitChange } from '../load/index.js';
 import type { MappingSpec } from '../mapping/index.js';
 import { compileMapping } from '../mapping/index.js';
 import { httpBatchSender, memoryJournal, runPasses } from '../pipeline/index.js';
@@ -18,6 +18,8 @@ export interface RateLimitScenario {
   /** Speed-up of the clock shared by client and emulator: 1 = real minutes. */
   factor: number;
   batchSize: number;
+  /** Let the client see the emulator's rate-limit headers; false = only 429 + Retry-After, as Dynamic documents. */
+  serverHeaders: boolean;
 }
 
 export interface RateLimitResult {
@@ -32,6 +34,10 @@ export interface RateLimitResult {
   fractionOfServerLimit: number;
   /** Scaled ms from the first 429 to the last (0 when none). */
   adaptMs: number;
+  /** Windows until the 429s stopped: 1 + the last window with a 429 (0 = none at all). */
+  adaptedAfterWindows: number;
+  /** The client's notices about its sending rate, in order. */
+  limitChanges: string[];
   usersCreated: number;
   realSeconds: number;
 }
@@ -46,23 +52,31 @@ export async function runRateLimitScenario(source: SourceDb, spec: MappingSpec, 
   const clock = scaledClock(scenario.factor);
   const emulator = await startEmulator({ port: 0, token: BENCH_TOKEN, rateLimitPerMinute: scenario.serverPerMinute, rateLimitWindowMs: 60_000, now: clock.now });
   const start = clock.now();
-  const windowOf = () => Math.floor((clock.now() - start) / 60_000);
   const acceptedPerWindow = new Array<number>(scenario.windows).fill(0);
   const rateLimitedPerWindow = new Array<number>(scenario.windows).fill(0);
   const limitedAt: number[] = [];
-  // Accepted per window = attempts sent in it minus the 429s heard in it.
+  const limitChanges: string[] = [];
+  // Every answer is counted in the (scaled) window it came back in.
+  const count: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const at = clock.now();
+    const w = Math.floor((at - start) / 60_000);
+    const perWindow = response.status === 429 ? rateLimitedPerWindow : acceptedPerWindow;
+    if (response.status === 429) limitedAt.push(at);
+    if (w < scenario.windows) perWindow[w] = (perWindow[w] ?? 0) + 1;
+    return scenario.serverHeaders ? response : withoutRateLimitHeaders(response);
+  };
   const client = createBulkClient({
     baseUrl: emulator.baseUrl,
     environmentId: BENCH_ENVIRONMENT,
     token: BENCH_TOKEN,
-    rateLimiter: new RateLimiter({ perMinute: scenario.clientPerMinute, now: clock.now, sleep: clock.sleep }),
+    rateLimiter: new RateLimiter({
+      perMinute: scenario.clientPerMinute, now: clock.now, sleep: clock.sleep,
+      onLimitChange: (change) => limitChanges.push(`${((clock.now() - start) / 1000).toFixed(1)} s: ${describeLimitChange(change)}`),
+    }),
     sleep: clock.sleep,
+    fetch: count,
     retries: 50,
-    onAttempt: () => { const w = windowOf(); if (w < scenario.windows) acceptedPerWindow[w] = (acceptedPerWindow[w] ?? 0) + 1; },
-    onRetry: (info) => {
-      if (info.status !== 429) return;
-      limitedAt.push(clock.now());
-    },
   });
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(new Error('bench window over')), (scenario.windows * 60_000) / scenario.factor);
@@ -80,24 +94,19 @@ export async function runRateLimitScenario(source: SourceDb, spec: MappingSpec, 
       },
       { job: 'bench-rate', dryRun: false, pageSize: 500, batchSize: scenario.batchSize, concurrency: 4, upsert: false, lagSeconds: 0 },
     );
-    const stats = emulator.stats();
-    for (const at of limitedAt) {
-      const w = Math.floor((at - start) / 60_000);
-      if (w < scenario.windows) {
-        rateLimitedPerWindow[w] = (rateLimitedPerWindow[w] ?? 0) + 1;
-        acceptedPerWindow[w] = (acceptedPerWindow[w] ?? 0) - 1;
-      }
-    }
     const accepted = acceptedPerWindow.reduce((a, b) => a + b, 0);
     const first = limitedAt[0];
     const last = limitedAt.at(-1);
+    const lastLimitedWindow = rateLimitedPerWindow.findLastIndex((n) => n > 0);
     return {
       accepted,
-      rateLimited: stats.rateLimited,
+      rateLimited: emulator.stats().rateLimited,
       acceptedPerWindow,
       rateLimitedPerWindow,
       fractionOfServerLimit: accepted / (scenario.serverPerMinute * scenario.windows),
       adaptMs: first !== undefined && last !== undefined ? last - first : 0,
+      adaptedAfterWindows: lastLimitedWindow + 1,
+      limitChanges,
       usersCreated: summary.created,
       realSeconds: (performance.now() - realStart) / 1000,
     };
@@ -105,4 +114,11 @@ export async function runRateLimitScenario(source: SourceDb, spec: MappingSpec, 
     clearTimeout(timer);
     await emulator.close();
   }
+}
+
+/** The response as a server that documents only 429 + Retry-After (Dynamic) would send it. */
+function withoutRateLimitHeaders(response: Response): Response {
+  const headers = new Headers(response.headers);
+  for (const name of [...headers.keys()]) if (/^(x-)?ratelimit-/.test(name)) headers.delete(name);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }

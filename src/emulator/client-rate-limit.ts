@@ -43,6 +43,31 @@ export class ClientRateLimit {
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 
+  /**
+   * The `RateLimit-*` / `X-RateLimit-*` headers for `client` as things stand (after its request was
+   * counted): an emulator courtesy, since Dynamic documents only 429 + `Retry-After`. Reset is in
+   * seconds until the oldest counted request leaves the window (`X-RateLimit-Reset`: the same instant
+   * as epoch seconds). None when unlimited.
+   */
+  headers(client: string): Record<string, string> {
+    if (this.perWindow <= 0) return {};
+    const now = this.now();
+    const times = this.live(client, now);
+    const remaining = Math.max(0, this.perWindow - times.length);
+    const oldest = times[0];
+    const resetMs = oldest === undefined ? 0 : Math.max(0, oldest + this.windowMs - now);
+    const limit = String(this.perWindow);
+    return {
+      'ratelimit-limit': limit,
+      'ratelimit-remaining': String(remaining),
+      'ratelimit-reset': String(Math.ceil(resetMs / 1000)),
+      'ratelimit-policy': `${limit};w=${this.windowMs / 1000}`,
+      'x-ratelimit-limit': limit,
+      'x-ratelimit-remaining': String(remaining),
+      'x-ratelimit-reset': String(Math.ceil((now + resetMs) / 1000)),
+    };
+  }
+
   /** Grants still inside the window ending at `now`, oldest first; forgets idle clients. */
   private live(client: string, now: number): number[] {
     const times = this.granted.get(client) ?? [];

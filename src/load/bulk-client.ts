@@ -3,9 +3,11 @@ import { MAX_BATCH_SIZE, bulkResponseSchema } from '../contract/index.js';
 import type { BulkResponse, UserPayload } from '../contract/index.js';
 import { LoadError } from '../errors.js';
 import { AttemptError, isNetworkFailure, networkCode } from './attempt-error.js';
-import { defaultSleep, type RateLimiter, type Sleep } from './rate-limiter.js';
+import { describeLimitChange } from './adaptive-limit.js';
+import { readRetryAfterMs } from './rate-limit-headers.js';
+import { defaultSleep, type RateLimiter, type RateSlot, type Sleep } from './rate-limiter.js';
 import { redactToken } from './redact-token.js';
-import { backoffDelay, decideRetry, parseRetryAfter } from './retry-policy.js';
+import { backoffDelay, decideRetry } from './retry-policy.js';
 import { fatalMessage, parseJson, serverReason, snippet } from './server-answer.js';
 
 /** What `onRetry` hears before each retry. `attempt` is the attempt that just failed (1-based). */
@@ -28,7 +30,7 @@ export interface BulkClientOptions {
   environmentId: string;
   /** Environment API token; sent as a bearer token, never logged. */
   token: string;
-  /** Shared by every request of the run: each attempt takes one slot. */
+  /** Shared by every request of the run: each attempt holds one slot until its answer is in. */
   rateLimiter: RateLimiter;
   /** Retries after the first attempt (429s up to `rateLimitRetries` do not count). @default 8 */
   retries?: number;
@@ -75,19 +77,22 @@ export function createBulkClient(options: BulkClientOptions): BulkClient {
   };
   const sleep: Sleep = options.sleep ?? defaultSleep;
 
-  async function attemptOnce(body: string, upsert: boolean, attempt: number, signal?: AbortSignal): Promise<BulkResponse> {
+  async function attemptOnce(body: string, upsert: boolean, attempt: number, slot: RateSlot, signal?: AbortSignal): Promise<BulkResponse> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const url = upsert ? `${endpoint}?upsert=true` : endpoint;
     let status: number;
     let text: string;
-    let retryAfter: string | null;
+    let retryAfterMs: number | undefined;
+    let rateNote = '';
     try {
       const response = await fetchImpl(url, {
         method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
       status = response.status;
-      retryAfter = response.headers.get('retry-after');
+      retryAfterMs = readRetryAfterMs(response.headers);
       text = await response.text();
+      const change = slot.release({ status, headers: response.headers });
+      if (change) rateNote = `; ${describeLimitChange(change)}`;
     } catch (error) {
       if (signal?.aborted) throw new AbortError(asError(signal.reason));
       if (timeout.aborted) {
@@ -113,7 +118,7 @@ export function createBulkClient(options: BulkClientOptions): BulkClient {
     const decision = decideRetry(failure);
     const reason = redact(serverReason(text));
     if (decision.retry) {
-      throw new AttemptError(`${status} ${decision.code}${reason ? `: ${reason}` : ''}`, failure, decision, parseRetryAfter(retryAfter));
+      throw new AttemptError(`${status} ${decision.code}${reason ? `: ${reason}` : ''}${rateNote}`, failure, decision, retryAfterMs);
     }
     throw new AbortError(new LoadError(fatalMessage(status, reason, options.environmentId), { status, attempt, code: decision.code }));
   }
@@ -133,9 +138,13 @@ export function createBulkClient(options: BulkClientOptions): BulkClient {
         return await pRetry(async (attempt) => {
           attempts = attempt;
           if (delayMs > 0) await sleep(delayMs, waits).catch((reason: unknown) => { throw new AbortError(asError(reason)); });
-          await options.rateLimiter.acquire(waits).catch((reason: unknown) => { throw new AbortError(asError(reason)); });
+          const slot = await options.rateLimiter.acquire(waits).catch((reason: unknown) => { throw new AbortError(asError(reason)); });
           options.onAttempt?.();
-          return attemptOnce(body, upsert || forceUpsert, attempt, signal);
+          try {
+            return await attemptOnce(body, upsert || forceUpsert, attempt, slot, signal);
+          } finally {
+            slot.release(); // no-op when the answer already released it; else: given up, no answer
+          }
         }, {
           retries: options.retries ?? 8,
           // We wait ourselves (in the next attempt) so the delay can honour Retry-After.

@@ -1,8 +1,9 @@
 import { LoadError } from '../errors.js';
 import { isNetworkFailure, networkCode } from './attempt-error.js';
+import { readRetryAfterMs } from './rate-limit-headers.js';
 import { defaultSleep, type RateLimiter, type Sleep } from './rate-limiter.js';
 import { redactToken } from './redact-token.js';
-import { backoffDelay, decideRetry, parseRetryAfter, type AttemptFailure } from './retry-policy.js';
+import { backoffDelay, decideRetry, type AttemptFailure } from './retry-policy.js';
 import { serverReason } from './server-answer.js';
 
 /** Options shared by the requests to Dynamic's developer endpoints (list, get, delete users). */
@@ -12,7 +13,7 @@ export interface DeveloperRequestOptions {
   environmentId: string;
   /** Sent as a bearer token, never logged. */
   token: string;
-  /** Every attempt takes one slot; a 429 pauses it for everyone. */
+  /** Every attempt holds one slot until its answer is in; a 429 pauses it for everyone. */
   rateLimiter: RateLimiter;
   /** Retries on 429, 5xx, network errors and timeouts. @default 8 */
   retries?: number;
@@ -50,7 +51,7 @@ export async function developerRequest<T>(
   const retries = options.retries ?? 8;
   const headers = { authorization: `Bearer ${options.token}`, accept: 'application/json', 'user-agent': 'dynamic-migrate' };
   for (let attempt = 1; ; attempt++) {
-    await options.rateLimiter.acquire(options.signal);
+    const slot = await options.rateLimiter.acquire(options.signal);
     const timeout = AbortSignal.timeout(options.requestTimeoutMs ?? 60_000);
     let failure: AttemptFailure;
     let reason: string;
@@ -59,14 +60,16 @@ export async function developerRequest<T>(
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
       const response = await fetchImpl(url, { method: init.method ?? 'GET', headers, signal });
       const text = await response.text();
+      slot.release({ status: response.status, headers: response.headers });
       const reading = read(response, text);
       if ('done' in reading) return reading.done;
       ({ failure, reason } = reading);
       if (failure.kind === 'http') {
         reason = `${response.status} ${redactToken(serverReason(text), options.token)}`.trim();
-        retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+        retryAfterMs = readRetryAfterMs(response.headers);
       }
     } catch (error) {
+      slot.release(); // no answer (or already released: a no-op)
       if (options.signal?.aborted) throw options.signal.reason;
       if (timeout.aborted) failure = { kind: 'timeout' };
       else if (isNetworkFailure(error)) failure = { kind: 'network', ...(networkCode(error) ? { code: networkCode(error) } : {}) };

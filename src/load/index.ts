@@ -5,3 +5,5 @@ export * from './attempt-error.js';
 export * from './redact-token.js';
 export * from './bulk-client.js';
 export * from './match-outcomes.js';
+export * from './adaptive-limit.js';
+export * from './rate-limit-headers.js';

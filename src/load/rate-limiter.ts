@@ -1,61 +1,76 @@
-import { setTimeout as sleepTimer } from 'node:timers/promises';
+import { AdaptiveLimit, type LimitChange } from './adaptive-limit.js';
+import { readServerLimit, type HeaderReader } from './rate-limit-headers.js';
+import { defaultSleep, type Sleep } from './sleep.js';
+import { SlotLog } from './slot-log.js';
 
-/** Sleeps `ms`; rejects when `signal` aborts. Injected so tests can drive a fake clock. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+export { defaultSleep, type Sleep } from './sleep.js';
 
 export interface RateLimiterOptions {
   /**
-   * Requests allowed in any rolling 60 s window, shared by every in-flight request.
-   * `0` means unlimited (only `pauseUntil` still applies).
+   * Requests allowed in any rolling window (`windowMs`), shared by every in-flight request: the
+   * most the limiter ever sends at, even when the server seems to allow more.
+   * `0` means unlimited (only `pauseUntil` still applies, and nothing adapts).
    * @default 150 (Dynamic's published limit for bulk create per IP)
    */
   perMinute?: number;
+  /** The window `perMinute` counts in; shorter only to rehearse limits quickly. @default 60000 */
+  windowMs?: number;
   /**
-   * Extra wait after the oldest send leaves the window: the server counts *arrival* times, which
-   * lag our send times by a varying network delay.
+   * Extra wait after a slot's window has passed: covers clock granularity between us and the server.
    * @default 50
    */
   safetyMarginMs?: number;
+  /** Hears each change of the sending rate (server limit adopted, cut after a 429, probe up). */
+  onLimitChange?: (change: LimitChange) => void;
   /** Clock in ms. @default Date.now */
   now?: () => number;
   /** @default node:timers/promises setTimeout */
   sleep?: Sleep;
 }
 
-const WINDOW_MS = 60_000;
+/** What came back for a request, so the limiter can learn the server's limit from it. */
+export interface SlotAnswer {
+  status: number;
+  headers?: HeaderReader;
+}
 
-/** Real sleep; rejects with the signal's own reason (not a generic AbortError) so callers see why. */
-export const defaultSleep: Sleep = async (ms, signal) => {
-  try {
-    await sleepTimer(ms, undefined, signal ? { signal } : {});
-  } catch (error) {
-    throw signal?.aborted ? signal.reason : error;
-  }
-};
+/** One granted request. */
+export interface RateSlot {
+  /**
+   * Call once the answer is in, or when the attempt is given up (no answer): the slot stays
+   * occupied until a window after this. Idempotent. Returns the rate change the answer caused.
+   */
+  release(answer?: SlotAnswer): LimitChange | undefined;
+}
 
 interface Waiter {
-  resolve: () => void;
+  resolve: (slot: RateSlot) => void;
   reject: (reason: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: () => void;
 }
 
+const UNLIMITED_SLOT: RateSlot = { release: () => undefined };
+
 /**
- * Client-side sliding-window-log limiter: remembers the last N grant times, so N+1 grants are never
- * within 60 s (+ margin) of each other, matching a server that counts a rolling window, yet bursts
- * to the full N when idle. Waiters are served strictly FIFO by one pump loop.
+ * Client-side sliding-window limiter that is conservative by construction: a request holds its slot
+ * until a window after its *answer* (see {@link SlotLog}), so the server, which counts arrivals,
+ * never sees N+1 in one window; yet it bursts to the full N when idle. The N adapts down to what
+ * the server allows (see {@link AdaptiveLimit}). Waiters are served strictly FIFO by one pump loop.
  */
 export class RateLimiter {
+  /** The configured limit per window; the adapted one is `limit`. */
   readonly perMinute: number;
-  private readonly marginMs: number;
+  readonly windowMs: number;
   private readonly now: () => number;
   private readonly sleep: Sleep;
-  /** Grant times, oldest first; at most `perMinute` entries. */
-  private readonly log: number[] = [];
+  private readonly onLimitChange: ((change: LimitChange) => void) | undefined;
+  private readonly log: SlotLog;
+  private readonly adaptive: AdaptiveLimit;
   private readonly queue: Waiter[] = [];
   private pausedUntil = 0;
   private pumping = false;
-  /** Aborted to wake the pump when every waiter has gone, so no timer keeps the process alive. */
+  /** Aborted to wake the pump: an answer freed a slot, or every waiter has gone (so no timer keeps the process alive). */
   private pumpWake: AbortController | undefined;
 
   constructor(options: RateLimiterOptions = {}) {
@@ -64,15 +79,26 @@ export class RateLimiter {
       throw new RangeError(`perMinute must be a non-negative integer, got ${perMinute}`);
     }
     this.perMinute = perMinute;
-    this.marginMs = options.safetyMarginMs ?? 50;
+    this.windowMs = options.windowMs ?? 60_000;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
+    this.onLimitChange = options.onLimitChange;
+    this.log = new SlotLog(options.safetyMarginMs ?? 50);
+    this.adaptive = new AdaptiveLimit(perMinute, this.windowMs);
   }
 
-  /** Resolves when one request may be sent. Rejects with `signal.reason` if aborted while waiting. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  /** What the limiter sends at now, on top of the configured limit (0 = unlimited). */
+  get limit(): { limit: number; windowMs: number } {
+    return this.perMinute > 0 ? { limit: this.adaptive.limit, windowMs: this.adaptive.windowMs } : { limit: 0, windowMs: this.windowMs };
+  }
+
+  /**
+   * Resolves with a slot when one request may be sent; release it when the answer is in.
+   * Rejects with `signal.reason` if aborted while waiting.
+   */
+  acquire(signal?: AbortSignal): Promise<RateSlot> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<RateSlot>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
         reject,
@@ -100,15 +126,41 @@ export class RateLimiter {
     this.pauseUntil(this.now() + ms);
   }
 
-  /** Milliseconds until the next grant could happen (0 = now). */
+  /** Milliseconds until the next grant could happen (0 = now; Infinity = once an answer frees a slot). */
   waitTime(): number {
     const now = this.now();
-    let wait = this.pausedUntil - now;
-    if (this.perMinute > 0 && this.log.length >= this.perMinute) {
-      const oldest = this.log[0] ?? now;
-      wait = Math.max(wait, oldest + WINDOW_MS + this.marginMs - now);
-    }
-    return Math.max(0, wait);
+    return Math.max(0, this.pausedUntil - now, this.configuredWait(now), this.adaptedWait(now));
+  }
+
+  private configuredWait(now: number): number {
+    return this.perMinute > 0 ? this.log.waitFor(this.perMinute, this.windowMs, now) : 0;
+  }
+
+  private adaptedWait(now: number): number {
+    return this.perMinute > 0 ? this.log.waitFor(this.adaptive.limit, this.adaptive.windowMs, now) : 0;
+  }
+
+  private grant(): RateSlot {
+    if (this.perMinute === 0) return UNLIMITED_SLOT;
+    const grantedAt = this.now();
+    const under = this.adaptive.grantedUnder();
+    this.log.grant();
+    let released = false;
+    return {
+      release: (answer) => {
+        if (released) return undefined;
+        released = true;
+        const now = this.now();
+        this.log.finish(grantedAt, now, answer !== undefined && answer.status !== 429);
+        const server = answer?.headers ? readServerLimit(answer.headers) : undefined;
+        // A limit without a window is taken to be per our window (Dynamic's limits are per minute).
+        let change = server ? this.adaptive.serverSays(server.limit, server.windowMs ?? this.windowMs, now) : undefined;
+        if (answer?.status === 429) change = this.adaptive.rateLimited(under, this.log.acceptedSince(now - this.windowMs), now) ?? change;
+        if (change) this.onLimitChange?.(change);
+        this.pumpWake?.abort();
+        return change;
+      },
+    };
   }
 
   private async pump(): Promise<void> {
@@ -116,26 +168,37 @@ export class RateLimiter {
     this.pumping = true;
     try {
       while (this.queue.length > 0) {
-        const wait = this.waitTime();
+        let wait = this.waitTime();
+        const now = this.now();
+        if (wait > 0 && this.adaptedWait(now) > Math.max(this.pausedUntil - now, this.configuredWait(now))) {
+          // Held back by the adapted limit alone: the moment to probe for a higher server limit.
+          const probed = this.adaptive.probe(now);
+          if (probed) {
+            this.onLimitChange?.(probed);
+            wait = this.waitTime();
+          }
+        }
         if (wait > 0) {
-          // Waits only ever grow (the log ages, pauses only extend), so sleeping the full wait and
-          // re-checking is exact; the wake signal just ends the sleep early when nobody waits.
+          // Sleep the whole wait (or until an answer frees a slot) and re-check: pauses only extend,
+          // so waking early is the only way a wait can shrink.
           this.pumpWake = new AbortController();
-          await this.sleep(wait, this.pumpWake.signal).catch(() => undefined);
+          const wake = this.pumpWake.signal;
+          await (Number.isFinite(wait) ? this.sleep(wait, wake).catch(() => undefined) : woken(wake));
           this.pumpWake = undefined;
           continue;
         }
         const waiter = this.queue.shift();
         if (!waiter) break;
         waiter.signal?.removeEventListener('abort', waiter.onAbort);
-        if (this.perMinute > 0) {
-          this.log.push(this.now());
-          if (this.log.length > this.perMinute) this.log.shift();
-        }
-        waiter.resolve();
+        waiter.resolve(this.grant());
       }
     } finally {
       this.pumping = false;
     }
   }
+}
+
+/** Resolves when `signal` aborts; no timer, so nothing keeps the process alive. */
+function woken(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }

@@ -22,9 +22,10 @@ export async function handleBulkCreate(
   if (refused) return sendJson(res, refused.status, refused.body);
 
   const slot = ctx.limiter.tryAcquire(clientIp(req));
+  const limitHeaders = ctx.limiter.headers(clientIp(req));
   if (!slot.allowed) {
     ctx.counters.rateLimited++;
-    return sendJson(res, 429, { message: 'Rate limit exceeded', code: 429 }, { 'retry-after': String(slot.retryAfterSeconds) });
+    return sendJson(res, 429, { message: 'Rate limit exceeded', code: 429 }, { ...limitHeaders, 'retry-after': String(slot.retryAfterSeconds) });
   }
 
   const fault = ctx.faults.next();
@@ -49,5 +50,5 @@ export async function handleBulkCreate(
     req.socket.destroy();
     return;
   }
-  sendJson(res, 200, outcome);
+  sendJson(res, 200, outcome, limitHeaders);
 }

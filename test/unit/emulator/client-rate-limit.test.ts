@@ -45,4 +45,21 @@ describe('ClientRateLimit', () => {
     const { limit } = limiter(0);
     for (let i = 0; i < 1000; i++) expect(limit.tryAcquire('a').allowed).toBe(true);
   });
+
+  it('announces its limit, what is left and when the oldest request leaves the window, in headers', () => {
+    const clock = { t: 1_000_000 };
+    const limit = new ClientRateLimit({ perWindow: 3, windowMs: 4_000, now: () => clock.t });
+    limit.tryAcquire('a');
+    clock.t += 1_500;
+    limit.tryAcquire('a');
+    expect(limit.headers('a')).toEqual({
+      'ratelimit-limit': '3', 'ratelimit-remaining': '1', 'ratelimit-reset': '3', 'ratelimit-policy': '3;w=4',
+      'x-ratelimit-limit': '3', 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': String(Math.ceil((1_000_000 + 4_000) / 1000)),
+    });
+    limit.tryAcquire('a');
+    expect(limit.tryAcquire('a').allowed).toBe(false);
+    expect(limit.headers('a')).toMatchObject({ 'ratelimit-remaining': '0' });
+    expect(limit.headers('b')).toMatchObject({ 'ratelimit-remaining': '3', 'ratelimit-reset': '0' });
+    expect(new ClientRateLimit({ perWindow: 0 }).headers('a')).toEqual({});
+  });
 });

@@ -9,8 +9,9 @@ function setup(perMinute: number, safetyMarginMs = 50) {
   const limiter = new RateLimiter({ perMinute, safetyMarginMs, now: clock.now, sleep: clock.sleep });
   const grants: { id: number; at: number }[] = [];
   const request = (id: number, signal?: AbortSignal) =>
-    limiter.acquire(signal).then(() => {
+    limiter.acquire(signal).then((slot) => {
       grants.push({ id, at: clock.now() });
+      slot.release(); // answered at once: the slot frees a window after its grant
     });
   return { clock, limiter, grants, request };
 }

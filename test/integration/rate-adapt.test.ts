@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RateLimiter, createBulkClient, describeLimitChange } from '../../src/load/index.js';
+import { startEmulatorProcess, type EmulatorProcess } from '../helpers/emulator-process.js';
+
+// The loader's rate behaviour against the real emulator over HTTP, on a 1 s window instead of
+// Dynamic's minute: the arithmetic is the same. Assertions count 429s per window, never durations.
+const ENV = '3f2c1b6a-8d4e-4a7b-9c0d-1e2f3a4b5c6d';
+const WINDOW_MS = 1_000;
+const WINDOWS = 4;
+const CLIENT_LIMIT = 20;
+
+let emulator: EmulatorProcess | undefined;
+afterEach(async () => {
+  await emulator?.stop();
+  emulator = undefined;
+});
+
+/** The response as Dynamic documents it: 429 + Retry-After, no rate-limit headers. */
+const withoutRateLimitHeaders: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  const headers = new Headers(response.headers);
+  for (const name of [...headers.keys()]) if (/^(x-)?ratelimit-/.test(name)) headers.delete(name);
+  return new Response(response.body, { status: response.status, headers });
+};
+
+/** Four workers send 2-user batches for `WINDOWS` windows; returns 429s per window and what was sent. */
+async function load(serverLimit: number, options: { headers: boolean }) {
+  emulator = await startEmulatorProcess(['--rate-limit', String(serverLimit), '--rate-window-ms', String(WINDOW_MS)]);
+  const notices: string[] = [];
+  const retryReasons: string[] = [];
+  const limiter = new RateLimiter({ perMinute: CLIENT_LIMIT, windowMs: WINDOW_MS, onLimitChange: (c) => notices.push(describeLimitChange(c)) });
+  const start = Date.now();
+  const windowOf = () => Math.floor((Date.now() - start) / WINDOW_MS);
+  const rateLimitedPerWindow = new Array<number>(WINDOWS + 1).fill(0);
+  const client = createBulkClient({
+    baseUrl: emulator.baseUrl, environmentId: ENV, token: emulator.token, rateLimiter: limiter, minBackoffMs: 10, maxBackoffMs: 100,
+    ...(options.headers ? {} : { fetch: withoutRateLimitHeaders }),
+    onRetry: (info) => {
+      retryReasons.push(info.reason);
+      if (info.status === 429) rateLimitedPerWindow[Math.min(windowOf(), WINDOWS)]!++;
+    },
+  });
+  const over = new AbortController();
+  let next = 0;
+  let delivered = 0;
+  const worker = async () => {
+    while (windowOf() < WINDOWS) {
+      const users = [next++, next++].map((n) => ({ email: `rate${n}@example.com` }));
+      try {
+        await client.send(users, { upsert: false, waitSignal: over.signal });
+        delivered++;
+      } catch (error) {
+        if (!over.signal.aborted) throw error;
+      }
+    }
+    over.abort(new Error('load over'));
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  return { rateLimitedPerWindow, delivered, notices, retryReasons, stats: await emulator.stats() };
+}
+
+describe('the loader against a rate-limited emulator', () => {
+  it('runs at the server limit without a single 429 when client and server agree', async () => {
+    const { rateLimitedPerWindow, delivered, stats } = await load(CLIENT_LIMIT, { headers: false });
+    expect(stats.rateLimited).toBe(0);
+    expect(rateLimitedPerWindow.every((n) => n === 0)).toBe(true);
+    expect(delivered).toBeGreaterThanOrEqual(CLIENT_LIMIT);
+  }, 20_000);
+
+  it('adopts a lower limit the server announces in its headers', async () => {
+    const { rateLimitedPerWindow, notices } = await load(CLIENT_LIMIT / 2, { headers: true });
+    expect(rateLimitedPerWindow.slice(2).every((n) => n === 0)).toBe(true);
+    expect(notices[0]).toBe(`the server announces a limit of ${CLIENT_LIMIT / 2} per 1 s; sending at ${CLIENT_LIMIT / 2} per 1 s (configured ${CLIENT_LIMIT} per 1 s)`);
+  }, 20_000);
+
+  it('without headers, learns a lower limit from its 429s: none after the second window', async () => {
+    const { rateLimitedPerWindow, stats, notices, retryReasons } = await load(CLIENT_LIMIT / 2, { headers: false });
+    expect(rateLimitedPerWindow[0]).toBeGreaterThan(0);
+    expect(rateLimitedPerWindow.slice(2)).toEqual(new Array(WINDOWS - 1).fill(0));
+    expect(stats.rateLimited).toBe(rateLimitedPerWindow.reduce((a, b) => a + b, 0));
+    expect(notices[0]).toMatch(/^rate limited: server limit appears to be about \d+ per 1 s; sending at \d+ per 1 s/);
+    // The operator hears it through the retry hook too, on the 429 that caused the cut.
+    expect(retryReasons.filter((reason) => reason.includes(notices[0]!))).toHaveLength(1);
+  }, 20_000);
+});
