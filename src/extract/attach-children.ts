@@ -17,11 +17,9 @@ type Row = Record<string, unknown>;
 export async function attachChildren(db: SourceDb, spec: SourceSpec, rows: Row[], signal?: AbortSignal): Promise<SourceRow[]> {
   const children = Object.entries(spec.children ?? {});
   const keys = rows.map((row) => keyOf(row, spec.primaryKey, spec.table));
-  const childRows = new Map<string, Map<string, Row[]>>();
-  for (const [name, child] of children) {
-    signal?.throwIfAborted();
-    childRows.set(name, await readChildRows(db, name, child, keys, signal));
-  }
+  signal?.throwIfAborted();
+  // The child tables are independent: read them side by side (the pool has a connection for each of two).
+  const childRows = new Map(await Promise.all(children.map(async ([name, child]) => [name, await readChildRows(db, name, child, keys, signal)] as const)));
   return rows.map((row, index) => {
     const key = keys[index] as string;
     const grouped: SourceRow['children'] = {};

@@ -9,3 +9,5 @@ export { formatChangeCursor, parseChangeCursor, type ChangeCursor } from './chan
 export { databaseNow } from './database-clock.js';
 export { countChangedRows, readChangedPages, type ReadChangedPagesOptions } from './read-changed-pages.js';
 export { readChangedChildParents, type ReadChangedChildParentsOptions } from './read-changed-child-parents.js';
+export { readAhead } from './read-ahead.js';
+export { readKeyRange, readKeyRanges, type KeyRange } from './read-key-ranges.js';

@@ -5,7 +5,8 @@ import type { Rejection } from '../mapping/index.js';
 export interface PlannedUser {
   legacyId: string;
   payload: UserPayload;
-  payloadHash: string;
+  /** What the ledger keeps to spot unchanged rows later; a dry run keeps no ledger and skips it. */
+  payloadHash: string | undefined;
 }
 
 /**

@@ -30,6 +30,13 @@ export const jobConfigSchema = z.object({
   pageSize: z.number().int().min(1).max(10_000).default(500),
   /** Users per bulk request. @default 50 */
   batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(MAX_BATCH_SIZE),
+  /**
+   * Worker threads that read and map the full pass, each on its own read-only connection; 0 maps in
+   * the main thread. Off by default: on 2 cores the database and the main thread already use both,
+   * and handing results between threads costs more than it saves (see the README's benchmark).
+   * @default 0
+   */
+  workers: z.number().int().min(0).max(16).default(0),
   /** Bulk requests in flight. @default 4 */
   concurrency: z.number().int().min(1).max(64).default(4),
   /** Client-side limit; Dynamic allows 150 bulk requests per minute per IP. 0 = no limit. @default 150 */

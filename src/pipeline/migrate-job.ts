@@ -7,7 +7,7 @@ import { acquireJobLock, lockPathFor } from '../checkpoint/job-lock.js';
 import { applyDuplicatePlan, planDuplicates } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
 import { connectSource, describeSource } from '../extract/index.js';
-import { RateLimiter, createBulkClient } from '../load/index.js';
+import { RateLimiter, createBulkClient, describeLimitChange } from '../load/index.js';
 import { compileMapping, loadMappingFile } from '../mapping/index.js';
 import type { MappingSpec } from '../mapping/index.js';
 import { dryRunBatchSender, httpBatchSender } from './batch-sender.js';
@@ -16,7 +16,7 @@ import { checkpointJournal } from './checkpoint-journal.js';
 import { memoryJournal } from './journal.js';
 import type { Journal } from './journal.js';
 import { runPasses } from './run-passes.js';
-import type { RunStart } from './run-passes.js';
+import type { PassesDeps, RunStart } from './run-passes.js';
 import type { RunCounts, RunSummary } from './run-summary.js';
 import { createRunReport, reportDuplicates } from '../report/index.js';
 import type { ReportTarget } from '../report/index.js';
@@ -103,13 +103,14 @@ export async function migrateJob(
           failed: (outcome) => reports.failed(outcome),
           progress: (counts) => observer.progress?.(counts),
           warn: (message) => observer.warn?.(message),
-          mapped: (row, result) => {
-            report.mapped(row, result);
+          mapped: (result) => {
+            report.mapped(result);
             return comparison?.offer(result);
           },
           settled: (outcomes) => report.settled(outcomes),
         },
         ...(options.signal ? { signal: options.signal } : {}),
+        ...parallelOptions(config, mapping.hash, mapping.spec.duplicates === undefined),
       },
       {
         job: config.job,
@@ -131,12 +132,29 @@ export async function migrateJob(
   }
 }
 
+/**
+ * Worker threads need a connection string of their own (not the in-process PGlite of the demo) and
+ * a mapping they can load by path; a duplicates policy rewrites rows in this thread, so it keeps the
+ * pass here too.
+ */
+function parallelOptions(config: JobConfig, mappingHash: string, noDuplicatePolicy: boolean): Pick<PassesDeps, 'parallel'> {
+  const workers = config.workers ?? 0;
+  if (workers === 0 || !config.databaseUrl || !noDuplicatePolicy) return {};
+  return { parallel: { workers, databaseUrl: config.databaseUrl, mappingFile: config.mappingFile, mappingHash } };
+}
+
 function httpSender(config: JobConfig, spec: MappingSpec, observer: JobObserver): BatchSender {
   const client = createBulkClient({
     baseUrl: config.apiUrl,
     environmentId: requireValue(config.environmentId, 'an environment id (--environment-id or DYNAMIC_ENVIRONMENT_ID)'),
     token: requireValue(config.token, 'an API token (DYNAMIC_API_TOKEN)'),
-    rateLimiter: new RateLimiter({ perMinute: config.rateLimitPerMinute }),
+    rateLimiter: new RateLimiter({
+      perMinute: config.rateLimitPerMinute,
+      // The operator hears when the server's limit cut our rate; the slow probes back up are routine.
+      onLimitChange: (change) => {
+        if (change.reason !== 'probe') observer.warn?.(describeLimitChange(change));
+      },
+    }),
     retries: config.retries,
     onRetry: (info) => observer.retry?.(info),
     onAttempt: () => observer.request?.(),

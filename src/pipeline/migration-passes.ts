@@ -1,17 +1,20 @@
-import { formatChangeCursor, readChangedChildParents, readChangedPages, readSourcePages } from '../extract/index.js';
-import type { ChangeCursor, SourceDb, SourceSpec } from '../extract/index.js';
-import type { MigrationPass } from './run-migration.js';
+import { formatChangeCursor, readAhead, readChangedChildParents, readChangedPages, readSourcePages } from '../extract/index.js';
+import type { ChangeCursor, SourceDb, SourceRow, SourceSpec } from '../extract/index.js';
+import type { MapResult } from '../mapping/index.js';
+import type { MigrationPass, PassRow } from './run-migration.js';
 
-// The three ways a run finds the rows to process. Each is a `MigrationPass` for the one
-// `runMigration` path; they differ only in what they read and in the position their batches
-// journal (which is what the job's cursor becomes when they settle).
+// The ways a run finds the rows to process. Each is a `MigrationPass` for the one `runMigration`
+// path; they differ only in what they read and in the position their batches journal (which is
+// what the job's cursor becomes when they settle). These map rows in this thread, on demand (a
+// row the ledger already settled is never mapped); `parallelFullPass` maps in worker threads.
+
+type MapRow = (row: SourceRow) => MapResult;
 
 /** The first run's pass: every row in primary-key order after `after`; positions are primary keys. */
-export function fullPass(source: SourceDb, spec: SourceSpec, opts: { after: string | null; pageSize: number }): MigrationPass {
+export function fullPass(source: SourceDb, spec: SourceSpec, mapRow: MapRow, opts: { after: string | null; pageSize: number }): MigrationPass {
   return {
     name: 'full',
-    pages: readSourcePages(source, spec, { after: opts.after, pageSize: opts.pageSize }),
-    positionOf: (row) => row.key,
+    pages: passRows(readAhead(readSourcePages(source, spec, { after: opts.after, pageSize: opts.pageSize })), mapRow, (row) => row.key),
   };
 }
 
@@ -20,11 +23,10 @@ export function fullPass(source: SourceDb, spec: SourceSpec, opts: { after: stri
  * positions are change cursors as JSON text, so the job's cursor resumes exactly after the last
  * settled row.
  */
-export function changesPass(source: SourceDb, spec: SourceSpec, opts: { after: ChangeCursor; upper: string; pageSize: number }): MigrationPass {
+export function changesPass(source: SourceDb, spec: SourceSpec, mapRow: MapRow, opts: { after: ChangeCursor; upper: string; pageSize: number }): MigrationPass {
   return {
     name: 'changes',
-    pages: readChangedPages(source, spec, opts),
-    positionOf: (row) => formatChangeCursor({ at: row.cursor ?? opts.upper, key: row.key }),
+    pages: passRows(readAhead(readChangedPages(source, spec, opts)), mapRow, (row) => formatChangeCursor({ at: row.cursor ?? opts.upper, key: row.key })),
   };
 }
 
@@ -33,10 +35,15 @@ export function changesPass(source: SourceDb, spec: SourceSpec, opts: { after: C
  * are primary keys; these batches never move the job's cursor (the child's watermark moves when
  * the whole pass has settled).
  */
-export function childrenPass(source: SourceDb, spec: SourceSpec, opts: { child: string; since: string; upper: string; pageSize: number }): MigrationPass {
+export function childrenPass(source: SourceDb, spec: SourceSpec, mapRow: MapRow, opts: { child: string; since: string; upper: string; pageSize: number }): MigrationPass {
   return {
     name: 'children',
-    pages: readChangedChildParents(source, spec, opts),
-    positionOf: (row) => row.key,
+    pages: passRows(readAhead(readChangedChildParents(source, spec, opts)), mapRow, (row) => row.key),
   };
+}
+
+async function* passRows(pages: AsyncIterable<SourceRow[]>, mapRow: MapRow, positionOf: (row: SourceRow) => string): AsyncGenerator<PassRow[]> {
+  for await (const page of pages) {
+    yield page.map((row) => ({ key: row.key, position: positionOf(row), map: () => mapRow(row) }));
+  }
 }

@@ -1,6 +1,5 @@
 import type { BatchPass } from '../checkpoint/index.js';
 import { LoadError, coerceError } from '../errors.js';
-import type { SourceRow } from '../extract/index.js';
 import { payloadHash } from '../mapping/index.js';
 import type { MapResult, Rejection } from '../mapping/index.js';
 import { BatchBuilder } from './batch-builder.js';
@@ -20,7 +19,7 @@ export interface RunRecorder {
    * Every row as mapped (before any skip or send decision), for reports that look at the whole set.
    * A promise returned is awaited before the next row (back-pressure from a bounded queue).
    */
-  mapped?(row: SourceRow, result: MapResult): void | Promise<void>;
+  mapped?(result: MapResult): void | Promise<void>;
   /** Every user outcome once its batch has settled (dry runs: `would_send`). */
   settled?(outcomes: readonly PipelineOutcome[]): void;
 }
@@ -32,19 +31,24 @@ export interface RunRecorder {
  */
 export interface MigrationPass {
   name: BatchPass;
-  pages: AsyncIterable<SourceRow[]>;
+  pages: AsyncIterable<PassRow[]>;
+}
+
+/** One source row as a pass hands it on: mapped on demand (in this thread) or already (by a worker). */
+export interface PassRow {
+  key: string;
   /**
    * The row's position in the pass's order, journaled as the batches' first/last key (the cursor
    * follows it): the primary key, or the change cursor as JSON.
    */
-  positionOf(row: SourceRow): string;
+  position: string;
+  map(): MapResult;
 }
 
 export interface MigrationDeps {
   pass: MigrationPass;
   /** Keys left in doubt by an earlier run: always sent, with upsert. */
   inDoubtKeys: ReadonlySet<string>;
-  mapRow: (row: SourceRow) => MapResult;
   journal: Journal;
   sender: BatchSender;
   recorder: RunRecorder;
@@ -162,9 +166,9 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
           counts.alreadySettled += 1;
           continue;
         }
-        const position = pass.positionOf(row);
-        const result = deps.mapRow(row);
-        const recorded = deps.recorder.mapped?.(row, result);
+        const position = row.position;
+        const result = row.map();
+        const recorded = deps.recorder.mapped?.(result);
         if (recorded) await recorded;
         for (const warning of result.warnings ?? []) {
           const key = `${warning.field} ${warning.rule}`;
@@ -174,7 +178,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
         if (!result.ok) {
           completed = builder.addRejected(position, result.rejections);
         } else {
-          const hash = payloadHash(result.payload);
+          const hash = options.dryRun ? undefined : payloadHash(result.payload);
           const inDynamic = incremental && known?.inDynamic === true;
           if (inDynamic && !inDoubt && !options.resendUnchanged && known?.payloadHash === hash) {
             counts.unchanged += 1;

@@ -1,6 +1,10 @@
 import { countChangedRows, countSourceRows, databaseNow, formatChangeCursor, parseChangeCursor } from '../extract/index.js';
 import type { ChangeCursor, SourceDb, SourceSpec } from '../extract/index.js';
 import { CheckpointError } from '../errors.js';
+import type { MapResult } from '../mapping/index.js';
+import type { SourceRow } from '../extract/index.js';
+import { parallelFullPass } from './map-workers/parallel-full-pass.js';
+import type { ParallelPassOptions } from './map-workers/parallel-full-pass.js';
 import { changesPass, childrenPass, fullPass } from './migration-passes.js';
 import { runMigration } from './run-migration.js';
 import type { MigrationDeps, MigrationOptions, MigrationPass } from './run-migration.js';
@@ -21,8 +25,11 @@ export interface RunStart {
 export interface PassesDeps extends Omit<MigrationDeps, 'pass' | 'inDoubtKeys'> {
   source: SourceDb;
   spec: SourceSpec;
+  mapRow: (row: SourceRow) => MapResult;
   journal: Journal;
   started?(start: RunStart): void;
+  /** Read and map the full pass in worker threads (see `parallelFullPass`); absent: in this thread. */
+  parallel?: ParallelPassOptions;
 }
 
 export interface PassesOptions extends MigrationOptions {
@@ -48,7 +55,9 @@ export async function runPasses(deps: PassesDeps, options: PassesOptions): Promi
     const since = options.dryRun ? null : await deps.journal.recordIncrementalSince(await databaseNow(deps.source, options.lagSeconds));
     const total = await countSourceRows(deps.source, deps.spec, resume.cursor);
     deps.started?.({ phase: 'full', total, resumedFrom: resume.cursor, inDoubt: resume.inDoubtKeys.size });
-    const summary = await runMigration({ ...base, pass: fullPass(deps.source, deps.spec, { after: resume.cursor, pageSize: options.pageSize }) }, options);
+    const pageOptions = { after: resume.cursor, pageSize: options.pageSize };
+    const pass = deps.parallel ? parallelFullPass(deps.source, deps.spec, deps.parallel, pageOptions) : fullPass(deps.source, deps.spec, deps.mapRow, pageOptions);
+    const summary = await runMigration({ ...base, pass }, options);
     if (since !== null && deps.spec.changeCursor && clean(summary)) {
       await deps.journal.enterIncremental(formatChangeCursor({ at: since, key: '' }));
     }
@@ -63,12 +72,12 @@ export async function runPasses(deps: PassesDeps, options: PassesOptions): Promi
   deps.started?.({ phase: 'incremental', total, resumedFrom: resume.cursor, inDoubt: resume.inDoubtKeys.size, upperBound: upper });
 
   const passes: Array<{ pass: MigrationPass; child?: string }> = [
-    { pass: changesPass(deps.source, deps.spec, { after, upper, pageSize: options.pageSize }) },
+    { pass: changesPass(deps.source, deps.spec, deps.mapRow, { after, upper, pageSize: options.pageSize }) },
   ];
   for (const [child, childSpec] of Object.entries(deps.spec.children ?? {})) {
     if (!childSpec.changeColumn) continue;
     const childSince = resume.childWatermarks[child] ?? since;
-    passes.push({ child, pass: childrenPass(deps.source, deps.spec, { child, since: childSince, upper, pageSize: options.pageSize }) });
+    passes.push({ child, pass: childrenPass(deps.source, deps.spec, deps.mapRow, { child, since: childSince, upper, pageSize: options.pageSize }) });
   }
 
   let summary: RunSummary | undefined;

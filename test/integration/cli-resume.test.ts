@@ -53,7 +53,9 @@ describe('kill -9 and resume', () => {
 
     // Slow responses and dropped connections (users stored, answer lost) make in-doubt batches likely.
     const target = await emulatorWith(['--rate-limit', '0', '--latency-rate', '1', '--latency-ms', '40', '--drop-rate', '0.15', '--seed', '5']);
-    const interrupted = runArgs('killed', target);
+    // The killed job reads and maps in worker threads; the reference in the main thread.
+    const killed = runArgs('killed', target);
+    const interrupted = { ...killed, args: [...killed.args, '--workers', '2'] };
     const statusArgs = ['status', '--job', 'killed', '--json', ...fixture.dirArgs.slice(0, 2)];
     let inDoubtAfterKills = 0;
     for (const threshold of [150, 500]) {

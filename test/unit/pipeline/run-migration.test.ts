@@ -69,8 +69,8 @@ describe('runMigration', () => {
   async function fullRun(store: CheckpointStore, mapping: MappingSpec, deps: Pick<MigrationDeps, 'sender' | 'recorder' | 'signal'>) {
     const journal = checkpointJournal(store);
     const resume = await journal.resumePoint();
-    const pass = fullPass(database.db, mapping.source, { after: resume.cursor, pageSize: options.pageSize });
-    return runMigration({ ...deps, pass, inDoubtKeys: resume.inDoubtKeys, journal, mapRow: compileMapping(mapping) }, options);
+    const pass = fullPass(database.db, mapping.source, compileMapping(mapping), { after: resume.cursor, pageSize: options.pageSize });
+    return runMigration({ ...deps, pass, inDoubtKeys: resume.inDoubtKeys, journal }, options);
   }
 
   async function run(store: CheckpointStore, sender: BatchSender, signal?: AbortSignal) {

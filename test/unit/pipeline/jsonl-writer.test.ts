@@ -1,0 +1,32 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openJsonlWriter } from '../../../src/pipeline/jsonl-writer.js';
+
+const tempFile = (name: string) => join(mkdtempSync(join(tmpdir(), 'jsonl-')), 'run', name);
+
+describe('openJsonlWriter', () => {
+  it('puts each line on disk as it is written by default, in a file only its owner can read', async () => {
+    const path = tempFile('rejects.jsonl');
+    const writer = openJsonlWriter(path);
+    writer.write({ legacyId: '1', rule: 'email' });
+    expect(readFileSync(path, 'utf8')).toBe('{"legacyId":"1","rule":"email"}\n');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    await writer.close();
+  });
+
+  it('gathers lines into chunks when asked, and writes every line by close', async () => {
+    const path = tempFile('payloads.jsonl');
+    const writer = openJsonlWriter(path, { chunkChars: 1000 });
+    for (let i = 0; i < 250; i += 1) writer.write({ i });
+    const beforeClose = readFileSync(path, 'utf8').split('\n').filter(Boolean).length;
+    expect(beforeClose).toBeGreaterThan(0);
+    expect(beforeClose).toBeLessThan(250);
+    await writer.close();
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(250);
+    expect(lines.map((line) => (JSON.parse(line) as { i: number }).i)).toEqual([...Array(250).keys()]);
+    expect(writer.lines).toBe(250);
+  });
+});
