@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { CheckpointTables } from './checkpoint-schema.js';
+import type Database from 'better-sqlite3';
+import { get, run } from './prepared.js';
 
 /**
  * Moves the job's cursor over the longest run of settled batches, in seq order, right after the
@@ -10,42 +10,25 @@ import type { CheckpointTables } from './checkpoint-schema.js';
  * (their keys are user keys, not change cursors), so the cursor keeps the last position before them.
  * Run inside the settle transaction.
  */
-export async function advanceCursor(db: Kysely<CheckpointTables>, now: string): Promise<void> {
-  const job = await db.selectFrom('job').select(['cursor_seq']).where('id', '=', 1).executeTakeFirstOrThrow();
-  const blocker = await db
-    .selectFrom('batches')
-    .select((eb) => eb.fn.min('seq').as('seq'))
-    .where('state', 'in', ['planned', 'sent'])
-    .where('seq', '>', job.cursor_seq)
-    .executeTakeFirst();
-  let prefix = db
-    .selectFrom('batches')
-    .select(['seq', 'last_key'])
-    .where('seq', '>', job.cursor_seq)
-    .orderBy('seq', 'desc')
-    .limit(1);
-  if (blocker?.seq != null) prefix = prefix.where('seq', '<', blocker.seq);
-  const last = await prefix.executeTakeFirst();
+export function advanceCursor(raw: Database.Database, now: string): void {
+  const job = get<{ cursor_seq: number }>(raw, 'select cursor_seq from job where id = 1');
+  if (!job) throw new Error('advanceCursor: the checkpoint has no job row');
+  const from = job.cursor_seq;
+  const blocker = get<{ seq: number | null }>(raw, `select min(seq) as seq from batches where state in ('planned', 'sent') and seq > ?`, from);
+  const last = get<{ seq: number }>(
+    raw,
+    'select seq from batches where seq > ? and seq < ? order by seq desc limit 1',
+    from,
+    blocker?.seq ?? Number.MAX_SAFE_INTEGER,
+  );
   if (last === undefined) return;
-  const positioned = await db
-    .selectFrom('batches')
-    .select(['last_key'])
-    .where('seq', '>', job.cursor_seq)
-    .where('seq', '<=', last.seq)
-    .where('pass', '!=', 'children')
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-
-  await db
-    .updateTable('job')
-    .set({ ...(positioned ? { cursor: positioned.last_key } : {}), cursor_seq: last.seq, updated_at: now })
-    .where('id', '=', 1)
-    .execute();
-  await db
-    .updateTable('batches')
-    .set({ legacy_ids: '[]' })
-    .where('seq', '>', job.cursor_seq)
-    .where('seq', '<=', last.seq)
-    .execute();
+  const positioned = get<{ last_key: string }>(
+    raw,
+    `select last_key from batches where seq > ? and seq <= ? and pass != 'children' order by seq desc limit 1`,
+    from,
+    last.seq,
+  );
+  if (positioned) run(raw, 'update job set cursor = ?, cursor_seq = ?, updated_at = ? where id = 1', positioned.last_key, last.seq, now);
+  else run(raw, 'update job set cursor_seq = ?, updated_at = ? where id = 1', last.seq, now);
+  run(raw, `update batches set legacy_ids = '[]' where seq > ? and seq <= ?`, from, last.seq);
 }

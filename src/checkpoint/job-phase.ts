@@ -1,19 +1,25 @@
-import type { Kysely } from 'kysely';
+import type Database from 'better-sqlite3';
 import { CheckpointError } from '../errors.js';
-import type { CheckpointTables } from './checkpoint-schema.js';
 import { parseWatermarksOrEmpty } from './checkpoint-records.js';
+import type { JobPhase } from './checkpoint-schema.js';
+import { get, run } from './prepared.js';
 
-type Db = Kysely<CheckpointTables>;
+type Raw = Database.Database;
+
+function jobRow<Row>(raw: Raw, columns: string): Row {
+  const row = get<Row>(raw, `select ${columns} from job where id = 1`);
+  if (row === undefined) throw new CheckpointError('the checkpoint has no job yet', { code: 'checkpoint_no_job' });
+  return row;
+}
 
 /**
  * Records where incremental reads will start, once: a resumed first run keeps the value its first
  * attempt recorded (before reading anything), so rows changed while it ran are not skipped.
  * @returns the value in force afterwards.
  */
-export async function recordIncrementalSince(db: Db, since: string, now: string): Promise<string> {
-  await db.updateTable('job').set({ incremental_since: since, updated_at: now }).where('id', '=', 1).where('incremental_since', 'is', null).execute();
-  const row = await db.selectFrom('job').select(['incremental_since']).where('id', '=', 1).executeTakeFirstOrThrow();
-  return row.incremental_since ?? since;
+export function recordIncrementalSince(raw: Raw, since: string, now: string): string {
+  run(raw, 'update job set incremental_since = ?, updated_at = ? where id = 1 and incremental_since is null', since, now);
+  return jobRow<{ incremental_since: string | null }>(raw, 'incremental_since').incremental_since ?? since;
 }
 
 /**
@@ -23,28 +29,25 @@ export async function recordIncrementalSince(db: Db, since: string, now: string)
  * @throws CheckpointError `checkpoint_phase` when the job is not in the full phase, has unsettled
  *   batches, or never recorded where incremental reads start.
  */
-export async function enterIncrementalPhase(db: Db, cursor: string, now: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const job = await trx.selectFrom('job').select(['phase', 'incremental_since', 'cursor_seq']).where('id', '=', 1).executeTakeFirstOrThrow();
-    const unsettled = await trx.selectFrom('batches').select(['seq']).where('state', 'in', ['planned', 'sent']).limit(1).executeTakeFirst();
+export function enterIncrementalPhase(raw: Raw, cursor: string, now: string): void {
+  raw.transaction(() => {
+    const job = jobRow<{ phase: JobPhase; incremental_since: string | null; cursor_seq: number }>(raw, 'phase, incremental_since, cursor_seq');
+    const unsettled = get<{ seq: number }>(raw, `select seq from batches where state in ('planned', 'sent') limit 1`);
     if (job.phase !== 'full' || unsettled || job.incremental_since === null) {
       const why = job.phase !== 'full' ? 'it is already incremental' : unsettled ? 'batches are still unsettled' : 'it has no incremental start';
       throw new CheckpointError(`the job cannot switch to incremental runs: ${why}`, { code: 'checkpoint_phase' });
     }
-    const max = await trx.selectFrom('batches').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-    await trx
-      .updateTable('job')
-      .set({ phase: 'incremental', cursor, cursor_seq: Math.max(job.cursor_seq, max?.seq ?? 0), updated_at: now })
-      .where('id', '=', 1)
-      .execute();
-  });
+    const max = get<{ seq: number | null }>(raw, 'select max(seq) as seq from batches');
+    run(raw, `update job set phase = 'incremental', cursor = ?, cursor_seq = ?, updated_at = ? where id = 1`,
+      cursor, Math.max(job.cursor_seq, max?.seq ?? 0), now);
+  })();
 }
 
 /** Moves one child's watermark: its changes up to `upper` have all been processed and settled. */
-export async function setChildWatermark(db: Db, child: string, upper: string, now: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('job').select(['child_watermarks']).where('id', '=', 1).executeTakeFirstOrThrow();
+export function setChildWatermark(raw: Raw, child: string, upper: string, now: string): void {
+  raw.transaction(() => {
+    const row = jobRow<{ child_watermarks: string }>(raw, 'child_watermarks');
     const watermarks = { ...parseWatermarksOrEmpty(row.child_watermarks), [child]: upper };
-    await trx.updateTable('job').set({ child_watermarks: JSON.stringify(watermarks), updated_at: now }).where('id', '=', 1).execute();
-  });
+    run(raw, 'update job set child_watermarks = ?, updated_at = ? where id = 1', JSON.stringify(watermarks), now);
+  })();
 }

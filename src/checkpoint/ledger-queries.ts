@@ -1,61 +1,41 @@
-import type { Kysely } from 'kysely';
+import type Database from 'better-sqlite3';
+import type { Selectable } from 'kysely';
 import type { CheckpointTables, LedgerOutcome } from './checkpoint-schema.js';
 import { toLedgerEntry, type LedgerEntry } from './checkpoint-records.js';
+import { all, run } from './prepared.js';
 import { sortKey } from './sort-key.js';
 
-type Db = Kysely<CheckpointTables>;
+type LedgerRow = Selectable<CheckpointTables['ledger']>;
 
-// SQLite allows 32,766 bound parameters per statement; stay far below it.
-const KEYS_PER_QUERY = 500;
-const ROWS_PER_INSERT = 100;
+// A key list is bound as one JSON array: one prepared statement for any number of keys, and no
+// limit on bound parameters.
+const SELECT_BY_KEYS = 'select * from ledger where legacy_id in (select value from json_each(?))';
 
-function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
-}
+const UPSERT = `insert into ledger (legacy_id, sort_key, dynamic_user_id, outcome, payload_hash, error_code,
+    error_message, batch_seq, first_seen_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (legacy_id) do update set dynamic_user_id = excluded.dynamic_user_id, outcome = excluded.outcome,
+    payload_hash = excluded.payload_hash, error_code = excluded.error_code, error_message = excluded.error_message,
+    batch_seq = excluded.batch_seq, first_seen_at = excluded.first_seen_at, updated_at = excluded.updated_at`;
 
 /** The ledger entries of `keys` that exist, by legacy id. */
-export async function readLedgerEntries(db: Db, keys: readonly string[]): Promise<Map<string, LedgerEntry>> {
+export function readLedgerEntries(raw: Database.Database, keys: readonly string[]): Map<string, LedgerEntry> {
   const found = new Map<string, LedgerEntry>();
-  for (const chunk of chunks([...new Set(keys)], KEYS_PER_QUERY)) {
-    const rows = await db.selectFrom('ledger').selectAll().where('legacy_id', 'in', chunk).execute();
-    for (const row of rows) found.set(row.legacy_id, toLedgerEntry(row));
-  }
+  if (keys.length === 0) return found;
+  for (const row of all<LedgerRow>(raw, SELECT_BY_KEYS, JSON.stringify(keys))) found.set(row.legacy_id, toLedgerEntry(row));
   return found;
 }
 
-/** Inserts or replaces ledger entries (already merged with what was there). */
-export async function writeLedgerEntries(db: Db, entries: readonly LedgerEntry[]): Promise<void> {
-  for (const chunk of chunks(entries, ROWS_PER_INSERT)) {
-    await db
-      .insertInto('ledger')
-      .values(
-        chunk.map((entry) => ({
-          legacy_id: entry.legacyId,
-          sort_key: sortKey(entry.legacyId),
-          dynamic_user_id: entry.dynamicUserId,
-          outcome: entry.outcome,
-          payload_hash: entry.payloadHash,
-          error_code: entry.errorCode,
-          error_message: entry.errorMessage,
-          batch_seq: entry.batchSeq,
-          first_seen_at: entry.firstSeenAt,
-          updated_at: entry.updatedAt,
-        })),
-      )
-      .onConflict((conflict) =>
-        conflict.column('legacy_id').doUpdateSet((eb) => ({
-          dynamic_user_id: eb.ref('excluded.dynamic_user_id'),
-          outcome: eb.ref('excluded.outcome'),
-          payload_hash: eb.ref('excluded.payload_hash'),
-          error_code: eb.ref('excluded.error_code'),
-          error_message: eb.ref('excluded.error_message'),
-          batch_seq: eb.ref('excluded.batch_seq'),
-          first_seen_at: eb.ref('excluded.first_seen_at'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
+/** Inserts or replaces ledger entries (already merged with what was there); run inside a transaction. */
+export function writeLedgerEntries(raw: Database.Database, entries: Iterable<LedgerEntry>): void {
+  for (const e of entries) {
+    run(raw, UPSERT, e.legacyId, sortKey(e.legacyId), e.dynamicUserId, e.outcome, e.payloadHash, e.errorCode,
+      e.errorMessage, e.batchSeq, e.firstSeenAt, e.updatedAt);
   }
+}
+
+/** `created` becomes `rolled_back`; false when the entry was not `created`. One autocommitted statement. */
+export function markRolledBack(raw: Database.Database, legacyId: string, now: string): boolean {
+  return run(raw, `update ledger set outcome = 'rolled_back', updated_at = ? where legacy_id = ? and outcome = 'created'`, now, legacyId).changes > 0;
 }
 
 /**
@@ -64,16 +44,18 @@ export async function writeLedgerEntries(db: Db, entries: readonly LedgerEntry[]
  * free between pages for other queries.
  */
 export async function* pageLedger(
-  db: Db,
+  raw: Database.Database,
   options: { outcomes?: readonly LedgerOutcome[]; pageSize?: number } = {},
 ): AsyncGenerator<LedgerEntry> {
   const pageSize = options.pageSize ?? 1000;
-  let after: string | null = null;
+  const outcomes = options.outcomes ?? [];
+  // One placeholder per outcome (not a JSON list): SQLite then walks the (outcome, sort_key) index.
+  const byOutcome = options.outcomes ? ` and outcome in (${outcomes.map(() => '?').join(', ')})` : '';
+  const sql = `select * from ledger where sort_key > ?${byOutcome} order by sort_key limit ?`;
+  // '' sorts before every key: each sort key starts with `n` or `t`.
+  let after = '';
   for (;;) {
-    let query = db.selectFrom('ledger').selectAll().orderBy('sort_key').limit(pageSize);
-    if (options.outcomes) query = query.where('outcome', 'in', [...options.outcomes]);
-    if (after !== null) query = query.where('sort_key', '>', after);
-    const rows = await query.execute();
+    const rows = all<LedgerRow>(raw, sql, after, ...outcomes, pageSize);
     for (const row of rows) yield toLedgerEntry(row);
     const last = rows.at(-1);
     if (last === undefined || rows.length < pageSize) return;

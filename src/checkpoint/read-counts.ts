@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import type Database from 'better-sqlite3';
 import type { JobRecord } from './checkpoint-records.js';
-import { LEDGER_OUTCOMES, type CheckpointTables, type LedgerOutcome } from './checkpoint-schema.js';
+import { LEDGER_OUTCOMES, type BatchState, type LedgerOutcome } from './checkpoint-schema.js';
+import { all } from './prepared.js';
 
 /** Progress of a job, as `status` prints it. */
 export interface CheckpointStatus {
@@ -15,21 +16,15 @@ export interface CheckpointStatus {
 }
 
 /** Counts the ledger by outcome and the journal by state: two grouped queries, no row loaded. */
-export async function readCounts(db: Kysely<CheckpointTables>): Promise<Omit<CheckpointStatus, 'job' | 'cursor'>> {
+export function readCounts(raw: Database.Database): Omit<CheckpointStatus, 'job' | 'cursor'> {
   const counts = Object.fromEntries(LEDGER_OUTCOMES.map((outcome) => [outcome, 0])) as Record<LedgerOutcome, number>;
-  const byOutcome = await db
-    .selectFrom('ledger')
-    .select((eb) => ['outcome', eb.fn.countAll<number>().as('count')])
-    .groupBy('outcome')
-    .execute();
-  for (const row of byOutcome) counts[row.outcome] = Number(row.count);
+  for (const row of all<{ outcome: LedgerOutcome; count: number }>(raw, 'select outcome, count(*) as count from ledger group by outcome')) {
+    counts[row.outcome] = Number(row.count);
+  }
   const batches = { planned: 0, sent: 0, settled: 0 };
-  const byState = await db
-    .selectFrom('batches')
-    .select((eb) => ['state', eb.fn.countAll<number>().as('count')])
-    .groupBy('state')
-    .execute();
-  for (const row of byState) batches[row.state] = Number(row.count);
+  for (const row of all<{ state: BatchState; count: number }>(raw, 'select state, count(*) as count from batches group by state')) {
+    batches[row.state] = Number(row.count);
+  }
   const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
   return { counts, total, batches };
 }

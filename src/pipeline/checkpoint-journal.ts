@@ -28,7 +28,9 @@ export function checkpointJournal(store: CheckpointStore): Journal {
       for (const [key, entry] of entries) views.set(key, { inDynamic: IN_DYNAMIC.has(entry.outcome), payloadHash: entry.payloadHash });
       return views;
     },
-    plan: (batch) => store.planBatch(batch),
+    // The pipeline marks a batch sent (durably) before its request goes out, and settles an empty
+    // batch (durably) at once: either write also makes the plan durable, so it need not wait itself.
+    plan: (batch) => store.planBatch(batch, { durable: false }),
     markSent: (seq) => store.markSent(seq),
     settle: (seq, outcomes, rejections) => store.settleBatch(seq, { outcomes, rejections }),
     recordIncrementalSince: (since) => store.recordIncrementalSince(since),

@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3';
+import type { Selectable } from 'kysely';
+import { CheckpointError } from '../errors.js';
+import { advanceCursor } from './advance-cursor.js';
+import { toBatchRecord, type BatchRecord } from './checkpoint-records.js';
+import type { BatchPass, CheckpointTables } from './checkpoint-schema.js';
+import { readLedgerEntries, writeLedgerEntries } from './ledger-queries.js';
+import { mergeLedgerEntry } from './merge-ledger-entry.js';
+import { all, get, run } from './prepared.js';
+import { toIncomingOutcomes, type SettleResult } from './settle-result.js';
+
+type BatchRow = Selectable<CheckpointTables['batches']>;
+
+/** A batch as it is journaled before it is sent. */
+export interface PlannedBatchInput {
+  firstKey: string;
+  lastKey: string;
+  sendKeys: string[];
+  upsert: boolean;
+  pass?: BatchPass;
+}
+
+/** Journals a batch in state `planned`; returns its seq. One autocommitted insert. */
+export function planBatch(raw: Database.Database, input: PlannedBatchInput, now: string): number {
+  const result = run(
+    raw,
+    `insert into batches (first_key, last_key, legacy_ids, sent_count, state, upsert, attempts, planned_at, pass)
+      values (?, ?, ?, ?, 'planned', ?, 0, ?, ?)`,
+    input.firstKey, input.lastKey, JSON.stringify(input.sendKeys), input.sendKeys.length, input.upsert ? 1 : 0, now, input.pass ?? 'full',
+  );
+  return Number(result.lastInsertRowid);
+}
+
+/** planned/sent → sent, one more attempt. */
+export function markSent(raw: Database.Database, seq: number, now: string): void {
+  const result = run(raw, `update batches set state = 'sent', attempts = attempts + 1, sent_at = ? where seq = ? and state in ('planned', 'sent')`, now, seq);
+  if (result.changes === 0) {
+    throw new CheckpointError(`batch ${seq} cannot be marked sent: it is unknown or already settled`, { code: 'checkpoint_batch_state' });
+  }
+}
+
+/**
+ * Settles a batch in one transaction: the ledger entries of every outcome and rejection merged
+ * with what the ledger knew, the batch marked settled, the cursor advanced. On any error nothing
+ * of it is written.
+ */
+export function settleBatch(raw: Database.Database, seq: number, result: SettleResult, now: string): void {
+  raw.transaction(() => {
+    const batch = get<{ state: string }>(raw, 'select state from batches where seq = ?', seq);
+    if (!batch || batch.state === 'settled') {
+      throw new CheckpointError(`batch ${seq} cannot be settled: it is ${batch ? 'already settled' : 'unknown'}`, { code: 'checkpoint_batch_state' });
+    }
+    const incoming = toIncomingOutcomes(result);
+    const merged = readLedgerEntries(raw, incoming.map((entry) => entry.legacyId));
+    for (const entry of incoming) {
+      merged.set(entry.legacyId, mergeLedgerEntry(merged.get(entry.legacyId), entry, { batchSeq: seq, now }));
+    }
+    writeLedgerEntries(raw, merged.values());
+    run(raw, `update batches set state = 'settled', settled_at = ? where seq = ?`, now, seq);
+    advanceCursor(raw, now);
+  })();
+}
+
+/** Batches planned or sent but never settled, in seq order. */
+export function unsettledBatches(raw: Database.Database): BatchRecord[] {
+  return all<BatchRow>(raw, `select * from batches where state in ('planned', 'sent') order by seq`).map(toBatchRecord);
+}
+
+/** One journal entry, settled or not. */
+export function batchBySeq(raw: Database.Database, seq: number): BatchRecord | undefined {
+  const row = get<BatchRow>(raw, 'select * from batches where seq = ?', seq);
+  return row && toBatchRecord(row);
+}
+
+/**
+ * Forgets the unsettled batches; the cursor chain restarts after every batch journaled so far.
+ * One transaction.
+ */
+export function discardUnsettled(raw: Database.Database, now: string): void {
+  raw.transaction(() => {
+    const max = get<{ seq: number | null }>(raw, 'select max(seq) as seq from batches');
+    const job = get<{ cursor_seq: number }>(raw, 'select cursor_seq from job where id = 1');
+    if (!job) throw new Error('discardUnsettled: the checkpoint has no job row');
+    run(raw, `delete from batches where state in ('planned', 'sent')`);
+    run(raw, `update batches set legacy_ids = '[]' where seq > ?`, job.cursor_seq);
+    run(raw, 'update job set cursor_seq = ?, updated_at = ? where id = 1', Math.max(job.cursor_seq, max?.seq ?? 0), now);
+  })();
+}
