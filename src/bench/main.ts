@@ -1,7 +1,12 @@
 /**
  * `npm run bench`: builds a synthetic legacy database in real PostgreSQL and measures the pipeline
  * (issue 6). Flags: `--scale N` (users, default 100000), `--quick` (rate-limit scenarios on a clock
- * 6x faster), `--only dry` (just the dry run, for `node --cpu-prof`), `--out FILE`.
+ * 6x faster), `--only dry` / `--only e2e` (just the dry run, or just the end-to-end run (b), for
+ * `node --cpu-prof`; `--only e2e,naive` adds the naive end-to-end run and the ratio),
+ * `--emulator-cpu-prof DIR` (profile the emulator process too), `--workers N` (also a dry run with
+ * N map workers), `--skip-rate` (no rate-limit scenarios, e.g. at 1,000,000 users), `--out FILE`. The end-to-end runs
+ * talk over HTTP to an emulator in its own process, as a real API is remote (on 2 cores, an
+ * in-process emulator took its CPU from the pipeline's one thread).
  * Uses DATABASE_URL if set (its users/user_wallets/user_identities tables are dropped and rebuilt!),
  * else a throwaway PostgreSQL started like the integration tests do.
  */
@@ -11,12 +16,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { startEmulator } from '../emulator/index.js';
 import { connectSource } from '../extract/index.js';
 import { loadMappingFile } from '../mapping/index.js';
 import { jobConfigSchema, migrateJob } from '../pipeline/index.js';
 import type { JobConfig } from '../pipeline/index.js';
 import { startPostgres } from '../shared/start-postgres.js';
+import { spawnEmulator } from './emulator-process.js';
 import { runNaiveBaseline } from './naive-baseline.js';
 import { BENCH_ENVIRONMENT, BENCH_TOKEN, runRateLimitScenario } from './rate-limit-scenario.js';
 import { startRssSampler } from './rss-sampler.js';
@@ -29,9 +34,15 @@ const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
 const scale = Number(option('scale') ?? 100_000);
 const quick = flag('quick');
-const only = option('only');
+const onlyParts = option('only')?.split(',') ?? [];
+const only = onlyParts[0];
+const withNaive = onlyParts.includes('naive');
 const limit = Number(option('limit') ?? 600);
 const factor = Number(option('speedup') ?? (quick ? 6 : 1));
+const emulatorProfileDir = option('emulator-cpu-prof');
+const dryRunWorkers = Number(option('workers') ?? 0);
+const skipRate = flag('skip-rate');
+const emulatorNodeArgs = emulatorProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${emulatorProfileDir}`] : [];
 const work = mkdtempSync(join(tmpdir(), 'dynamic-migrate-bench-'));
 const out = option('out') ?? join(work, 'bench-results.json');
 const mappingFile = fileURLToPath(new URL('../../mappings/example.ts', import.meta.url));
@@ -50,29 +61,54 @@ try {
   const mapping = await loadMappingFile(mappingFile);
   const config = (overrides: Partial<JobConfig>): JobConfig =>
     jobConfigSchema.parse({ job: 'bench', mappingFile, databaseUrl, checkpointDir: join(work, 'checkpoints'), reportsDir: join(work, 'reports'), lagSeconds: 0, ...overrides });
+  const naiveEndToEnd = async () => {
+    log('(f) naive baseline, end to end');
+    const naiveEmulator = await spawnEmulator({ token: BENCH_TOKEN });
+    try {
+      const naive = await runNaiveBaseline(databaseUrl, mapping.spec, { baseUrl: naiveEmulator.baseUrl, environmentId: BENCH_ENVIRONMENT, token: BENCH_TOKEN });
+      results.naiveEndToEnd = { ...naive, usersPerSecond: naive.users / naive.seconds };
+    } finally {
+      await naiveEmulator.close();
+    }
+  };
   const timed = async <T>(run: (source: ReturnType<typeof connectSource>) => Promise<T>) => {
     const source = connectSource(databaseUrl);
     const started = performance.now();
     try { return { value: await run(source), seconds: (performance.now() - started) / 1000 }; } finally { await source.destroy(); }
   };
 
-  log('(a) dry run');
-  const rss = startRssSampler();
-  const dry = await timed((source) => migrateJob(config({ job: 'bench-dry', dryRun: true }), { source }));
-  results.dryRun = {
-    users: dry.value.summary.extracted, rejected: dry.value.summary.rejected, seconds: dry.seconds,
-    usersPerSecond: dry.value.summary.extracted / dry.seconds, peakRssMB: rss.stop(), maxRssMB: process.resourceUsage().maxRSS / 1024,
-  };
-  if (only !== 'dry') {
-    log('(f) naive baseline, dry');
-    const naiveDry = await runNaiveBaseline(databaseUrl, mapping.spec);
-    results.naiveDryRun = { ...naiveDry, usersPerSecond: naiveDry.users / naiveDry.seconds };
+  log(only === 'e2e' ? '(a) dry run skipped (--only e2e)' : '(a) dry run');
+  const rss = only === 'e2e' ? undefined : startRssSampler();
+  const dry = rss && await timed((source) => migrateJob(config({ job: 'bench-dry', dryRun: true }), { source }));
+  if (rss && dry) {
+    results.dryRun = {
+      users: dry.value.summary.extracted, rejected: dry.value.summary.rejected, seconds: dry.seconds,
+      usersPerSecond: dry.value.summary.extracted / dry.seconds, peakRssMB: rss.stop(), maxRssMB: process.resourceUsage().maxRSS / 1024,
+    };
+  }
+  if (dry && dryRunWorkers > 0) {
+    log(`(a') dry run, --workers ${dryRunWorkers}`);
+    const withWorkers = await timed((source) => migrateJob(config({ job: 'bench-dry-workers', dryRun: true, workers: dryRunWorkers }), { source }));
+    results.dryRunWorkers = { workers: dryRunWorkers, users: withWorkers.value.summary.extracted, seconds: withWorkers.seconds, usersPerSecond: withWorkers.value.summary.extracted / withWorkers.seconds };
+  }
+  // A labelled block: `--only e2e` leaves it right after (b).
+  scenarios: if (only !== 'dry') {
+    if (dry) {
+      log('(f) naive baseline, dry');
+      const naiveDry = await runNaiveBaseline(databaseUrl, mapping.spec);
+      results.naiveDryRun = { ...naiveDry, usersPerSecond: naiveDry.users / naiveDry.seconds };
+    }
 
     log('(b) end to end, limit off');
-    const emulator = await startEmulator({ port: 0, token: BENCH_TOKEN, rateLimitPerMinute: 0 });
+    const emulator = await spawnEmulator({ token: BENCH_TOKEN, nodeArgs: emulatorNodeArgs });
     const send = { apiUrl: emulator.baseUrl, environmentId: BENCH_ENVIRONMENT, token: BENCH_TOKEN, rateLimitPerMinute: 0 };
     const e2e = await timed((source) => migrateJob(config({ job: 'bench-e2e', ...send }), { source }));
     results.endToEnd = { users: e2e.value.summary.extracted, created: e2e.value.summary.created, seconds: e2e.seconds, usersPerSecond: e2e.value.summary.extracted / e2e.seconds };
+    if (!dry) {
+      await emulator.close();
+      if (withNaive) await naiveEndToEnd();
+      break scenarios;
+    }
 
     log('(e) incremental rerun, 1% changed');
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
@@ -93,23 +129,24 @@ try {
     };
     await emulator.close();
 
-    log('(f) naive baseline, end to end');
-    const naiveEmulator = await startEmulator({ port: 0, token: BENCH_TOKEN, rateLimitPerMinute: 0 });
-    const naiveE2e = await runNaiveBaseline(databaseUrl, mapping.spec, { baseUrl: naiveEmulator.baseUrl, environmentId: BENCH_ENVIRONMENT, token: BENCH_TOKEN });
-    await naiveEmulator.close();
-    results.naiveEndToEnd = { ...naiveE2e, usersPerSecond: naiveE2e.users / naiveE2e.seconds };
+    await naiveEndToEnd();
+    if (skipRate) break scenarios;
 
     const valid = dry.value.summary.wouldSend;
     const batchFor = (windows: number, perMinute: number) => Math.max(1, Math.min(50, Math.floor(valid / (windows * perMinute * 1.1))));
-    log(`(c) server limit ${limit}/min, client ${limit}/min, 2 windows`);
+    // (c) and (d') hide the emulator's rate-limit headers, as Dynamic documents none; (d) shows them.
+    log(`(c) server limit ${limit}/min, client ${limit}/min, 2 windows, no rate-limit headers`);
     const source = connectSource(databaseUrl);
     try {
-      results.atLimit = { server: limit, client: limit, windows: 2, batchSize: batchFor(2, limit),
-        ...(await runRateLimitScenario(source, mapping.spec, { serverPerMinute: limit, clientPerMinute: limit, windows: 2, factor, batchSize: batchFor(2, limit) })) };
+      const scenario = (server: number, windows: number, serverHeaders: boolean) =>
+        runRateLimitScenario(source, mapping.spec, { serverPerMinute: server, clientPerMinute: limit, windows, factor, batchSize: batchFor(windows, server), serverHeaders })
+          .then((result) => ({ server, client: limit, windows, batchSize: batchFor(windows, server), serverHeaders, ...result }));
+      results.atLimit = await scenario(limit, 2, false);
       const lower = Math.floor(limit / 2);
-      log(`(d) server limit ${lower}/min, client ${limit}/min, 3 windows`);
-      results.belowClient = { server: lower, client: limit, windows: 3, batchSize: batchFor(3, lower),
-        ...(await runRateLimitScenario(source, mapping.spec, { serverPerMinute: lower, clientPerMinute: limit, windows: 3, factor, batchSize: batchFor(3, lower) })) };
+      log(`(d) server limit ${lower}/min, client ${limit}/min, 3 windows, rate-limit headers`);
+      results.belowClient = await scenario(lower, 3, true);
+      log(`(d') server limit ${lower}/min, client ${limit}/min, 3 windows, no rate-limit headers`);
+      results.belowClientNoHeaders = await scenario(lower, 3, false);
     } finally {
       await source.destroy();
     }

@@ -19,7 +19,9 @@ export interface NaiveResult {
 /**
  * The baseline: the migration as a hurried script would write it. OFFSET pagination (each page
  * re-scans every row before it), two child queries per user (no batching), the same mapping and
- * validation, and, with a target, one bulk request at a time. Same data, same process.
+ * validation, and, with a target, one bulk request at a time. No checkpoint, no payload hashes, no
+ * report: nothing is added to make it slow. Same data; with a target, the same kind of emulator
+ * process over HTTP as the pipeline gets.
  */
 export async function runNaiveBaseline(databaseUrl: string, spec: MappingSpec, target?: NaiveTarget): Promise<NaiveResult> {
   const started = performance.now();

@@ -13,7 +13,8 @@ export interface BenchSeedCounts {
 /**
  * Fills the demo schema with `scale` synthetic users in set-based SQL (`generate_series`, no row
  * loop): ~1.5 wallets and ~0.7 identities per user, 1% soft-deleted, every value valid for
- * mappings/example.ts, and the `(updated_at, id)` index incremental reruns need.
+ * mappings/example.ts, and the indexes incremental reruns need (`(updated_at, id)` on users, the
+ * children's `created_at`).
  * Drops the three tables first, so a rerun starts clean.
  */
 export async function seedBenchDatabase(databaseUrl: string, scale: number): Promise<BenchSeedCounts> {
@@ -27,6 +28,9 @@ export async function seedBenchDatabase(databaseUrl: string, scale: number): Pro
     await pool.query(WALLETS_SQL, [scale]);
     await pool.query(IDENTITIES_SQL, [scale]);
     await pool.query('create index users_updated_at_id_idx on users (updated_at, id)');
+    // The children's change columns too: an incremental run's children passes read by them.
+    await pool.query('create index user_wallets_created_at_idx on user_wallets (created_at)');
+    await pool.query('create index user_identities_created_at_idx on user_identities (created_at)');
     await pool.query(`select setval('users_id_seq', $1)`, [scale]);
     await pool.query('analyze users, user_wallets, user_identities');
     const count = async (table: string) => Number((await pool.query(`select count(*)::int as n from ${table}`)).rows[0].n);
