@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { coalesceRuns } from '../shared/coalesce-runs.js';
 
 /** Makes the checkpoint's committed writes durable without blocking the event loop. */
 export interface WalSync {
@@ -17,8 +18,7 @@ export interface WalSync {
  */
 export function createWalSync(walPath: string): WalSync {
   let handle: Promise<FileHandle | undefined> | undefined;
-  let running: Promise<void> | undefined;
-  let queued: Promise<void> | undefined;
+  let last: Promise<void> | undefined;
 
   const fileHandle = () =>
     (handle ??= open(walPath, 'r+').catch((error: NodeJS.ErrnoException) => {
@@ -29,30 +29,16 @@ export function createWalSync(walPath: string): WalSync {
       }
       throw error;
     }));
-  const start = (): Promise<void> => {
-    const done = fileHandle()
-      .then((file) => file?.datasync())
-      .finally(() => {
-        if (running === done) running = undefined;
-      });
-    running = done;
-    return done;
-  };
+  const syncOnce = coalesceRuns(async () => {
+    await (await fileHandle())?.datasync();
+  });
   return {
     sync() {
-      if (queued) return queued;
-      // A sync already under way may have started before this caller's commit: queue one more.
-      if (!running) return start();
-      queued = running
-        .catch(() => undefined)
-        .then(() => {
-          queued = undefined;
-          return start();
-        });
-      return queued;
+      last = syncOnce();
+      return last;
     },
     async close() {
-      await Promise.allSettled([running, queued]);
+      await last?.catch(() => undefined); // each run waits for the one before it
       const file = await handle?.catch(() => undefined);
       handle = undefined;
       await file?.close();

@@ -1,6 +1,7 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { coalesceRuns } from '../shared/coalesce-runs.js';
 import { storedUserSchema, type StoredUser } from './stored-user.js';
 import type { StoreContent } from './user-store.js';
 
@@ -60,24 +61,5 @@ export async function writeStateFile(path: string, content: StoreContent): Promi
  * promise resolves.
  */
 export function createStateSaver(path: string, content: () => StoreContent): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  let queued: Promise<void> | undefined;
-  const start = (): Promise<void> => {
-    const write = writeStateFile(path, content()).finally(() => {
-      if (running === write) running = undefined;
-    });
-    running = write;
-    return write;
-  };
-  return () => {
-    if (queued) return queued;
-    if (!running) return start();
-    queued = running
-      .catch(() => undefined)
-      .then(() => {
-        queued = undefined;
-        return start();
-      });
-    return queued;
-  };
+  return coalesceRuns(() => writeStateFile(path, content()));
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClientRateLimit } from '../../../src/emulator/client-rate-limit.js';
 import { RateLimiter, type LimitChange, type RateSlot } from '../../../src/load/index.js';
+import { mulberry32 } from '../../../src/shared/mulberry32.js';
 import { FakeClock, flush } from './fake-clock.js';
 
 const WINDOW = 60_000;
@@ -15,17 +16,6 @@ function setup(perMinute: number, windowMs = WINDOW) {
 }
 
 const answer = (status: number, headers: Record<string, string> = {}) => ({ status, headers: new Headers(headers) });
-
-/** Deterministic PRNG (mulberry32), so the property test is reproducible. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('RateLimiter slots', () => {
   it('keeps a slot occupied until a window after its answer, not after its grant', async () => {
@@ -58,7 +48,7 @@ describe('RateLimiter slots', () => {
     // and its answer, and the emulator's own limiter judges the arrivals.
     const { clock, grants, take } = setup(10, 1_000);
     const server = new ClientRateLimit({ perWindow: 10, windowMs: 1_000, now: clock.now });
-    const next = random(6);
+    const next = mulberry32(6); // reproducible random delays
     let refused = 0;
     let stop = false;
     const worker = async () => {
