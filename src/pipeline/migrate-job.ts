@@ -138,7 +138,7 @@ export async function migrateJob(
  * pass here too.
  */
 function parallelOptions(config: JobConfig, mappingHash: string, noDuplicatePolicy: boolean): Pick<PassesDeps, 'parallel'> {
-  const workers = config.workers ?? 0;
+  const { workers } = config;
   if (workers === 0 || !config.databaseUrl || !noDuplicatePolicy) return {};
   return { parallel: { workers, databaseUrl: config.databaseUrl, mappingFile: config.mappingFile, mappingHash } };
 }

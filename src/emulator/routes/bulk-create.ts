@@ -21,8 +21,9 @@ export async function handleBulkCreate(
   const refused = checkAccess(req, environmentId, ctx.access);
   if (refused) return sendJson(res, refused.status, refused.body);
 
-  const slot = ctx.limiter.tryAcquire(clientIp(req));
-  const limitHeaders = ctx.limiter.headers(clientIp(req));
+  const client = clientIp(req);
+  const slot = ctx.limiter.tryAcquire(client);
+  const limitHeaders = ctx.limiter.headers(client);
   if (!slot.allowed) {
     ctx.counters.rateLimited++;
     return sendJson(res, 429, { message: 'Rate limit exceeded', code: 429 }, { ...limitHeaders, 'retry-after': String(slot.retryAfterSeconds) });
