@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { describeIssues, userPayloadSchema } from '../contract/index.js';
+import type { UserPayload } from '../contract/index.js';
 import { coerceError } from '../errors.js';
 import { compileOauthRules } from './compile-oauth-rules.js';
 import type { OauthAccountsBuilder } from './compile-oauth-rules.js';
@@ -108,7 +109,10 @@ function mapRow(mapping: CompiledMapping, source: SourceRow, legacyId: string): 
   const checked = userPayloadSchema.safeParse(payload, { reportInput: true });
   const { problems, warnings } = context;
   if (checked.success && problems.length === 0) {
-    return warnings.length > 0 ? { ok: true, legacyId, payload: checked.data, warnings } : { ok: true, legacyId, payload: checked.data };
+    // The schema only checks (strict objects, no transforms or defaults), so zod's output is a deep
+    // copy of what was built, key order aside: keep the built object and let the copy die young.
+    const valid = payload as UserPayload;
+    return warnings.length > 0 ? { ok: true, legacyId, payload: valid, warnings } : { ok: true, legacyId, payload: valid };
   }
 
   const rejections = problems.map((problem) => toRejection(legacyId, problem));

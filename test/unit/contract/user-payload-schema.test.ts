@@ -37,4 +37,23 @@ describe('userPayloadSchema (compiled)', () => {
       ['metadata', 'larger than 524288 bytes serialized'],
     ]);
   });
+
+  it('only checks: a valid payload with every field comes out as a deep copy of itself', () => {
+    // The mapper keeps the object it built instead of zod's copy; a transform or default added to
+    // the contract would make the two differ, and this would fail.
+    const everyField = Object.fromEntries(Object.keys(userPayloadSchema.shape).map((key) => [key, undefined]));
+    const full = {
+      alias: 'Lea', firstName: 'Léa', lastName: 'Smith', jobTitle: 'Engineer', phoneNumber: '+14155550100', tShirtSize: 'M', team: 'Core',
+      metadata: { legacyId: '1', nested: { a: [1, 'b', null] } }, mfaBackupCodeAcknowledgement: null, policiesConsent: true,
+      country: 'DE', username: 'lea_1', btcWallet: null, kdaWallet: null, ltcWallet: null, ckbWallet: null, kasWallet: null, dogeWallet: null,
+      emailNotification: true, discordNotification: false, newsletterNotification: true, emailVerifiedAt: '2024-01-02T03:04:05.000Z',
+      email: 'lea@example.com',
+      wallets: [{ ...wallet, additionalWalletAddresses: [{ address: 'bc1q', type: 'ordinals', publicKey: 'pk' }] }],
+      oauthAccounts: [{ provider: 'github', accountId: '7', emails: ['lea@example.com'], displayName: 'Lea', username: 'lea', photos: ['https://example.com/a.png'], profile: { id: 7 } }],
+    };
+    expect(Object.keys(full).sort()).toEqual(Object.keys(everyField).sort());
+    const parsed = userPayloadSchema.safeParse(full);
+    expect(parsed.error?.issues).toBeUndefined();
+    expect(parsed.data).toStrictEqual(full);
+  });
 });
