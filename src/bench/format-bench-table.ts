@@ -7,9 +7,9 @@ export function formatBenchTable(r: Record<string, any>): string {
   rows.push(['machine', `${m.cores} cores (${m.cpu}), ${m.memoryGB} GB, node ${m.node}`]);
   rows.push(['data', `${n(r.seed.users)} users, ${n(r.seed.wallets)} wallets, ${n(r.seed.identities)} identities (seeded in ${n(r.seed.seconds, 1)} s)`]);
   const d = r.dryRun;
-  if (d) rows.push(['(a) dry run', `${n(d.usersPerSecond)} users/s (${n(d.users)} in ${n(d.seconds, 1)} s, ${n(d.rejected)} rejected); peak RSS ${n(d.peakRssMB)} MB sampled, maxRSS ${n(d.maxRssMB)} MB`]);
+  if (d) rows.push(['(a) dry run', `${n(d.usersPerSecond)} users/s (${n(d.users)} in ${n(d.seconds, 1)} s, ${n(d.rejected)} rejected; process ${n(d.processSeconds, 1)} s with start-up); peak RSS ${n(d.peakRssMB)} MB (VmHWM)`]);
   const w = r.dryRunWorkers;
-  if (w) rows.push([`(a') dry run, ${w.workers} workers`, `${n(w.usersPerSecond)} users/s (${n(w.users)} in ${n(w.seconds, 1)} s)`]);
+  if (w) rows.push([`(a') dry run, ${w.workers} workers`, `${n(w.usersPerSecond)} users/s (${n(w.users)} in ${n(w.seconds, 1)} s); peak RSS ${n(w.peakRssMB)} MB (VmHWM)`]);
   if (r.endToEnd) {
     const e = r.endToEnd;
     rows.push(['(b) e2e, limit off', `${n(e.usersPerSecond)} users/s (${n(e.created)} created in ${n(e.seconds, 1)} s; emulator in its own process)`]);

@@ -21,10 +21,10 @@ import { loadMappingFile } from '../mapping/index.js';
 import { jobConfigSchema, migrateJob } from '../pipeline/index.js';
 import type { JobConfig } from '../pipeline/index.js';
 import { startPostgres } from '../shared/start-postgres.js';
+import { runCliDryRun } from './cli-dry-run.js';
 import { spawnEmulator } from './emulator-process.js';
 import { runNaiveBaseline } from './naive-baseline.js';
 import { BENCH_ENVIRONMENT, BENCH_TOKEN, runRateLimitScenario } from './rate-limit-scenario.js';
-import { startRssSampler } from './rss-sampler.js';
 import { seedBenchDatabase } from './seed-bench-database.js';
 import { tableReads } from './table-stats.js';
 import { formatBenchTable } from './format-bench-table.js';
@@ -77,19 +77,13 @@ try {
     try { return { value: await run(source), seconds: (performance.now() - started) / 1000 }; } finally { await source.destroy(); }
   };
 
-  log(only === 'e2e' ? '(a) dry run skipped (--only e2e)' : '(a) dry run');
-  const rss = only === 'e2e' ? undefined : startRssSampler();
-  const dry = rss && await timed((source) => migrateJob(config({ job: 'bench-dry', dryRun: true }), { source }));
-  if (rss && dry) {
-    results.dryRun = {
-      users: dry.value.summary.extracted, rejected: dry.value.summary.rejected, seconds: dry.seconds,
-      usersPerSecond: dry.value.summary.extracted / dry.seconds, peakRssMB: rss.stop(), maxRssMB: process.resourceUsage().maxRSS / 1024,
-    };
-  }
+  log(only === 'e2e' ? '(a) dry run skipped (--only e2e)' : '(a) dry run: dynamic-migrate run --dry-run in its own process');
+  const cliDryRun = (job: string, workers = 0) => runCliDryRun({ databaseUrl, mappingFile, workDir: work, job, workers });
+  const dry = only === 'e2e' ? undefined : await cliDryRun('bench-dry');
+  if (dry) results.dryRun = dry;
   if (dry && dryRunWorkers > 0) {
     log(`(a') dry run, --workers ${dryRunWorkers}`);
-    const withWorkers = await timed((source) => migrateJob(config({ job: 'bench-dry-workers', dryRun: true, workers: dryRunWorkers }), { source }));
-    results.dryRunWorkers = { workers: dryRunWorkers, users: withWorkers.value.summary.extracted, seconds: withWorkers.seconds, usersPerSecond: withWorkers.value.summary.extracted / withWorkers.seconds };
+    results.dryRunWorkers = { workers: dryRunWorkers, ...(await cliDryRun('bench-dry-workers', dryRunWorkers)) };
   }
   // A labelled block: `--only e2e` leaves it right after (b).
   scenarios: if (only !== 'dry') {
@@ -132,7 +126,7 @@ try {
     await naiveEndToEnd();
     if (skipRate) break scenarios;
 
-    const valid = dry.value.summary.wouldSend;
+    const valid = dry.users - dry.rejected;
     const batchFor = (windows: number, perMinute: number) => Math.max(1, Math.min(50, Math.floor(valid / (windows * perMinute * 1.1))));
     // (c) and (d') hide the emulator's rate-limit headers, as Dynamic documents none; (d) shows them.
     log(`(c) server limit ${limit}/min, client ${limit}/min, 2 windows, no rate-limit headers`);
