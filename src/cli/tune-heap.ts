@@ -7,10 +7,12 @@ import { setFlagsFromString } from 'node:v8';
  * and is promoted, so with V8's default the heap swells to ~110 MB of mostly garbage between full
  * GCs. Measured on the 100k bench dry run: peak RSS 306 → 246 MB, 2-4% more CPU. Only the `run`
  * command sets it: the emulator keeps every user alive, where frequent full GCs would cost far more.
- * A heuristic knob, read at each GC: if a Node version ignored it, the heap would just grow as before.
+ * Not with `--workers`: each worker's heap would collect that often too (measured: 10-15% slower),
+ * and workers are the opt-in that spends memory for speed. A heuristic knob, read at each GC: if a
+ * Node version ignored it, the heap would just grow as before.
  */
 export const HEAP_GROWING_PERCENT = 50;
 
-export function tightenHeapGrowth(): void {
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+export function tightenHeapFor(config: { readonly workers: number }): void {
+  if (config.workers === 0) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }

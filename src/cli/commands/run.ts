@@ -7,7 +7,7 @@ import { setExitCode } from '../exit-code.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { flagOrEnv, withJobOptions, withSourceOptions } from '../shared-options.js';
 import { interruptOnSignals } from '../interrupt.js';
-import { tightenHeapGrowth } from '../tune-heap.js';
+import { tightenHeapFor } from '../tune-heap.js';
 
 interface RunArgs {
   mapping: string;
@@ -61,12 +61,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors and the final summary' })
       .epilogue('The API token is read from DYNAMIC_API_TOKEN only, never from a flag, so it stays out of shell history and process lists.\nExit codes: 0 all rows accounted for and none failed; 2 usage or configuration error; 3 finished but some rows were rejected or failed; 130 interrupted (resumable); 1 anything else.'),
   handler: async (args) => {
-    tightenHeapGrowth();
     if (args['log-format'] === 'json') return runWithJsonLogs(args);
     // Loaded on use, so `--help` and the other commands start fast.
     const { exitCodeFor, migrateJob } = await import('../../pipeline/index.js');
     const { createConsoleObserver, printSummary } = await import('../console-output.js');
     const config = await resolveRunConfig(args);
+    tightenHeapFor(config);
     const observer = createConsoleObserver({
       progressBar: args.progress ?? Boolean(process.stderr.isTTY),
       quiet: args.quiet,
@@ -99,6 +99,7 @@ async function runWithJsonLogs(args: RunArgs): Promise<void> {
   const interrupt = interruptOnSignals((message) => observer.warn?.(message));
   try {
     const config = await resolveRunConfig(args);
+    tightenHeapFor(config);
     const result = await migrateJob(config, { observer, signal: interrupt.signal });
     observer.finished(result.summary);
     printSummary(result);
