@@ -2,10 +2,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { serverCpuSeconds } from './server-cpu.js';
 
 const BIN = fileURLToPath(new URL('../cli/bin.mjs', import.meta.url));
-const PEAK_RSS_PRELOAD = fileURLToPath(new URL('./report-peak-rss.mjs', import.meta.url));
+const USAGE_PRELOAD = fileURLToPath(new URL('./report-process-usage.mjs', import.meta.url));
 
 /** What one `dynamic-migrate run --dry-run` process did, from its own summary and the kernel. */
 export interface CliDryRun {
@@ -18,6 +20,10 @@ export interface CliDryRun {
   usersPerSecond: number;
   /** VmHWM: the most memory the process ever had resident at once (the kernel's count, not a sample). */
   peakRssMB: number;
+  /** CPU time of the process, all threads, start-up included. */
+  cpuSeconds: number;
+  /** CPU time PostgreSQL spent serving it, when the server runs on this machine. */
+  serverCpuSeconds: number | undefined;
 }
 
 export interface CliDryRunOptions {
@@ -35,17 +41,18 @@ export interface CliDryRunOptions {
  * The database URL goes through the environment, never argv (`ps` shows argv).
  */
 export async function runCliDryRun(options: CliDryRunOptions): Promise<CliDryRun> {
-  const peakFile = join(options.workDir, `${options.job}.peak-rss.json`);
+  const usageFile = join(options.workDir, `${options.job}.usage.json`);
   const reportsDir = join(options.workDir, 'cli-reports');
   const args = [
-    '--import', PEAK_RSS_PRELOAD, BIN, 'run', '--dry-run', '--quiet',
+    '--import', USAGE_PRELOAD, BIN, 'run', '--dry-run', '--quiet',
     '--mapping', options.mappingFile, '--job', options.job,
     '--checkpoint-dir', join(options.workDir, 'cli-checkpoints'), '--reports-dir', reportsDir,
     '--workers', String(options.workers ?? 0),
   ];
+  const serverCpuBefore = await serverCpuSeconds(options.databaseUrl);
   const started = performance.now();
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, DATABASE_URL: options.databaseUrl, BENCH_PEAK_RSS_FILE: peakFile },
+    env: { ...process.env, DATABASE_URL: options.databaseUrl, BENCH_USAGE_FILE: usageFile },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const [code] = (await once(child, 'exit')) as [number | null];
@@ -57,11 +64,15 @@ export async function runCliDryRun(options: CliDryRunOptions): Promise<CliDryRun
   const latest = readdirSync(jobReports).sort().at(-1);
   if (!latest) throw new Error(`no report written under ${jobReports}`);
   const summary = JSON.parse(readFileSync(join(jobReports, latest, 'summary.json'), 'utf8')) as { extracted: number; rejected: number; durationMs: number };
-  const peak = JSON.parse(readFileSync(peakFile, 'utf8')) as { peakRssKiB: number | null };
-  if (peak.peakRssKiB === null) throw new Error('the dry-run process did not report its peak RSS (no /proc/self/status?)');
+  // The child's backends exit as its connections close; give the postmaster a moment to reap them.
+  await sleep(250);
+  const serverCpuAfter = await serverCpuSeconds(options.databaseUrl);
+  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { peakRssKiB: number | null; cpuSeconds: number };
+  if (usage.peakRssKiB === null) throw new Error('the dry-run process did not report its peak RSS (no /proc/self/status?)');
   const seconds = summary.durationMs / 1000;
   return {
     users: summary.extracted, rejected: summary.rejected, seconds, processSeconds,
-    usersPerSecond: summary.extracted / seconds, peakRssMB: peak.peakRssKiB / 1024,
+    usersPerSecond: summary.extracted / seconds, peakRssMB: usage.peakRssKiB / 1024, cpuSeconds: usage.cpuSeconds,
+    serverCpuSeconds: serverCpuBefore === undefined || serverCpuAfter === undefined ? undefined : serverCpuAfter - serverCpuBefore,
   };
 }

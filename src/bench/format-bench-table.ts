@@ -8,6 +8,14 @@ export function formatBenchTable(r: Record<string, any>): string {
   rows.push(['data', `${n(r.seed.users)} users, ${n(r.seed.wallets)} wallets, ${n(r.seed.identities)} identities (seeded in ${n(r.seed.seconds, 1)} s)`]);
   const d = r.dryRun;
   if (d) rows.push(['(a) dry run', `${n(d.usersPerSecond)} users/s (${n(d.users)} in ${n(d.seconds, 1)} s, ${n(d.rejected)} rejected; process ${n(d.processSeconds, 1)} s with start-up); peak RSS ${n(d.peakRssMB)} MB (VmHWM)`]);
+  if (d?.cpuSeconds) {
+    // What one user costs in CPU, and what that allows when every core works: the ceiling of this machine.
+    const perUser = (seconds: number) => (seconds / d.users) * 1e6;
+    const total = d.cpuSeconds + (d.serverCpuSeconds ?? 0);
+    rows.push(['(a) CPU per user', `node ${n(perUser(d.cpuSeconds), 1)} µs (all threads, start-up included)` +
+      (d.serverCpuSeconds === undefined ? '; PostgreSQL not on this machine' : `, PostgreSQL ${n(perUser(d.serverCpuSeconds), 1)} µs`) +
+      `: with all ${m.cores} cores busy, at most ${n((m.cores * d.users) / total)} users/s`]);
+  }
   const w = r.dryRunWorkers;
   if (w) rows.push([`(a') dry run, ${w.workers} workers`, `${n(w.usersPerSecond)} users/s (${n(w.users)} in ${n(w.seconds, 1)} s); peak RSS ${n(w.peakRssMB)} MB (VmHWM)`]);
   if (r.endToEnd) {
