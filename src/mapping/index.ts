@@ -1,6 +1,7 @@
 /** The mapping stage: a declarative mapping file → a pure, validated row mapper. */
 export { compileMapping } from './compile-mapping.js';
 export { collectColumnRefs, type ColumnRef } from './column-refs.js';
+export { columnsToRead, type ColumnsToRead } from './columns-to-read.js';
 export { loadMappingFile, type LoadedMapping } from './load-mapping-file.js';
 export {
   defineMapping,

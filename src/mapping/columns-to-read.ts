@@ -1,0 +1,28 @@
+import { collectColumnRefs } from './column-refs.js';
+import type { MappingSpec } from './mapping-spec.js';
+
+/** Uses of a column in the queries' where and order by clauses: `source.filter`, `children.wallets.orderBy`. */
+const SQL_ONLY = /^(source\.(changeCursor|filter)|children\.[^.]+\.(changeColumn|orderBy|filter))$/;
+
+/** The columns a mapping uses, per record: the user row (`source`) and each child table by name. */
+export interface ColumnsToRead {
+  source: string[];
+  children: Record<string, string[]>;
+}
+
+/**
+ * The columns a row must carry, per table, each once: the keys rows are told apart and joined by,
+ * and every value source's reference (a JSON path reads its top column). Change, order and filter
+ * columns are used inside the SQL only, so they are not selected for their own sake. What the run
+ * selects instead of `*`, so the unused columns of a wide legacy table (password hashes, blobs,
+ * audit trails) are neither sent over the wire nor parsed. Pure.
+ */
+export function columnsToRead(spec: MappingSpec): ColumnsToRead {
+  const source = new Set<string>();
+  const children = new Map<string, Set<string>>(Object.keys(spec.source.children ?? {}).map((name) => [name, new Set<string>()]));
+  for (const ref of collectColumnRefs(spec)) {
+    if (!ref.column || SQL_ONLY.test(ref.usedBy)) continue;
+    (ref.record === 'source' ? source : children.get(ref.record))?.add(ref.column);
+  }
+  return { source: [...source], children: Object.fromEntries([...children].map(([name, columns]) => [name, [...columns]])) };
+}

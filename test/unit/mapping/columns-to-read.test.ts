@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { columnsToRead, loadMappingFile } from '../../../src/mapping/index.js';
+import { parseMapping } from '../../../src/mapping/parse-mapping.js';
+
+const sorted = (columns: string[]) => [...columns].sort();
+
+describe('columnsToRead', () => {
+  it('lists, per table, the keys and every column a value source reads: the example mapping', async () => {
+    const { spec } = await loadMappingFile('mappings/example.ts');
+    const columns = columnsToRead(spec);
+    // Not deleted_at (raw SQL filter), updated_at (change cursor), the children's id (order) and created_at (change column).
+    expect(sorted(columns.source)).toEqual(sorted(['id', 'email', 'username', 'first_name', 'last_name', 'job_title', 'phone', 'country', 'email_verified_at', 'marketing_opt_in', 'plan', 'created_at', 'eth_address']));
+    expect(sorted(columns.children.wallets ?? [])).toEqual(sorted(['user_id', 'address', 'chain', 'wallet_name', 'provider']));
+    expect(sorted(columns.children.identities ?? [])).toEqual(sorted(['user_id', 'provider', 'provider_uid', 'email', 'display_name', 'username', 'avatar_url']));
+  });
+
+  it('keeps columns read by conditions, templates and JSON paths; leaves out those only filtered or ordered on', () => {
+    const spec = parseMapping({
+      job: 'columns',
+      source: {
+        table: 'accounts',
+        primaryKey: 'account_id',
+        filter: { isNull: 'removed_at' },
+        changeCursor: { column: 'touched_at' },
+        children: { keys: { table: 'keys', foreignKey: 'account_id', orderBy: 'added_at desc', changeColumn: 'added_at', filter: { notNull: 'address' } } },
+      },
+      fields: {
+        email: { when: { equals: { column: 'kind', value: 'person' } }, then: { column: 'mail' } },
+        username: { template: '{handle}_{account_id}' },
+        firstName: { column: 'profile.name.first' },
+      },
+      wallets: [{ from: 'keys', address: { column: 'address' }, chain: { constant: 'ETH' }, walletName: { constant: 'Key' }, walletProvider: { constant: 'browserExtension' } }],
+    }, 'columns.json');
+    const columns = columnsToRead(spec);
+    expect(sorted(columns.source)).toEqual(sorted(['account_id', 'kind', 'mail', 'handle', 'profile']));
+    expect(sorted(columns.children.keys ?? [])).toEqual(['account_id', 'address']);
+  });
+});
