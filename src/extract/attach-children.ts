@@ -3,7 +3,7 @@ import { ExtractError } from '../errors.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceRow } from './source-row.js';
 import type { SourceChildSpec, SourceSpec } from './source-spec.js';
-import { columnRef, orderTerms, tableRef, whereClause } from './source-sql.js';
+import { columnRef, orderTerms, selectList, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
 
 type Row = Record<string, unknown>;
@@ -39,7 +39,7 @@ async function readChildRows(
   const fk = columnRef(child.foreignKey);
   const order = sql.join([fk, ...orderTerms(child.orderBy)]);
   const where = whereClause([sql`${fk} = any(${keys})`], child.filter);
-  const query = sql<Row>`select * from ${tableRef(child.table)} ${where} order by ${order}`;
+  const query = sql<Row>`select ${selectList(child.readColumns)} from ${tableRef(child.table)} ${where} order by ${order}`;
   let rows: Row[];
   try {
     rows = (await query.execute(db, { signal })).rows;

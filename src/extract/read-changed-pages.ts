@@ -5,7 +5,7 @@ import type { ChangeCursor } from './change-cursor.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceRow } from './source-row.js';
 import type { SourceSpec } from './source-spec.js';
-import { columnRef, tableRef, whereClause } from './source-sql.js';
+import { columnRef, selectList, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
 
 type Row = Record<string, unknown>;
@@ -76,7 +76,7 @@ function changedWhere(spec: SourceSpec, column: string, after: ChangeCursor, upp
 async function readChangedRows(db: SourceDb, spec: SourceSpec, column: string, after: ChangeCursor, opts: ReadChangedPagesOptions): Promise<Row[]> {
   const c = columnRef(column);
   const pk = columnRef(spec.primaryKey);
-  const query = sql<Row>`select *, ${c}::text as ${sql.id(CURSOR_ALIAS)} from ${tableRef(spec.table)} ${changedWhere(spec, column, after, opts.upper)} order by ${c}, ${pk} limit ${sql.lit(opts.pageSize)}`;
+  const query = sql<Row>`select ${selectList(spec.readColumns)}, ${c}::text as ${sql.id(CURSOR_ALIAS)} from ${tableRef(spec.table)} ${changedWhere(spec, column, after, opts.upper)} order by ${c}, ${pk} limit ${sql.lit(opts.pageSize)}`;
   try {
     return (await query.execute(db, { signal: opts.signal })).rows;
   } catch (error) {

@@ -4,7 +4,7 @@ import { attachChildren } from './attach-children.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceRow } from './source-row.js';
 import type { SourceSpec } from './source-spec.js';
-import { columnRef, tableRef, whereClause } from './source-sql.js';
+import { columnRef, selectList, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
 
 type Row = Record<string, unknown>;
@@ -51,7 +51,7 @@ export async function* readSourcePages(
 async function readParentPage(db: SourceDb, spec: SourceSpec, after: string | null, opts: ReadSourcePagesOptions): Promise<Row[]> {
   const pk = columnRef(spec.primaryKey);
   const where = whereClause(after === null ? [] : [sql`${pk} > ${after}`], spec.filter);
-  const query = sql<Row>`select * from ${tableRef(spec.table)} ${where} order by ${pk} limit ${sql.lit(opts.pageSize)}`;
+  const query = sql<Row>`select ${selectList(spec.readColumns)} from ${tableRef(spec.table)} ${where} order by ${pk} limit ${sql.lit(opts.pageSize)}`;
   try {
     return (await query.execute(db, { signal: opts.signal })).rows;
   } catch (error) {

@@ -20,6 +20,11 @@ export function columnRef(name: string): RawBuilder<unknown> {
   return sql.id(name);
 }
 
+/** The select list: the given columns, quoted, or `*` when the reader was not told which. */
+export function selectList(columns: readonly string[] | undefined): RawBuilder<unknown> {
+  return columns && columns.length > 0 ? sql.join(columns.map(columnRef)) : sql`*`;
+}
+
 /** `where a and (filter)`, or nothing when there are no conditions. */
 export function whereClause(conditions: RawBuilder<unknown>[], filter?: SourceFilter): RawBuilder<unknown> {
   const predicate = filter && filterSql(filter);

@@ -1,0 +1,43 @@
+import { sql } from 'kysely';
+import type { SourceDb } from './connect-source.js';
+import type { SourceSpec } from './source-spec.js';
+import { toExtractError } from './to-extract-error.js';
+
+/** The columns to read per table, by record: `source` and each child's name. */
+export interface WantedColumns {
+  source: readonly string[];
+  children: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The spec with `readColumns` set on the source and each child: the wanted columns the table
+ * really has, in the wanted order. A wanted column the table lacks is left out, so it reads as
+ * missing exactly as it did under `select *` (`dynamic-migrate check` is what reports it); a table
+ * that cannot be found keeps `*`, so its query fails with the usual error naming it.
+ */
+export async function withReadColumns(db: SourceDb, spec: SourceSpec, wanted: WantedColumns): Promise<SourceSpec> {
+  const readable = async (table: string, columns: readonly string[] | undefined) => {
+    if (!columns || columns.length === 0) return undefined;
+    const present = await columnsOf(db, table);
+    return present.size === 0 ? undefined : columns.filter((column) => present.has(column));
+  };
+  const children: NonNullable<SourceSpec['children']> = {};
+  for (const [name, child] of Object.entries(spec.children ?? {})) {
+    const readColumns = await readable(child.table, wanted.children[name]);
+    children[name] = readColumns ? { ...child, readColumns } : child;
+  }
+  const readColumns = await readable(spec.table, wanted.source);
+  return { ...spec, ...(readColumns ? { readColumns } : {}), ...(spec.children ? { children } : {}) };
+}
+
+/** The table's (or view's) column names; empty when there is no such relation. */
+async function columnsOf(db: SourceDb, table: string): Promise<Set<string>> {
+  // Quoted part by part, as the readers quote it (`sql.table`), so the same relation is found.
+  const quoted = table.split('.').map((part) => `"${part.replaceAll('"', '""')}"`).join('.');
+  try {
+    const { rows } = await sql<{ name: string }>`select attname as name from pg_catalog.pg_attribute where attrelid = to_regclass(${quoted}) and attnum > 0 and not attisdropped`.execute(db);
+    return new Set(rows.map((row) => row.name));
+  } catch (error) {
+    throw toExtractError(error, `listing the columns of "${table}"`);
+  }
+}
