@@ -6,9 +6,9 @@ import type { Fingerprint } from '../checkpoint/index.js';
 import { acquireJobLock, lockPathFor } from '../checkpoint/job-lock.js';
 import { applyDuplicatePlan, planDuplicates } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
-import { connectSource, describeSource } from '../extract/index.js';
+import { connectSource, describeSource, withReadColumns } from '../extract/index.js';
 import { RateLimiter, createBulkClient, describeLimitChange } from '../load/index.js';
-import { compileMapping, loadMappingFile } from '../mapping/index.js';
+import { columnsToRead, compileMapping, loadMappingFile } from '../mapping/index.js';
 import type { MappingSpec } from '../mapping/index.js';
 import { dryRunBatchSender, httpBatchSender } from './batch-sender.js';
 import type { BatchSender } from './batch-sender.js';
@@ -83,6 +83,8 @@ export async function migrateJob(
 
     const reports = openRunReports(join(config.reportsDir, config.job, newRunId()), { dryRun: config.dryRun });
     const mapRow = compileMapping(mapping.spec);
+    // Only the columns the mapping uses: a wide legacy table's other columns are never sent or parsed.
+    const sourceSpec = await withReadColumns(source, mapping.spec.source, columnsToRead(mapping.spec));
     // The mapping's duplicates policy: a pre-scan of the source decides who is sent (none without a policy).
     const duplicates = await planDuplicates(source, mapping.spec, mapRow, { pageSize: config.pageSize, ...(options.signal ? { signal: options.signal } : {}) });
     // report.html, report.json and rejects.csv: counts and samples gathered from the recorder hooks.
@@ -93,7 +95,7 @@ export async function migrateJob(
     const summary = await runPasses(
       {
         source,
-        spec: mapping.spec.source,
+        spec: sourceSpec,
         mapRow: applyDuplicatePlan(mapRow, duplicates),
         journal,
         sender,

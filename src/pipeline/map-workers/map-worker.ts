@@ -4,7 +4,6 @@ import { connectSource, readKeyRange } from '../../extract/index.js';
 import type { SourceDb } from '../../extract/index.js';
 import { compileMapping, loadMappingFile } from '../../mapping/index.js';
 import type { MapResult } from '../../mapping/index.js';
-import type { MappingSpec } from '../../mapping/index.js';
 import { errorData } from './worker-messages.js';
 import type { MapWorkerData, WorkerReply, WorkerRequest } from './worker-messages.js';
 
@@ -16,21 +15,21 @@ if (!port) throw new Error('map-worker.ts runs as a worker thread (see parallel-
 const reply = (message: WorkerReply) => port.postMessage(message);
 const data = workerData as MapWorkerData;
 
-async function start(): Promise<{ db: SourceDb; spec: MappingSpec; mapRow: (row: Parameters<ReturnType<typeof compileMapping>>[0]) => MapResult }> {
+async function start(): Promise<{ db: SourceDb; mapRow: (row: Parameters<ReturnType<typeof compileMapping>>[0]) => MapResult }> {
   const mapping = await loadMappingFile(data.mappingFile);
   if (mapping.hash !== data.mappingHash) throw new ConfigError(`the mapping file ${data.mappingFile} changed while the run was starting; run again`);
-  return { db: connectSource(data.databaseUrl), spec: mapping.spec, mapRow: compileMapping(mapping.spec) };
+  return { db: connectSource(data.databaseUrl), mapRow: compileMapping(mapping.spec) };
 }
 
 try {
-  const { db, spec, mapRow } = await start();
+  const { db, mapRow } = await start();
   port.on('message', (request: WorkerRequest) => {
     if (request.type === 'close') {
       void db.destroy().finally(() => port.close());
       return;
     }
     const { id, range } = request;
-    readKeyRange(db, spec.source, range)
+    readKeyRange(db, data.sourceSpec, range)
       .then((rows) => reply({ type: 'page', id, rows: rows.map((row) => ({ key: row.key, result: mapRow(row) })) }))
       .catch((error: unknown) => reply({ type: 'page-failed', id, error: errorData(error) }));
   });

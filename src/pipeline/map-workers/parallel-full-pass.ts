@@ -8,7 +8,7 @@ import type { MappedRow, MapWorkerData } from './worker-messages.js';
 /** Pages handed out per worker ahead of the one being consumed: enough to keep each busy, few enough to bound memory. */
 const PAGES_AHEAD_PER_WORKER = 2;
 
-export interface ParallelPassOptions extends MapWorkerData {
+export interface ParallelPassOptions extends Omit<MapWorkerData, 'sourceSpec'> {
   workers: number;
 }
 
@@ -25,7 +25,7 @@ export function parallelFullPass(source: SourceDb, spec: SourceSpec, parallel: P
 
 async function* mapInWorkers(source: SourceDb, spec: SourceSpec, parallel: ParallelPassOptions, opts: { after: string | null; pageSize: number }): AsyncGenerator<PassRow[]> {
   const { workers: count, ...data } = parallel;
-  const workers = await startMapWorkers(count, data);
+  const workers = await startMapWorkers(count, { ...data, sourceSpec: spec });
   const ranges = readKeyRanges(source, spec, { after: opts.after, pageSize: opts.pageSize })[Symbol.asyncIterator]();
   const inOrder: Array<Promise<MappedRow[]>> = [];
   let exhausted = false;

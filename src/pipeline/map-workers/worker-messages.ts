@@ -1,5 +1,5 @@
 import { ConfigError, ExtractError, coerceError } from '../../errors.js';
-import type { KeyRange } from '../../extract/index.js';
+import type { KeyRange, SourceSpec } from '../../extract/index.js';
 import type { MapResult } from '../../mapping/index.js';
 
 // The protocol between the coordinator and its map workers. Everything crosses by structured clone,
@@ -11,6 +11,8 @@ export interface MapWorkerData {
   mappingFile: string;
   /** The coordinator's mapping hash: a worker that loads a different file refuses to start. */
   mappingHash: string;
+  /** The source as the coordinator reads it (with the columns to select): the workers read alike. */
+  sourceSpec: SourceSpec;
 }
 
 export type WorkerRequest = { type: 'page'; id: number; range: KeyRange } | { type: 'close' };
