@@ -6,8 +6,8 @@ import { compileOauthRules } from './compile-oauth-rules.js';
 import type { OauthAccountsBuilder } from './compile-oauth-rules.js';
 import { compileWalletRules } from './compile-wallet-rules.js';
 import type { WalletsBuilder } from './compile-wallet-rules.js';
-import { compileValueSource, evaluateField } from './compile-value-source.js';
-import type { CompiledValue } from './compile-value-source.js';
+import { assignValues, compileValueSource } from './compile-value-source.js';
+import type { NamedValue } from './compile-value-source.js';
 import type { MappingSpec } from './mapping-spec.js';
 import { maskValue } from './mask-value.js';
 import { isRecord } from './records-for.js';
@@ -47,14 +47,6 @@ function internalFailure(legacyId: string, error: unknown): MapResult {
   return { ok: false, legacyId, rejections: [{ legacyId, field: '(row)', rule: 'internal', message: `the mapper failed: ${reason.name}: ${reason.message}` }] };
 }
 
-interface NamedValue {
-  /** Key in the payload (or in its metadata). */
-  key: string;
-  /** Payload path for problems and warnings: `email`, `metadata.plan`. */
-  field: string;
-  value: CompiledValue;
-}
-
 interface CompiledMapping {
   fields: NamedValue[];
   metadata: NamedValue[];
@@ -87,17 +79,9 @@ function mapRow(mapping: CompiledMapping, source: SourceRow, legacyId: string): 
   const row = isRecord(source.row) ? source.row : {};
   const context = new RowContext(legacyId, mapping.phoneRegion);
   const payload: Record<string, unknown> = {};
-  for (const { key, field, value } of mapping.fields) {
-    context.field = field;
-    const built = evaluateField(value, row, context);
-    if (built != null) payload[key] = built;
-  }
+  assignValues(payload, mapping.fields, row, context);
   const metadata: Record<string, unknown> = {};
-  for (const { key, field, value } of mapping.metadata) {
-    context.field = field;
-    const built = evaluateField(value, row, context);
-    if (built != null) metadata[key] = built;
-  }
+  assignValues(metadata, mapping.metadata, row, context);
   metadata[mapping.legacyIdKey] = legacyId;
   payload.metadata = metadata;
   const wallets = mapping.wallets(source, context);

@@ -1,25 +1,24 @@
-import { compileValueSource, evaluateField } from './compile-value-source.js';
-import type { CompiledValue } from './compile-value-source.js';
+import { isBlank } from './column-path.js';
+import { compileListBuilder, type ListBuilder } from './compile-list-rules.js';
+import { assignValues, compileValueSource, evaluateField } from './compile-value-source.js';
+import type { CompiledValue, NamedValue } from './compile-value-source.js';
 import type { OauthRule } from './mapping-spec.js';
-import { recordsOrProblem } from './records-for.js';
 import type { RowContext } from './row-context.js';
-import type { SourceRow } from './source-row.js';
 import type { JsonValue } from './to-json-value.js';
 
 const SINGLE_PARTS = ['provider', 'displayName', 'username', 'profile'] as const;
 const LIST_PARTS = ['emails', 'photos'] as const;
 
 /** Builds the `oauthAccounts` of one source row (see {@link compileOauthRules}). */
-export type OauthAccountsBuilder = (source: SourceRow, context: RowContext) => Record<string, unknown>[];
+export type OauthAccountsBuilder = ListBuilder;
 
 type OptionalPart = (typeof SINGLE_PARTS)[number] | (typeof LIST_PARTS)[number];
-type Parts = readonly (readonly [string, CompiledValue])[];
 
 interface CompiledOauthRule {
   from: OauthRule['from'];
   accountId: CompiledValue;
-  singles: Parts;
-  lists: Parts;
+  singles: readonly NamedValue[];
+  lists: readonly NamedValue[];
 }
 
 /**
@@ -35,27 +34,15 @@ export function compileOauthRules(rules: readonly OauthRule[]): OauthAccountsBui
     singles: compileParts(rule, SINGLE_PARTS),
     lists: compileParts(rule, LIST_PARTS),
   }));
-  return (source, context) => {
-    const accounts: Record<string, unknown>[] = [];
-    for (const rule of compiled) {
-      for (const record of recordsOrProblem(rule.from, source, 'oauthAccounts', context)) {
-        context.list = 'oauthAccounts';
-        context.index = accounts.length;
-        const account = buildAccount(rule, record, context);
-        if (account) accounts.push(account);
-      }
-    }
-    context.list = undefined;
-    return accounts;
-  };
+  return compileListBuilder('oauthAccounts', compiled, buildAccount);
 }
 
 /** The parts a rule sets, in the order given (a part left out of the rule is never evaluated). */
-function compileParts(rule: OauthRule, names: readonly OptionalPart[]): Parts {
-  const parts: [string, CompiledValue][] = [];
+function compileParts(rule: OauthRule, names: readonly OptionalPart[]): NamedValue[] {
+  const parts: NamedValue[] = [];
   for (const name of names) {
     const source = rule[name];
-    if (source) parts.push([name, compileValueSource(source)]);
+    if (source) parts.push({ key: name, field: name, value: compileValueSource(source) });
   }
   return parts;
 }
@@ -63,18 +50,15 @@ function compileParts(rule: OauthRule, names: readonly OptionalPart[]): Parts {
 function buildAccount(rule: CompiledOauthRule, record: Readonly<Record<string, unknown>>, context: RowContext): Record<string, unknown> | undefined {
   context.field = 'accountId';
   const accountId = evaluateField(rule.accountId, record, context);
-  if (accountId === null || (typeof accountId === 'string' && accountId.trim() === '')) return undefined;
+  // undefined: a problem was recorded; the account is still built, so the user is rejected.
+  if (accountId !== undefined && isBlank(accountId)) return undefined;
   const account: Record<string, unknown> = {};
-  for (const [part, valueOf] of rule.singles) {
-    context.field = part;
-    const value = evaluateField(valueOf, record, context);
-    if (value != null) account[part] = value;
-  }
+  assignValues(account, rule.singles, record, context);
   if (accountId !== undefined) account.accountId = accountId;
-  for (const [part, valueOf] of rule.lists) {
-    context.field = part;
-    const list = toList(evaluateField(valueOf, record, context));
-    if (list.length > 0) account[part] = list;
+  for (const { key, field, value } of rule.lists) {
+    context.field = field;
+    const list = toList(evaluateField(value, record, context));
+    if (list.length > 0) account[key] = list;
   }
   return account;
 }

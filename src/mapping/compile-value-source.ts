@@ -44,6 +44,27 @@ export function evaluateField(value: CompiledValue, record: Readonly<Record<stri
   }
 }
 
+/** A compiled member of an object being built: its key and the field name problems are reported under. */
+export interface NamedValue {
+  /** Key in the object (the payload, its metadata, a wallet, an OAuth account). */
+  key: string;
+  /** Path for problems and warnings: `email`, `metadata.plan`; inside a list, the item's part (`chain`). */
+  field: string;
+  value: CompiledValue;
+}
+
+/**
+ * Evaluates each member against `record` (the context pointed at its field first) and sets those
+ * that have a value on `target`, in order: null leaves a member out, and so does a recorded problem.
+ */
+export function assignValues(target: Record<string, unknown>, members: readonly NamedValue[], record: Readonly<Record<string, unknown>>, context: RowContext): void {
+  for (const { key, field, value } of members) {
+    context.field = field;
+    const built = evaluateField(value, record, context);
+    if (built != null) target[key] = built;
+  }
+}
+
 function compileShaped(source: ValueSource): CompiledValue {
   const produce = compileProducer(source);
   const transforms = (source.transforms ?? []).map(compileTransform);

@@ -1,15 +1,21 @@
-import { compileValueSource, evaluateField } from './compile-value-source.js';
-import type { CompiledValue } from './compile-value-source.js';
+import { isBlank } from './column-path.js';
+import { compileListBuilder, type ListBuilder } from './compile-list-rules.js';
+import { assignValues, compileValueSource, evaluateField } from './compile-value-source.js';
+import type { CompiledValue, NamedValue } from './compile-value-source.js';
 import type { WalletRule } from './mapping-spec.js';
-import { recordsOrProblem } from './records-for.js';
 import type { RowContext } from './row-context.js';
-import type { SourceRow } from './source-row.js';
 
 /** Wallet parts named alike in the rule and in the API's wallet object. */
 const WALLET_PARTS = ['chain', 'walletName', 'walletProvider'] as const;
 
 /** Builds the `wallets` of one source row (see {@link compileWalletRules}). */
-export type WalletsBuilder = (source: SourceRow, context: RowContext) => Record<string, unknown>[];
+export type WalletsBuilder = ListBuilder;
+
+interface CompiledWalletRule {
+  from: WalletRule['from'];
+  address: CompiledValue;
+  parts: readonly NamedValue[];
+}
 
 /**
  * Compiles the wallet rules into a builder of the payload's `wallets`: one per record of each rule
@@ -18,41 +24,21 @@ export type WalletsBuilder = (source: SourceRow, context: RowContext) => Record<
  * contract reports them as `required`.
  */
 export function compileWalletRules(rules: readonly WalletRule[]): WalletsBuilder {
-  const compiled = rules.map((rule) => ({
+  const compiled = rules.map((rule): CompiledWalletRule => ({
     from: rule.from,
     address: compileValueSource(rule.address),
-    parts: WALLET_PARTS.map((part) => [part, compileValueSource(rule[part])] as const),
+    parts: WALLET_PARTS.map((part) => ({ key: part, field: part, value: compileValueSource(rule[part]) })),
   }));
-  return (source, context) => {
-    const wallets: Record<string, unknown>[] = [];
-    for (const rule of compiled) {
-      for (const record of recordsOrProblem(rule.from, source, 'wallets', context)) {
-        context.list = 'wallets';
-        context.index = wallets.length;
-        const wallet = buildWallet(rule.address, rule.parts, record, context);
-        if (wallet) wallets.push(wallet);
-      }
-    }
-    context.list = undefined;
-    return wallets;
-  };
+  return compileListBuilder('wallets', compiled, buildWallet);
 }
 
-function buildWallet(
-  addressOf: CompiledValue,
-  parts: readonly (readonly [string, CompiledValue])[],
-  record: Readonly<Record<string, unknown>>,
-  context: RowContext,
-): Record<string, unknown> | undefined {
+function buildWallet(rule: CompiledWalletRule, record: Readonly<Record<string, unknown>>, context: RowContext): Record<string, unknown> | undefined {
   context.field = 'publicWalletAddress';
-  const address = evaluateField(addressOf, record, context);
-  if (address === null || (typeof address === 'string' && address.trim() === '')) return undefined;
+  const address = evaluateField(rule.address, record, context);
+  // undefined: a problem was recorded; the wallet is still built, so the user is rejected.
+  if (address !== undefined && isBlank(address)) return undefined;
   const wallet: Record<string, unknown> = {};
   if (address !== undefined) wallet.publicWalletAddress = address;
-  for (const [part, valueOf] of parts) {
-    context.field = part;
-    const value = evaluateField(valueOf, record, context);
-    if (value != null) wallet[part] = value;
-  }
+  assignValues(wallet, rule.parts, record, context);
   return wallet;
 }
