@@ -3,7 +3,8 @@ import { attachChildren, keyOf } from './attach-children.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceRow } from './source-row.js';
 import type { SourceSpec } from './source-spec.js';
-import { columnRef, selectList, tableRef, whereClause } from './source-sql.js';
+import { readParentRows } from './read-source-pages.js';
+import { columnRef, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
 
 /** One page of the source as a primary-key range: the rows with `after < key <= last`. */
@@ -49,12 +50,5 @@ export async function* readKeyRanges(db: SourceDb, spec: SourceSpec, opts: { aft
 export async function readKeyRange(db: SourceDb, spec: SourceSpec, range: KeyRange, signal?: AbortSignal): Promise<SourceRow[]> {
   const pk = columnRef(spec.primaryKey);
   const bounds = [...(range.after === null ? [] : [sql`${pk} > ${range.after}`]), sql`${pk} <= ${range.last}`];
-  const query = sql<Record<string, unknown>>`select ${selectList(spec.readColumns)} from ${tableRef(spec.table)} ${whereClause(bounds, spec.filter)} order by ${pk}`;
-  let rows: Record<string, unknown>[];
-  try {
-    rows = (await query.execute(db, { signal })).rows;
-  } catch (error) {
-    throw toExtractError(error, `reading source table "${spec.table}" (primary key "${spec.primaryKey}")`);
-  }
-  return attachChildren(db, spec, rows, signal);
+  return attachChildren(db, spec, await readParentRows(db, spec, bounds, { signal }), signal);
 }
