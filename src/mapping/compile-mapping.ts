@@ -17,6 +17,9 @@ import type { FieldProblem } from './row-context.js';
 import type { SourceRow } from './source-row.js';
 import type { ValueSource } from './value-source.js';
 
+/** A compiled mapping: one source row in, its payload or its rejections out; never throws. */
+export type RowMapper = (source: SourceRow) => MapResult;
+
 /**
  * Compiles a parsed mapping into a pure row mapper. Each row gives a payload validated against
  * the contract's `userPayloadSchema` (the schema the emulator enforces), or every reason it is
@@ -24,7 +27,7 @@ import type { ValueSource } from './value-source.js';
  * anything unexpected becomes an `internal` rejection. Everything that depends on the spec alone
  * is resolved here, once; the mapper only runs the compiled pieces (see compileValueSource).
  */
-export function compileMapping(spec: MappingSpec): (source: SourceRow) => MapResult {
+export function compileMapping(spec: MappingSpec): RowMapper {
   let compiled: CompiledMapping;
   try {
     compiled = compileSpec(spec);

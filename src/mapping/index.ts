@@ -1,5 +1,5 @@
 /** The mapping stage: a declarative mapping file → a pure, validated row mapper. */
-export { compileMapping } from './compile-mapping.js';
+export { compileMapping, type RowMapper } from './compile-mapping.js';
 export { collectColumnRefs, type ColumnRef } from './column-refs.js';
 export { columnsToRead, type ColumnsToRead } from './columns-to-read.js';
 export { loadMappingFile, type LoadedMapping } from './load-mapping-file.js';

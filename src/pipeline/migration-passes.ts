@@ -1,6 +1,6 @@
 import { formatChangeCursor, readAhead, readChangedChildParents, readChangedPages, readSourcePages } from '../extract/index.js';
 import type { ChangeCursor, SourceDb, SourceRow, SourceSpec } from '../extract/index.js';
-import type { MapResult } from '../mapping/index.js';
+import type { RowMapper } from '../mapping/index.js';
 import type { MigrationPass, PassRow } from './run-migration.js';
 
 // The ways a run finds the rows to process. Each is a `MigrationPass` for the one `runMigration`
@@ -8,10 +8,8 @@ import type { MigrationPass, PassRow } from './run-migration.js';
 // what the job's cursor becomes when they settle). These map rows in this thread, on demand (a
 // row the ledger already settled is never mapped); `parallelFullPass` maps in worker threads.
 
-type MapRow = (row: SourceRow) => MapResult;
-
 /** The first run's pass: every row in primary-key order after `after`; positions are primary keys. */
-export function fullPass(source: SourceDb, spec: SourceSpec, mapRow: MapRow, opts: { after: string | null; pageSize: number }): MigrationPass {
+export function fullPass(source: SourceDb, spec: SourceSpec, mapRow: RowMapper, opts: { after: string | null; pageSize: number }): MigrationPass {
   return {
     name: 'full',
     pages: passRows(readAhead(readSourcePages(source, spec, { after: opts.after, pageSize: opts.pageSize })), mapRow, (row) => row.key),
@@ -23,7 +21,7 @@ export function fullPass(source: SourceDb, spec: SourceSpec, mapRow: MapRow, opt
  * positions are change cursors as JSON text, so the job's cursor resumes exactly after the last
  * settled row.
  */
-export function changesPass(source: SourceDb, spec: SourceSpec, mapRow: MapRow, opts: { after: ChangeCursor; upper: string; pageSize: number }): MigrationPass {
+export function changesPass(source: SourceDb, spec: SourceSpec, mapRow: RowMapper, opts: { after: ChangeCursor; upper: string; pageSize: number }): MigrationPass {
   return {
     name: 'changes',
     pages: passRows(readAhead(readChangedPages(source, spec, opts)), mapRow, (row) => formatChangeCursor({ at: row.cursor ?? opts.upper, key: row.key })),
@@ -35,14 +33,14 @@ export function changesPass(source: SourceDb, spec: SourceSpec, mapRow: MapRow, 
  * are primary keys; these batches never move the job's cursor (the child's watermark moves when
  * the whole pass has settled).
  */
-export function childrenPass(source: SourceDb, spec: SourceSpec, mapRow: MapRow, opts: { child: string; since: string; upper: string; pageSize: number }): MigrationPass {
+export function childrenPass(source: SourceDb, spec: SourceSpec, mapRow: RowMapper, opts: { child: string; since: string; upper: string; pageSize: number }): MigrationPass {
   return {
     name: 'children',
     pages: passRows(readAhead(readChangedChildParents(source, spec, opts)), mapRow, (row) => row.key),
   };
 }
 
-async function* passRows(pages: AsyncIterable<SourceRow[]>, mapRow: MapRow, positionOf: (row: SourceRow) => string): AsyncGenerator<PassRow[]> {
+async function* passRows(pages: AsyncIterable<SourceRow[]>, mapRow: RowMapper, positionOf: (row: SourceRow) => string): AsyncGenerator<PassRow[]> {
   for await (const page of pages) {
     yield page.map((row) => ({ key: row.key, position: positionOf(row), map: () => mapRow(row) }));
   }

@@ -1,8 +1,7 @@
 import { countChangedRows, countSourceRows, databaseNow, formatChangeCursor, parseChangeCursor } from '../extract/index.js';
 import type { ChangeCursor, SourceDb, SourceSpec } from '../extract/index.js';
 import { CheckpointError } from '../errors.js';
-import type { MapResult } from '../mapping/index.js';
-import type { SourceRow } from '../extract/index.js';
+import type { RowMapper } from '../mapping/index.js';
 import { parallelFullPass } from './map-workers/parallel-full-pass.js';
 import type { ParallelPassOptions } from './map-workers/parallel-full-pass.js';
 import { changesPass, childrenPass, fullPass } from './migration-passes.js';
@@ -25,7 +24,7 @@ export interface RunStart {
 export interface PassesDeps extends Omit<MigrationDeps, 'pass' | 'inDoubtKeys'> {
   source: SourceDb;
   spec: SourceSpec;
-  mapRow: (row: SourceRow) => MapResult;
+  mapRow: RowMapper;
   journal: Journal;
   started?(start: RunStart): void;
   /** Read and map the full pass in worker threads (see `parallelFullPass`); absent: in this thread. */

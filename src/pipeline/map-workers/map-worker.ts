@@ -3,7 +3,7 @@ import { ConfigError } from '../../errors.js';
 import { connectSource, readKeyRange } from '../../extract/index.js';
 import type { SourceDb } from '../../extract/index.js';
 import { compileMapping, loadMappingFile } from '../../mapping/index.js';
-import type { MapResult } from '../../mapping/index.js';
+import type { RowMapper } from '../../mapping/index.js';
 import { errorData } from './worker-messages.js';
 import type { MapWorkerData, WorkerReply, WorkerRequest } from './worker-messages.js';
 
@@ -15,7 +15,7 @@ if (!port) throw new Error('map-worker.ts runs as a worker thread (see parallel-
 const reply = (message: WorkerReply) => port.postMessage(message);
 const data = workerData as MapWorkerData;
 
-async function start(): Promise<{ db: SourceDb; mapRow: (row: Parameters<ReturnType<typeof compileMapping>>[0]) => MapResult }> {
+async function start(): Promise<{ db: SourceDb; mapRow: RowMapper }> {
   const mapping = await loadMappingFile(data.mappingFile);
   if (mapping.hash !== data.mappingHash) throw new ConfigError(`the mapping file ${data.mappingFile} changed while the run was starting; run again`);
   return { db: connectSource(data.databaseUrl), mapRow: compileMapping(mapping.spec) };
