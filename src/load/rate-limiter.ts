@@ -128,16 +128,15 @@ export class RateLimiter {
 
   /** Milliseconds until the next grant could happen (0 = now; Infinity = once an answer frees a slot). */
   waitTime(): number {
-    const now = this.now();
-    return Math.max(0, this.pausedUntil - now, this.configuredWait(now), this.adaptedWait(now));
+    return this.waits(this.now()).wait;
   }
 
-  private configuredWait(now: number): number {
-    return this.perMinute > 0 ? this.log.waitFor(this.perMinute, this.windowMs, now) : 0;
-  }
-
-  private adaptedWait(now: number): number {
-    return this.perMinute > 0 ? this.log.waitFor(this.adaptive.limit, this.adaptive.windowMs, now) : 0;
+  /** The wait, and whether the adapted limit alone holds it up (the moment to probe for more). */
+  private waits(now: number): { wait: number; adaptedOnly: boolean } {
+    if (this.perMinute === 0) return { wait: Math.max(0, this.pausedUntil - now), adaptedOnly: false };
+    const other = Math.max(this.pausedUntil - now, this.log.waitFor(this.perMinute, this.windowMs, now));
+    const adapted = this.log.waitFor(this.adaptive.limit, this.adaptive.windowMs, now);
+    return { wait: Math.max(0, other, adapted), adaptedOnly: adapted > 0 && adapted > other };
   }
 
   private grant(): RateSlot {
@@ -168,14 +167,15 @@ export class RateLimiter {
     this.pumping = true;
     try {
       while (this.queue.length > 0) {
-        let wait = this.waitTime();
         const now = this.now();
-        if (wait > 0 && this.adaptedWait(now) > Math.max(this.pausedUntil - now, this.configuredWait(now))) {
+        const waits = this.waits(now);
+        let wait = waits.wait;
+        if (waits.adaptedOnly) {
           // Held back by the adapted limit alone: the moment to probe for a higher server limit.
           const probed = this.adaptive.probe(now);
           if (probed) {
             this.onLimitChange?.(probed);
-            wait = this.waitTime();
+            wait = this.waits(now).wait;
           }
         }
         if (wait > 0) {
