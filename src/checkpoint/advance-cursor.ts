@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { get, run } from './prepared.js';
+import { readCursorSeq } from './job-row.js';
 
 /**
  * Moves the job's cursor over the longest run of settled batches, in seq order, right after the
@@ -11,9 +12,7 @@ import { get, run } from './prepared.js';
  * Run inside the settle transaction.
  */
 export function advanceCursor(raw: Database.Database, now: string): void {
-  const job = get<{ cursor_seq: number }>(raw, 'select cursor_seq from job where id = 1');
-  if (!job) throw new Error('advanceCursor: the checkpoint has no job row');
-  const from = job.cursor_seq;
+  const from = readCursorSeq(raw);
   const blocker = get<{ seq: number | null }>(raw, `select min(seq) as seq from batches where state in ('planned', 'sent') and seq > ?`, from);
   const last = get<{ seq: number }>(
     raw,

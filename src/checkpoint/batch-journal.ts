@@ -4,6 +4,7 @@ import { CheckpointError } from '../errors.js';
 import { advanceCursor } from './advance-cursor.js';
 import { toBatchRecord, type BatchRecord } from './checkpoint-records.js';
 import type { BatchPass, CheckpointTables } from './checkpoint-schema.js';
+import { readCursorSeq } from './job-row.js';
 import { readLedgerEntries, writeLedgerEntries } from './ledger-queries.js';
 import { mergeLedgerEntry } from './merge-ledger-entry.js';
 import { all, get, run } from './prepared.js';
@@ -79,10 +80,9 @@ export function batchBySeq(raw: Database.Database, seq: number): BatchRecord | u
 export function discardUnsettled(raw: Database.Database, now: string): void {
   raw.transaction(() => {
     const max = get<{ seq: number | null }>(raw, 'select max(seq) as seq from batches');
-    const job = get<{ cursor_seq: number }>(raw, 'select cursor_seq from job where id = 1');
-    if (!job) throw new Error('discardUnsettled: the checkpoint has no job row');
+    const cursorSeq = readCursorSeq(raw);
     run(raw, `delete from batches where state in ('planned', 'sent')`);
-    run(raw, `update batches set legacy_ids = '[]' where seq > ?`, job.cursor_seq);
-    run(raw, 'update job set cursor_seq = ?, updated_at = ? where id = 1', Math.max(job.cursor_seq, max?.seq ?? 0), now);
+    run(raw, `update batches set legacy_ids = '[]' where seq > ?`, cursorSeq);
+    run(raw, 'update job set cursor_seq = ?, updated_at = ? where id = 1', Math.max(cursorSeq, max?.seq ?? 0), now);
   })();
 }

@@ -12,6 +12,13 @@ export function readJob(raw: Raw, path: string): JobRecord | undefined {
   return row && toJobRecord(path, row);
 }
 
+/** Where the cursor chain stands: the seq of the last batch the cursor has passed. */
+export function readCursorSeq(raw: Raw): number {
+  const job = get<{ cursor_seq: number }>(raw, 'select cursor_seq from job where id = 1');
+  if (!job) throw new Error('the checkpoint has no job row');
+  return job.cursor_seq;
+}
+
 /** Writes the job row of a first run: full phase, no cursor, no watermarks. */
 export function insertJob(raw: Raw, name: string, fingerprintJson: string, now: string): void {
   run(
