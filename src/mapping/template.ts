@@ -1,4 +1,5 @@
 import { isColumnRef } from './column-path.js';
+import type { ColumnReader } from './column-path.js';
 import type { JsonValue } from './to-json-value.js';
 
 /** A template cut into literal text and `{placeholder}` column references. */
@@ -56,7 +57,7 @@ export function renderTemplate(template: string, read: (ref: string) => JsonValu
  * paths split once. A template that does not parse (only an unvalidated spec has one) throws
  * when filled, as it always did, not when compiled.
  */
-export function compileTemplate(template: string, readerFor: (ref: string) => (record: Readonly<Record<string, unknown>>) => JsonValue): (record: Readonly<Record<string, unknown>>) => string | null {
+export function compileTemplate(template: string, readerFor: (ref: string) => ColumnReader): (record: Readonly<Record<string, unknown>>) => string | null {
   let parts: CompiledPart[];
   try {
     parts = parseTemplate(template).map((part) => ('text' in part ? part : { ref: part.ref, read: readerFor(part.ref) }));
@@ -68,7 +69,7 @@ export function compileTemplate(template: string, readerFor: (ref: string) => (r
   return (record) => fillParts(parts, (part) => part.read(record));
 }
 
-type CompiledPart = { text: string } | { ref: string; read: (record: Readonly<Record<string, unknown>>) => JsonValue };
+type CompiledPart = { text: string } | { ref: string; read: ColumnReader };
 
 function fillParts<P extends { ref: string }>(parts: readonly ({ text: string } | P)[], read: (part: P) => JsonValue): string | null {
   let out = '';
