@@ -4,7 +4,8 @@ import { attachChildren, keyOf } from './attach-children.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceRow } from './source-row.js';
 import type { SourceSpec } from './source-spec.js';
-import { columnRef, selectList, tableRef, whereClause } from './source-sql.js';
+import { readParentRows } from './read-parent-rows.js';
+import { columnRef, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
 
 type Row = Record<string, unknown>;
@@ -56,12 +57,7 @@ export async function* readChangedChildParents(db: SourceDb, spec: SourceSpec, o
 }
 
 /** The parents of `keys` that pass the source filter, in primary-key order. */
-async function readParents(db: SourceDb, spec: SourceSpec, keys: string[], signal: AbortSignal | undefined): Promise<Row[]> {
+function readParents(db: SourceDb, spec: SourceSpec, keys: string[], signal: AbortSignal | undefined): Promise<Row[]> {
   const pk = columnRef(spec.primaryKey);
-  const query = sql<Row>`select ${selectList(spec.readColumns)} from ${tableRef(spec.table)} ${whereClause([sql`${pk} = any(${keys})`], spec.filter)} order by ${pk}`;
-  try {
-    return (await query.execute(db, { signal })).rows;
-  } catch (error) {
-    throw toExtractError(error, `re-reading users of changed child rows from "${spec.table}"`);
-  }
+  return readParentRows(db, spec, [sql`${pk} = any(${keys})`], { signal, doing: `re-reading users of changed child rows from "${spec.table}"` });
 }

@@ -3,7 +3,7 @@ import { attachChildren, keyOf } from './attach-children.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceRow } from './source-row.js';
 import type { SourceSpec } from './source-spec.js';
-import { readParentRows } from './read-source-pages.js';
+import { readParentRows } from './read-parent-rows.js';
 import { columnRef, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
 

@@ -1,11 +1,11 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { ConfigError } from '../errors.js';
 import { attachChildren } from './attach-children.js';
 import type { SourceDb } from './connect-source.js';
+import { readParentRows } from './read-parent-rows.js';
 import type { SourceRow } from './source-row.js';
 import type { SourceSpec } from './source-spec.js';
-import { columnRef, selectList, tableRef, whereClause } from './source-sql.js';
-import { toExtractError } from './to-extract-error.js';
+import { columnRef } from './source-sql.js';
 
 type Row = Record<string, unknown>;
 
@@ -51,25 +51,4 @@ export async function* readSourcePages(
 async function readParentPage(db: SourceDb, spec: SourceSpec, after: string | null, opts: ReadSourcePagesOptions): Promise<Row[]> {
   const pk = columnRef(spec.primaryKey);
   return readParentRows(db, spec, after === null ? [] : [sql`${pk} > ${after}`], { limit: opts.pageSize, signal: opts.signal });
-}
-
-/**
- * The source rows meeting `conditions` and the source filter, in primary-key order, with the
- * columns to read (`select *` when not told which); at most `limit` when given. What every
- * primary-key page read shares (`readSourcePages`, `readKeyRange`).
- */
-export async function readParentRows(
-  db: SourceDb,
-  spec: SourceSpec,
-  conditions: RawBuilder<unknown>[],
-  opts: { limit?: number; signal?: AbortSignal | undefined },
-): Promise<Row[]> {
-  const pk = columnRef(spec.primaryKey);
-  const limit = opts.limit === undefined ? sql`` : sql` limit ${sql.lit(opts.limit)}`;
-  const query = sql<Row>`select ${selectList(spec.readColumns)} from ${tableRef(spec.table)} ${whereClause(conditions, spec.filter)} order by ${pk}${limit}`;
-  try {
-    return (await query.execute(db, { signal: opts.signal })).rows;
-  } catch (error) {
-    throw toExtractError(error, `reading source table "${spec.table}" (primary key "${spec.primaryKey}")`);
-  }
 }
