@@ -3,6 +3,7 @@ import { ExtractError } from '../errors.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceRow } from './source-row.js';
 import type { SourceChildSpec, SourceSpec } from './source-spec.js';
+import { selectRows } from './select-rows.js';
 import { columnRef, orderTerms, selectList, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
 
@@ -42,7 +43,7 @@ async function readChildRows(
   const query = sql<Row>`select ${selectList(child.readColumns)} from ${tableRef(child.table)} ${where} order by ${order}`;
   let rows: Row[];
   try {
-    rows = (await query.execute(db, { signal })).rows;
+    rows = await selectRows(db, query, signal);
   } catch (error) {
     throw toExtractError(error, `reading child "${name}" from table "${child.table}" (foreign key "${child.foreignKey}")`);
   }

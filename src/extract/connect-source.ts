@@ -1,6 +1,8 @@
-import { CompiledQuery, Kysely, PostgresDialect, type LogConfig, type PostgresPool } from 'kysely';
+import { Kysely, PostgresDialect, type LogConfig, type PostgresPool } from 'kysely';
 import pg from 'pg';
+import { createCopyReader } from './copy-reader.js';
 import { describeSource, secretsOfDatabaseUrl } from './describe-source.js';
+import { readWithCopy } from './select-rows.js';
 import { sourceTypeParsers } from './timestamptz-parser.js';
 import { toExtractError } from './to-extract-error.js';
 
@@ -31,7 +33,8 @@ export interface ConnectSourceOptions {
  * Opens a read-only Kysely handle on the legacy PostgreSQL database behind `databaseUrl`.
  *
  * Every connection runs `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY` before its first
- * query, so even a bug cannot write to the legacy database. `int8` values stay strings (pg's
+ * query, so even a bug cannot write to the legacy database. Source rows are read with COPY on the
+ * same connections (see `selectRows`). `int8` values stay strings (pg's
  * default), so primary keys stay exact; `timestamptz` values are Dates as pg makes them, read by a
  * faster parser (timestamptz-parser.ts). Connecting is lazy: a bad host or password surfaces on the
  * first query, as an `ExtractError` naming `host:port/dbname` and never the password.
@@ -50,25 +53,28 @@ export function connectSource(databaseUrl: string, opts: ConnectSourceOptions = 
   // the process. The next query gets a fresh connection or fails with an ExtractError instead.
   pool.on('error', () => {});
 
-  const guardedPool: PostgresPool = {
-    options: pool.options,
-    connect: async () => {
-      try {
-        return await pool.connect();
-      } catch (error) {
-        throw toExtractError(error, `cannot connect to the source database ${source}`, secrets);
-      }
-    },
-    end: () => pool.end(),
+  const readOnly = new WeakSet<pg.PoolClient>();
+  const connect = async (): Promise<pg.PoolClient> => {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+      if (readOnly.has(client)) return client;
+      await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY').catch((error: unknown) => {
+        client.release(true);
+        throw error;
+      });
+    } catch (error) {
+      throw toExtractError(error, `cannot connect to the source database ${source}`, secrets);
+    }
+    readOnly.add(client);
+    return client;
   };
+  const guardedPool: PostgresPool = { options: pool.options, connect, end: () => pool.end() };
 
-  return new Kysely({
-    dialect: new PostgresDialect({
-      pool: guardedPool,
-      onCreateConnection: async (connection) => {
-        await connection.executeQuery(CompiledQuery.raw('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY'));
-      },
-    }),
+  const db: SourceDb = new Kysely({
+    dialect: new PostgresDialect({ pool: guardedPool }),
     ...(opts.log ? { log: opts.log } : {}),
   });
+  readWithCopy(db, createCopyReader(connect, opts.log));
+  return db;
 }

@@ -5,6 +5,7 @@ import type { ChangeCursor } from './change-cursor.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceRow } from './source-row.js';
 import type { SourceSpec } from './source-spec.js';
+import { selectRows } from './select-rows.js';
 import { columnRef, selectList, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
 
@@ -78,7 +79,7 @@ async function readChangedRows(db: SourceDb, spec: SourceSpec, column: string, a
   const pk = columnRef(spec.primaryKey);
   const query = sql<Row>`select ${selectList(spec.readColumns)}, ${c}::text as ${sql.id(CURSOR_ALIAS)} from ${tableRef(spec.table)} ${changedWhere(spec, column, after, opts.upper)} order by ${c}, ${pk} limit ${sql.lit(opts.pageSize)}`;
   try {
-    return (await query.execute(db, { signal: opts.signal })).rows;
+    return await selectRows(db, query, opts.signal);
   } catch (error) {
     throw toExtractError(error, `reading changed rows of source table "${spec.table}" (change column "${column}")`);
   }

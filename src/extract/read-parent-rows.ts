@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { SourceDb } from './connect-source.js';
 import type { SourceSpec } from './source-spec.js';
+import { selectRows } from './select-rows.js';
 import { columnRef, selectList, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
 
@@ -22,7 +23,7 @@ export async function readParentRows(
   const limit = opts.limit === undefined ? sql`` : sql` limit ${sql.lit(opts.limit)}`;
   const query = sql<Row>`select ${selectList(spec.readColumns)} from ${tableRef(spec.table)} ${whereClause(conditions, spec.filter)} order by ${pk}${limit}`;
   try {
-    return (await query.execute(db, { signal: opts.signal })).rows;
+    return await selectRows(db, query, opts.signal);
   } catch (error) {
     throw toExtractError(error, opts.doing ?? `reading source table "${spec.table}" (primary key "${spec.primaryKey}")`);
   }

@@ -1,0 +1,35 @@
+import { PostgresQueryCompiler, createQueryId, type RawBuilder } from 'kysely';
+import pg from 'pg';
+import { ExtractError } from '../errors.js';
+
+/** pg's own conversion of a bound value to the text it sends (not in pg's type declarations). */
+const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue;
+
+/**
+ * Compiles a query with every bound value written into the SQL instead of sent as a parameter:
+ * `COPY (query) TO STDOUT` takes no parameters. Each value becomes the text pg would have sent
+ * for it, as a string literal of unknown type, so PostgreSQL casts it from the context exactly as
+ * it types a parameter (`"id" > '42'`, `"user_id" = any('{"1","2"}')`). Quoting is pg's
+ * `escapeLiteral`, so a value cannot end its literal.
+ */
+class InlineValuesCompiler extends PostgresQueryCompiler {
+  protected override appendValue(value: unknown): void {
+    this.append(literalOf(value));
+  }
+}
+
+function literalOf(value: unknown): string {
+  const text = prepareValue(value);
+  if (text === null) return 'null';
+  if (typeof text !== 'string') throw new ExtractError(`cannot write a ${Buffer.isBuffer(text) ? 'binary' : typeof text} value into a COPY query`);
+  return pg.escapeLiteral(text).trim();
+}
+
+/** The SQL of `query`, values inlined (for COPY), and the same query with parameters (its shape). */
+export function compileForCopy(query: RawBuilder<unknown>): { inlined: string; shape: ReturnType<PostgresQueryCompiler['compileQuery']> } {
+  const node = query.toOperationNode();
+  return {
+    inlined: new InlineValuesCompiler().compileQuery(node, createQueryId()).sql,
+    shape: new PostgresQueryCompiler().compileQuery(node, createQueryId()),
+  };
+}
