@@ -11,8 +11,10 @@ import type { MappingSpec } from '../../../src/mapping/index.js';
 import { checkpointJournal } from '../../../src/pipeline/checkpoint-journal.js';
 import { fullPass } from '../../../src/pipeline/migration-passes.js';
 import { runMigration } from '../../../src/pipeline/run-migration.js';
-import type { MigrationDeps } from '../../../src/pipeline/run-migration.js';
+import type { MigrationDeps, MigrationPass, PassRow } from '../../../src/pipeline/run-migration.js';
+import { dryRunBatchSender } from '../../../src/pipeline/batch-sender.js';
 import type { BatchSender, PipelineOutcome } from '../../../src/pipeline/batch-sender.js';
+import { memoryJournal } from '../../../src/pipeline/journal.js';
 import type { PlannedBatch } from '../../../src/pipeline/batch-builder.js';
 
 // The pipeline's own logic (batching, the in-flight window, settling, resume) on a real embedded
@@ -129,6 +131,27 @@ describe('runMigration', () => {
     expect(first.summary.created + sentAgain.length).toBe(valid());
     expect((await store.status()).counts.created).toBe(valid());
     await store.close();
+  });
+
+  it('gives the event loop turns while it maps a long page, so the page read ahead can progress', async () => {
+    // A dry run: the journal and the sender never wait on I/O, so only the pipeline can yield.
+    let turned = false;
+    let turnedBeforeLastRow: boolean | undefined;
+    const rows = Array.from({ length: 250 }, (_, index): PassRow => ({
+      key: String(index + 1),
+      position: String(index + 1),
+      map: () => {
+        if (index === 0) setImmediate(() => (turned = true));
+        if (index === 249) turnedBeforeLastRow = turned;
+        return { ok: true, legacyId: String(index + 1), payload: { email: `u${index}@example.com` } };
+      },
+    }));
+    const pass: MigrationPass = { name: 'full', pages: (async function* () { yield rows; })() };
+    const recorder = { rejected: () => {}, failed: () => {}, progress: () => {}, warn: () => {} };
+    const deps = { pass, inDoubtKeys: new Set<string>(), journal: memoryJournal(), sender: dryRunBatchSender(() => {}), recorder };
+    const summary = await runMigration(deps, { ...options, dryRun: true });
+    expect(summary.wouldSend).toBe(250);
+    expect(turnedBeforeLastRow).toBe(true);
   });
 
   it('a 400 for the whole body fails that batch only; the run goes on', async () => {
