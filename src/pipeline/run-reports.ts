@@ -27,7 +27,7 @@ export function newRunId(now: Date = new Date()): string {
 export function openRunReports(dir: string, options: { dryRun: boolean }): RunReports {
   const rejects = openJsonlWriter(join(dir, 'rejects.jsonl'));
   const failures = openJsonlWriter(join(dir, 'failed.jsonl'));
-  const payloads: JsonlWriter | undefined = options.dryRun ? openJsonlWriter(join(dir, 'payloads.jsonl'), { chunkChars: 256 * 1024 }) : undefined;
+  const payloads: JsonlWriter | undefined = options.dryRun ? openJsonlWriter(join(dir, 'payloads.jsonl'), { chunkBytes: 256 * 1024 }) : undefined;
   const summaryPath = join(dir, 'summary.json');
   return {
     dir,

@@ -18,7 +18,7 @@ describe('openJsonlWriter', () => {
 
   it('gathers lines into chunks when asked, and writes every line by close', async () => {
     const path = tempFile('payloads.jsonl');
-    const writer = openJsonlWriter(path, { chunkChars: 1000 });
+    const writer = openJsonlWriter(path, { chunkBytes: 1000 });
     for (let i = 0; i < 250; i += 1) writer.write({ i });
     const beforeClose = readFileSync(path, 'utf8').split('\n').filter(Boolean).length;
     expect(beforeClose).toBeGreaterThan(0);
@@ -29,4 +29,14 @@ describe('openJsonlWriter', () => {
     expect(lines.map((line) => (JSON.parse(line) as { i: number }).i)).toEqual([...Array(250).keys()]);
     expect(writer.lines).toBe(250);
   });
+
+  it('keeps multi-byte text whole and in order, including a line larger than a chunk', async () => {
+    const path = tempFile('payloads.jsonl');
+    const writer = openJsonlWriter(path, { chunkBytes: 100 });
+    const records = [{ name: 'Zoë 🦊' }, { note: 'ü'.repeat(40) }, { big: '€'.repeat(500) }, { after: 'the big one' }, { lone: '\ud800' }];
+    for (const record of records) writer.write(record);
+    await writer.close();
+    expect(readFileSync(path, 'utf8')).toBe(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+  });
 });
+
