@@ -47,7 +47,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('page-size', { type: 'number', default: 500, describe: 'Rows read from the source per keyset page' })
       .option('batch-size', { type: 'number', default: 50, describe: 'Users per bulk request (1-50)' })
       .option('concurrency', { type: 'number', default: 4, describe: 'Bulk requests in flight at once' })
-      .option('workers', { type: 'number', default: 0, describe: 'Worker threads that read and map the first (full) pass, each on its own read-only connection; worth it on large tables; 0 = none' })
+      .option('workers', { type: 'number', default: 0, describe: 'Worker threads that read and map the first (full) pass, each on its own read-only connection; on 2 cores slower than none (see the benchmark in the README); 0 = none' })
       .option('rate-limit', { type: 'number', default: 150, describe: 'Most bulk requests per rolling minute (Dynamic allows 150 per IP); 0 = no client-side limit' })
       .option('retries', { type: 'number', default: 8, describe: 'Retries per request on 429, 5xx and network errors (exponential backoff with jitter, honouring Retry-After)' })
       .option('upsert', { type: 'boolean', default: false, describe: 'Send with ?upsert=true so users that already exist in Dynamic are updated (in-doubt batches of a resumed run always are)' })
