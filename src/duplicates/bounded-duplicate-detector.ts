@@ -44,6 +44,13 @@ export interface BoundedDetectorOptions {
   maxIds?: number;
 }
 
+/**
+ * Identities looked up in the table together. One look-up is a cache (and TLB) miss into a table of
+ * tens of MiB, and done one at a time between rows each one stalls on its own; in a tight loop the
+ * CPU overlaps several. Results are the same, only later: `clusters` and `status` look up what waits.
+ */
+const LOOKUP_BATCH = 1024;
+
 interface Listed extends CountedCluster {
   lastTag: number;
 }
@@ -63,26 +70,56 @@ export function createBoundedDuplicateDetector(options: BoundedDetectorOptions =
   const fingerprint = new Uint32Array(2);
   let legacyId = '';
   let tag = 0;
+  // Identities wait here until a batch of them is looked up in one tight loop: see LOOKUP_BATCH.
+  const waitingFingerprints = new Uint32Array(LOOKUP_BATCH * 2);
+  const waitingTags = new Uint32Array(LOOKUP_BATCH);
+  const waitingKinds: DuplicateKind[] = [];
+  const waitingKeys: string[] = [];
+  const waitingIds: string[] = [];
+  let waiting = 0;
+  let _warmed = 0; // kept, so the warming loads are not optimised away
 
   const observeKey = (kind: DuplicateKind, normalised: string) => {
     fingerprintInto(fingerprint, kind, normalised);
-    const hi = fingerprint[0] as number;
-    const lo = fingerprint[1] as number;
-    const slot = table.claim(hi, lo, tag);
-    if (slot === INSERTED) return;
+    waitingFingerprints[waiting * 2] = fingerprint[0] as number;
+    waitingFingerprints[waiting * 2 + 1] = fingerprint[1] as number;
+    waitingTags[waiting] = tag;
+    waitingKinds[waiting] = kind;
+    waitingKeys[waiting] = normalised;
+    waitingIds[waiting] = legacyId;
+    if (++waiting === LOOKUP_BATCH) lookUpWaiting();
+  };
+
+  const lookUpWaiting = () => {
+    let sink = 0;
+    for (let index = 0; index < waiting; index++) sink ^= table.warm(waitingFingerprints[index * 2] as number);
+    _warmed ^= sink;
+    for (let index = 0; index < waiting; index++) {
+      const hi = waitingFingerprints[index * 2] as number;
+      const lo = waitingFingerprints[index * 2 + 1] as number;
+      const slot = table.claim(hi, lo, waitingTags[index] as number);
+      if (slot !== INSERTED) settleSeen(slot, hi, lo, index);
+    }
+    waiting = 0;
+  };
+
+  /** An identity the table had already, or could not take: the waiting one at `index`. */
+  const settleSeen = (slot: number, hi: number, lo: number, index: number) => {
     if (slot === TABLE_FULL) {
       status.saturated = true;
       return;
     }
+    const rowTagOf = waitingTags[index] as number;
+    const rowLegacyId = waitingIds[index] as string;
     const owner = table.ownerAt(slot);
-    if (owner === tag || owner === UNLISTED_CLUSTER) return;
+    if (owner === rowTagOf || owner === UNLISTED_CLUSTER) return;
     const id = `${hi}:${lo}`;
     const cluster = listed.get(id);
     if (cluster) {
-      if (cluster.lastTag === tag || cluster.legacyIds.includes(legacyId)) return;
-      cluster.lastTag = tag;
+      if (cluster.lastTag === rowTagOf || cluster.legacyIds.includes(rowLegacyId)) return;
+      cluster.lastTag = rowTagOf;
       cluster.rows++;
-      if (cluster.legacyIds.length < maxIds) cluster.legacyIds.push(legacyId);
+      if (cluster.legacyIds.length < maxIds) cluster.legacyIds.push(rowLegacyId);
       return;
     }
     status.total++;
@@ -91,9 +128,10 @@ export function createBoundedDuplicateDetector(options: BoundedDetectorOptions =
       table.setOwner(slot, UNLISTED_CLUSTER);
       return;
     }
+    const kind = waitingKinds[index] as DuplicateKind;
     const first = legacyIdOfTag(owner);
-    const legacyIds = (first === undefined ? [legacyId] : [first, legacyId]).slice(0, maxIds);
-    listed.set(id, { kind, key: maskIdentity(kind, normalised), field: FIELD_OF_KIND[kind], rows: 2, legacyIds, lastTag: tag });
+    const legacyIds = (first === undefined ? [rowLegacyId] : [first, rowLegacyId]).slice(0, maxIds);
+    listed.set(id, { kind, key: maskIdentity(kind, waitingKeys[index] as string), field: FIELD_OF_KIND[kind], rows: 2, legacyIds, lastTag: rowTagOf });
   };
 
   return {
@@ -105,9 +143,11 @@ export function createBoundedDuplicateDetector(options: BoundedDetectorOptions =
     },
     /** The listed clusters, in the order they became clusters (copies). */
     clusters(): CountedCluster[] {
+      lookUpWaiting();
       return [...listed.values()].map(({ lastTag: _lastTag, ...cluster }) => ({ ...cluster, legacyIds: [...cluster.legacyIds] }));
     },
     status(): DetectionStatus {
+      lookUpWaiting();
       return { ...status, identities: table.used, tableBytes: table.bytes };
     },
   };

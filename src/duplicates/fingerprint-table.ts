@@ -71,6 +71,15 @@ export class FingerprintTable {
     }
   }
 
+  /**
+   * Reads the home slot of a fingerprint and returns its first cell, for no other purpose than
+   * bringing it into the cache: a loop of these has no branch on what it loads, so the CPU keeps
+   * many such misses in flight at once, and the `claim`s that follow find their slots cached.
+   */
+  warm(hi: number): number {
+    return this.#cells[Math.floor(((hi >>> 0) / 4294967296) * this.#slots) * CELLS] as number;
+  }
+
   ownerAt(slot: number): number {
     return this.#cells[slot * CELLS + 2] as number;
   }

@@ -35,6 +35,21 @@ describe('createBoundedDuplicateDetector', () => {
     expect(bounded.status()).toMatchObject({ total: 4, unlisted: 0, saturated: false, identities: 6, tableBytes: 1024 * 12 });
   });
 
+  it('finds the same across the batches its look-ups wait in, and answers for identities still waiting', () => {
+    // 5,000 users, 3 identities each: clusters span many look-up batches, and the last ones still wait when asked.
+    const users: Array<[string, UserPayload]> = Array.from({ length: 5000 }, (_, i) => [
+      String(i + 1),
+      { email: `user${i % 1700}@example.com`, username: `name${i}`, wallets: [wallet('SOL', `SoL${i % 2900}`)] },
+    ]);
+    const exact = createDuplicateDetector();
+    for (const [id, payload] of users) exact.observe(id, payload);
+    const bounded = detect(users, { slots: 1 << 15, maxIds: 5000, maxClusters: 10_000 });
+    expect(bounded.clusters()).toEqual(exact.clusters().map((cluster) => ({ ...cluster, rows: cluster.legacyIds.length })));
+    expect(bounded.status()).toMatchObject({ total: 1700 + 2100, unlisted: 0, saturated: false, identities: 1700 + 5000 + 2900 });
+    const late = detect([['1', { email: 'late@example.com' }], ['2', { email: 'LATE@example.com' }]]);
+    expect(late.status()).toMatchObject({ total: 1, identities: 1 });
+  });
+
   it('does not cluster a row with itself: a wallet listed twice, or the same row observed again', () => {
     const detector = detect([
       ['1', { email: 'a.b@c.de', wallets: [wallet('SOL', 'SoLAddr1111'), wallet('SOL', 'SoLAddr1111')] }],
