@@ -62,20 +62,33 @@ async function copyRows(client: pg.PoolClient, select: string, columns: readonly
   const stop = () => stream.destroy(signal?.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
   signal?.addEventListener('abort', stop, { once: true });
   const rows: Row[] = [];
-  let rest: Buffer | undefined;
+  // The start of a line that has not ended yet: its pieces are joined once, when it ends, so a value
+  // spanning many chunks (a large text or jsonb) is copied once, not once per chunk.
+  const unfinished: Buffer[] = [];
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const data = rest ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
-      for (let end = data.indexOf(NEWLINE); end >= 0; end = data.indexOf(NEWLINE, start)) {
-        rows.push(parseCopyLine(data.toString('utf8', start, end), columns));
+      let end = chunk.indexOf(NEWLINE);
+      if (unfinished.length > 0) {
+        if (end < 0) {
+          unfinished.push(chunk);
+          continue;
+        }
+        unfinished.push(chunk.subarray(0, end));
+        rows.push(parseCopyLine(Buffer.concat(unfinished).toString('utf8'), columns));
+        unfinished.length = 0;
+        start = end + 1;
+        end = chunk.indexOf(NEWLINE, start);
+      }
+      for (; end >= 0; end = chunk.indexOf(NEWLINE, start)) {
+        rows.push(parseCopyLine(chunk.toString('utf8', start, end), columns));
         start = end + 1;
       }
-      rest = start < data.length ? data.subarray(start) : undefined;
+      if (start < chunk.length) unfinished.push(chunk.subarray(start));
     }
   } finally {
     signal?.removeEventListener('abort', stop);
   }
-  if (rest) throw new ExtractError('the COPY output ended in the middle of a row');
+  if (unfinished.length > 0) throw new ExtractError('the COPY output ended in the middle of a row');
   return rows;
 }

@@ -36,6 +36,15 @@ describe('reading source rows with COPY', () => {
     expect(await selectRows(source, query)).toEqual(expected);
   });
 
+  it('reads values larger than a network chunk whole, multi-byte characters split between chunks included', async () => {
+    await sql`create table big_values (id int primary key, body text, doc jsonb)`.execute(database.admin);
+    await sql`insert into big_values values (1, repeat('é€🦊', 200000), jsonb_build_object('k', repeat('ü', 100000))), (2, 'small', null), (3, repeat(E'\\t', 50000), '[]')`.execute(database.admin);
+    const query = sql`select * from big_values order by id`;
+    const expected = (await query.execute(database.admin)).rows;
+    expect((expected[0] as { body: string }).body.length).toBe(800_000);
+    expect(await selectRows(source, query)).toEqual(expected);
+  });
+
   it('writes bound values into the query as the parameters they were (quotes, backslashes, braces in keys)', async () => {
     await sql`create table text_keys (k text primary key, v int)`.execute(database.admin);
     await sql`create table text_key_children (id serial primary key, k text, note text)`.execute(database.admin);
