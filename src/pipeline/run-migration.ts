@@ -120,7 +120,8 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
     await deps.journal.markSent(seq);
     try {
       const outcomes = await deps.sender.send(batch, deps.signal ?? new AbortController().signal);
-      return withHashes(outcomes, batch);
+      // A dry run hashes nothing (it keeps no ledger): its outcomes have no hash to carry.
+      return options.dryRun ? outcomes : withHashes(outcomes, batch);
     } catch (thrown) {
       const error = coerceError(thrown);
       if (error instanceof LoadError && error.code === 'bad_request') {
