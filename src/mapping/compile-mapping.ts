@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { describeIssues, userPayloadSchema } from '../contract/index.js';
-import type { UserPayload } from '../contract/index.js';
 import { coerceError } from '../errors.js';
 import { compileOauthRules } from './compile-oauth-rules.js';
 import type { OauthAccountsBuilder } from './compile-oauth-rules.js';
@@ -92,20 +91,21 @@ function mapRow(mapping: CompiledMapping, source: SourceRow, legacyId: string): 
   const oauthAccounts = mapping.oauthAccounts(source, context);
   if (oauthAccounts.length > 0) payload.oauthAccounts = oauthAccounts;
 
-  // reportInput: describeIssues tells a missing value ("required") from a wrong one by the input.
-  const checked = userPayloadSchema.safeParse(payload, { reportInput: true });
+  // The schema only checks (strict objects, no transforms or defaults), so the payload as built is
+  // what zod would return: `validate` answers yes or no without building that copy. Only a payload
+  // it refuses is parsed, for its issues.
+  const valid = userPayloadSchema.validate(payload);
   const { problems, warnings } = context;
-  if (checked.success && problems.length === 0) {
-    // The schema only checks (strict objects, no transforms or defaults), so zod's output is a deep
-    // copy of what was built, key order aside: keep the built object and let the copy die young.
-    const valid = payload as UserPayload;
-    return warnings.length > 0 ? { ok: true, legacyId, payload: valid, warnings } : { ok: true, legacyId, payload: valid };
+  if (valid && problems.length === 0) {
+    return warnings.length > 0 ? { ok: true, legacyId, payload, warnings } : { ok: true, legacyId, payload };
   }
 
   const rejections = problems.map((problem) => toRejection(legacyId, problem));
   // A field the mapper already rejected (and so left out) would come back as "required": say it once.
   const rejectedFields = new Set(problems.map((problem) => problem.field));
-  for (const issue of checked.error?.issues ?? []) {
+  // reportInput: describeIssues tells a missing value ("required") from a wrong one by the input.
+  const issues = valid ? [] : (userPayloadSchema.safeParse(payload, { reportInput: true }).error?.issues ?? []);
+  for (const issue of issues) {
     for (const violation of violationsOf(issue, payload)) {
       if (!rejectedFields.has(violation.field)) rejections.push(toRejection(legacyId, violation));
     }

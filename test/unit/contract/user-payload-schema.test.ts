@@ -24,6 +24,8 @@ describe('userPayloadSchema (compiled)', () => {
       const compiled = userPayloadSchema.safeParse(payload, { reportInput: true });
       const reference = interpreted.safeParse(payload, { reportInput: true });
       expect(compiled.success).toBe(reference.success);
+      // What the mapper asks first: the yes-or-no check that builds no output.
+      expect(userPayloadSchema.validate(payload)).toBe(reference.success);
       if (reference.success) expect(JSON.stringify(compiled.data)).toBe(JSON.stringify(reference.data));
       else expect(compiled.error?.issues).toEqual(reference.error.issues);
     }
