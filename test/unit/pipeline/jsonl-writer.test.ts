@@ -38,5 +38,39 @@ describe('openJsonlWriter', () => {
     await writer.close();
     expect(readFileSync(path, 'utf8')).toBe(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
   });
-});
 
+  it('keeps lines in order while full chunks are written in the background, however many are out at once', async () => {
+    const path = tempFile('payloads.jsonl');
+    const writer = openJsonlWriter(path, { chunkBytes: 200 });
+    const records = Array.from({ length: 3_000 }, (_, i) => ({ i, name: i % 7 === 0 ? 'Zoë 🦊' : 'x'.repeat(i % 50) }));
+    // Without a pause, background writes pile up and the writer writes chunks itself; with pauses,
+    // they finish and their buffers are reused.
+    for (const [index, record] of records.entries()) {
+      writer.write(record);
+      if (index >= 1_500 && index % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await writer.close();
+    expect(readFileSync(path, 'utf8')).toBe(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+  });
+
+  it('reports a failed background write at the next write and at close', async () => {
+    // /dev/full refuses every write with ENOSPC.
+    const writer = openJsonlWriter('/dev/full', { chunkBytes: 100 });
+    for (let i = 0; i < 20; i += 1) writer.write({ i });
+    await expect(writer.close()).rejects.toThrow(/ENOSPC/);
+
+    const next = openJsonlWriter('/dev/full', { chunkBytes: 100 });
+    for (let i = 0; i < 5; i += 1) next.write({ i });
+    let reported: unknown;
+    for (let wait = 0; wait < 200 && reported === undefined; wait += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      try {
+        next.write({ probe: wait });
+      } catch (error) {
+        reported = error;
+      }
+    }
+    expect(String(reported)).toMatch(/ENOSPC/);
+    await expect(next.close()).rejects.toThrow(/ENOSPC/);
+  });
+});
