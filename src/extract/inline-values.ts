@@ -19,7 +19,7 @@ class InlineValuesCompiler extends PostgresQueryCompiler {
 }
 
 function literalOf(value: unknown): string {
-  const text = prepareValue(value);
+  const text = isTextArray(value) ? textArrayText(value) : prepareValue(value);
   if (text === null) return 'null';
   if (typeof text !== 'string') throw new ExtractError(`cannot write a ${Buffer.isBuffer(text) ? 'binary' : typeof text} value into a COPY query`);
   return quoteLiteral(text);
@@ -33,6 +33,18 @@ function literalOf(value: unknown): string {
 export function quoteLiteral(text: string): string {
   const quoted = `'${text.replaceAll("'", "''")}'`;
   return text.includes('\\') ? `E${quoted.replaceAll('\\', '\\\\')}` : quoted;
+}
+
+const isTextArray = (value: unknown): value is readonly string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/**
+ * What `prepareValue` makes of an array of strings (a page's keys, in its child queries): each
+ * element double-quoted with its backslashes and quotes escaped. pg's runs two regular expressions
+ * per element and concatenates them one by one; here only an element with something to escape is
+ * searched at all. Tested against `prepareValue`.
+ */
+export function textArrayText(items: readonly string[]): string {
+  return `{${items.map((item) => (/[\\"]/.test(item) ? `"${item.replace(/[\\"]/g, '\\$&')}"` : `"${item}"`)).join(',')}}`;
 }
 
 /** The SQL of `query`, values inlined (for COPY), and the same query with parameters (its shape). */
