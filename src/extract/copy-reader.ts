@@ -2,7 +2,7 @@ import { Log, type LogConfig, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { ExtractError } from '../errors.js';
-import { parseCopyLine, type CopyColumn } from './copy-text.js';
+import { copyLineParser, type CopyColumn } from './copy-text.js';
 import { compileForCopy } from './inline-values.js';
 import { sourceTypeParsers } from './timestamptz-parser.js';
 
@@ -61,6 +61,7 @@ async function copyRows(client: pg.PoolClient, select: string, columns: readonly
   const stream = client.query(copyTo(`copy (${select}) to stdout`));
   const stop = () => stream.destroy(signal?.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'));
   signal?.addEventListener('abort', stop, { once: true });
+  const parseLine = copyLineParser(columns);
   const rows: Row[] = [];
   // The start of a line that has not ended yet: its pieces are joined once, when it ends, so a value
   // spanning many chunks (a large text or jsonb) is copied once, not once per chunk.
@@ -75,13 +76,13 @@ async function copyRows(client: pg.PoolClient, select: string, columns: readonly
           continue;
         }
         unfinished.push(chunk.subarray(0, end));
-        rows.push(parseCopyLine(Buffer.concat(unfinished).toString('utf8'), columns));
+        rows.push(parseLine(Buffer.concat(unfinished).toString('utf8')));
         unfinished.length = 0;
         start = end + 1;
         end = chunk.indexOf(NEWLINE, start);
       }
       for (; end >= 0; end = chunk.indexOf(NEWLINE, start)) {
-        rows.push(parseCopyLine(chunk.toString('utf8', start, end), columns));
+        rows.push(parseLine(chunk.toString('utf8', start, end)));
         start = end + 1;
       }
       if (start < chunk.length) unfinished.push(chunk.subarray(start));
