@@ -44,15 +44,18 @@ export async function runCliDryRun(options: CliDryRunOptions): Promise<CliDryRun
   const usageFile = join(options.workDir, `${options.job}.usage.json`);
   const reportsDir = join(options.workDir, 'cli-reports');
   const args = [
-    '--import', USAGE_PRELOAD, BIN, 'run', '--dry-run', '--quiet',
+    'run', '--dry-run', '--quiet',
     '--mapping', options.mappingFile, '--job', options.job,
     '--checkpoint-dir', join(options.workDir, 'cli-checkpoints'), '--reports-dir', reportsDir,
     '--workers', String(options.workers ?? 0),
   ];
   const serverCpuBefore = await serverCpuSeconds(options.databaseUrl);
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, DATABASE_URL: options.databaseUrl, BENCH_USAGE_FILE: usageFile },
+  // The bin itself, as `dynamic-migrate` runs (its shebang carries node's flags); the usage report
+  // is loaded through NODE_OPTIONS.
+  const nodeOptions = [process.env.NODE_OPTIONS, `--import ${JSON.stringify(USAGE_PRELOAD)}`].filter(Boolean).join(' ');
+  const child = spawn(BIN, args, {
+    env: { ...process.env, NODE_OPTIONS: nodeOptions, DATABASE_URL: options.databaseUrl, BENCH_USAGE_FILE: usageFile },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const [code] = (await once(child, 'exit')) as [number | null];
