@@ -52,8 +52,7 @@ export class FingerprintTable {
     hi >>>= 0;
     lo = lo >>> 0 || (hi === 0 ? 1 : 0);
     const cells = this.#cells;
-    // Multiply-shift onto [0, slots): the high half is uniform, so the home slot is too.
-    let slot = Math.floor((hi / 4294967296) * this.#slots);
+    let slot = this.#homeSlot(hi);
     for (;;) {
       const at = slot * CELLS;
       const storedHi = cells[at] as number;
@@ -77,7 +76,12 @@ export class FingerprintTable {
    * many such misses in flight at once, and the `claim`s that follow find their slots cached.
    */
   warm(hi: number): number {
-    return this.#cells[Math.floor(((hi >>> 0) / 4294967296) * this.#slots) * CELLS] as number;
+    return this.#cells[this.#homeSlot(hi >>> 0) * CELLS] as number;
+  }
+
+  /** Where a fingerprint's probe starts: multiply-shift of its (unsigned) high half onto [0, slots), uniform as that half is. */
+  #homeSlot(hi: number): number {
+    return Math.floor((hi / 4294967296) * this.#slots);
   }
 
   ownerAt(slot: number): number {
