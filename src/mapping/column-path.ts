@@ -64,7 +64,7 @@ function readSplitColumn(record: Readonly<Record<string, unknown>>, { column, js
  * names a column the query did not return.
  * @throws RowProblem `missing_column`
  */
-function absentColumn(record: Readonly<Record<string, unknown>>, column: string): null {
+export function absentColumn(record: Readonly<Record<string, unknown>>, column: string): null {
   if (jsonRecords.has(record)) return null;
   throw new RowProblem('missing_column', `column "${column}" is not in the source row`);
 }

@@ -5,8 +5,8 @@ import { compileOauthRules } from './compile-oauth-rules.js';
 import type { OauthAccountsBuilder } from './compile-oauth-rules.js';
 import { compileWalletRules } from './compile-wallet-rules.js';
 import type { WalletsBuilder } from './compile-wallet-rules.js';
-import { assignValues, compileValueSource } from './compile-value-source.js';
-import type { NamedValue } from './compile-value-source.js';
+import { compileValueSource, generateAssigner } from './compile-value-source.js';
+import type { Assigner, NamedValue } from './compile-value-source.js';
 import type { MappingSpec } from './mapping-spec.js';
 import { maskValue } from './mask-value.js';
 import { isRecord } from './records-for.js';
@@ -50,8 +50,8 @@ function internalFailure(legacyId: string, error: unknown): MapResult {
 }
 
 interface CompiledMapping {
-  fields: NamedValue[];
-  metadata: NamedValue[];
+  assignFields: Assigner;
+  assignMetadata: Assigner;
   legacyIdKey: string;
   wallets: WalletsBuilder;
   oauthAccounts: OauthAccountsBuilder;
@@ -60,8 +60,8 @@ interface CompiledMapping {
 
 function compileSpec(spec: MappingSpec): CompiledMapping {
   return {
-    fields: compileNamed(spec.fields ?? {}, ''),
-    metadata: compileNamed(spec.metadata ?? {}, 'metadata.'),
+    assignFields: generateAssigner(compileNamed(spec.fields ?? {}, '')),
+    assignMetadata: generateAssigner(compileNamed(spec.metadata ?? {}, 'metadata.')),
     legacyIdKey: spec.legacyIdKey,
     wallets: compileWalletRules(spec.wallets ?? []),
     oauthAccounts: compileOauthRules(spec.oauthAccounts ?? []),
@@ -81,9 +81,9 @@ function mapRow(mapping: CompiledMapping, source: SourceRow, legacyId: string): 
   const row = isRecord(source.row) ? source.row : {};
   const context = new RowContext(legacyId, mapping.phoneRegion);
   const payload: Record<string, unknown> = {};
-  assignValues(payload, mapping.fields, row, context);
+  mapping.assignFields(payload, row, context);
   const metadata: Record<string, unknown> = {};
-  assignValues(metadata, mapping.metadata, row, context);
+  mapping.assignMetadata(metadata, row, context);
   metadata[mapping.legacyIdKey] = legacyId;
   payload.metadata = metadata;
   const wallets = mapping.wallets(source, context);

@@ -1,7 +1,7 @@
 import { isBlank } from './column-path.js';
 import { compileListBuilder, type ListBuilder } from './compile-list-rules.js';
-import { assignValues, compileValueSource, evaluateField } from './compile-value-source.js';
-import type { CompiledValue, NamedValue } from './compile-value-source.js';
+import { compileValueSource, evaluateField, generateAssigner } from './compile-value-source.js';
+import type { Assigner, CompiledValue, NamedValue } from './compile-value-source.js';
 import type { OauthRule } from './mapping-spec.js';
 import type { RowContext } from './row-context.js';
 import type { JsonValue } from './to-json-value.js';
@@ -17,7 +17,7 @@ type OptionalPart = (typeof SINGLE_PARTS)[number] | (typeof LIST_PARTS)[number];
 interface CompiledOauthRule {
   from: OauthRule['from'];
   accountId: CompiledValue;
-  singles: readonly NamedValue[];
+  assignSingles: Assigner;
   lists: readonly NamedValue[];
 }
 
@@ -31,7 +31,7 @@ export function compileOauthRules(rules: readonly OauthRule[]): OauthAccountsBui
   const compiled = rules.map((rule): CompiledOauthRule => ({
     from: rule.from,
     accountId: compileValueSource(rule.accountId),
-    singles: compileParts(rule, SINGLE_PARTS),
+    assignSingles: generateAssigner(compileParts(rule, SINGLE_PARTS)),
     lists: compileParts(rule, LIST_PARTS),
   }));
   return compileListBuilder('oauthAccounts', compiled, buildAccount);
@@ -53,7 +53,7 @@ function buildAccount(rule: CompiledOauthRule, record: Readonly<Record<string, u
   // undefined: a problem was recorded; the account is still built, so the user is rejected.
   if (accountId !== undefined && isBlank(accountId)) return undefined;
   const account: Record<string, unknown> = {};
-  assignValues(account, rule.singles, record, context);
+  rule.assignSingles(account, record, context);
   if (accountId !== undefined) account.accountId = accountId;
   for (const { key, field, value } of rule.lists) {
     context.field = field;

@@ -1,14 +1,14 @@
 import { isBlank, compileColumnRead } from './column-path.js';
 import { compileCondition } from './condition.js';
 import type { RowContext } from './row-context.js';
-import { RowProblem } from './row-problem.js';
 import { compileTemplate } from './template.js';
 import type { JsonValue } from './to-json-value.js';
 import { compileTransform } from './transforms.js';
-import type { UnmappedMode, ValueSource } from './value-source.js';
+import { generateShapedValue, recordProblem } from './generated-code.js';
+import type { CompiledValue } from './generated-code.js';
+import type { ValueSource } from './value-source.js';
 
-/** A value source compiled for one mapping: computes the value of one record. */
-export type CompiledValue = (record: Readonly<Record<string, unknown>>, context: RowContext) => JsonValue;
+export { generateAssigner, type Assigner, type CompiledValue, type NamedValue } from './generated-code.js';
 
 /**
  * Compiles one value source (against the user row, a child row or a JSON element): produce the
@@ -38,51 +38,25 @@ export function evaluateField(value: CompiledValue, record: Readonly<Record<stri
   try {
     return value(record, context);
   } catch (error) {
-    if (!(error instanceof RowProblem)) throw error;
-    context.addProblem(error);
-    return undefined;
-  }
-}
-
-/** A compiled member of an object being built: its key and the field name problems are reported under. */
-export interface NamedValue {
-  /** Key in the object (the payload, its metadata, a wallet, an OAuth account). */
-  key: string;
-  /** Path for problems and warnings: `email`, `metadata.plan`; inside a list, the item's part (`chain`). */
-  field: string;
-  value: CompiledValue;
-}
-
-/**
- * Evaluates each member against `record` (the context pointed at its field first) and sets those
- * that have a value on `target`, in order: null leaves a member out, and so does a recorded problem.
- */
-export function assignValues(target: Record<string, unknown>, members: readonly NamedValue[], record: Readonly<Record<string, unknown>>, context: RowContext): void {
-  for (const { key, field, value } of members) {
-    context.field = field;
-    const built = evaluateField(value, record, context);
-    if (built != null) target[key] = built;
+    return recordProblem(error, context);
   }
 }
 
 function compileShaped(source: ValueSource): CompiledValue {
-  const produce = compileProducer(source);
   const transforms = (source.transforms ?? []).map(compileTransform);
   const { map } = source;
-  const unmapped = source.unmapped ?? 'keep';
   const fallback = source.default ?? null;
-  // A bare column read needs no shaping (and never yields undefined, which `?? fallback` would turn into null).
-  if (transforms.length === 0 && !map && fallback === null && 'column' in source) return produce;
-  return (record, context) => {
-    let value = produce(record, context);
-    // SQL NULL passes through every transform untouched.
-    for (const transform of transforms) {
-      if (value === null) break;
-      value = transform(value, context);
-    }
-    if (map && value !== null) value = lookUp(map, value, unmapped);
-    return value ?? fallback;
-  };
+  // A plain column is read in the generated code itself; a bare read needs no shaping (and never
+  // yields undefined, which `?? fallback` would turn into null).
+  const plainColumn = 'column' in source && !source.column.includes('.') ? source.column : undefined;
+  if (transforms.length === 0 && !map && fallback === null && plainColumn === undefined && 'column' in source) return compileProducer(source);
+  return generateShapedValue({
+    produce: plainColumn !== undefined ? { column: plainColumn } : { call: compileProducer(source) },
+    transforms,
+    map,
+    unmapped: source.unmapped ?? 'keep',
+    fallback,
+  });
 }
 
 function compileProducer(source: ValueSource): CompiledValue {
@@ -118,13 +92,4 @@ function compileFirstOf(candidates: readonly CompiledValue[]): CompiledValue {
     }
     return null;
   };
-}
-
-function lookUp(map: Readonly<Record<string, JsonValue>>, value: Exclude<JsonValue, null>, unmapped: UnmappedMode): JsonValue {
-  const key = typeof value === 'object' ? undefined : String(value);
-  // hasOwn, not `in`: a legacy value such as "constructor" must not find Object.prototype.
-  if (key !== undefined && Object.hasOwn(map, key)) return map[key] ?? null;
-  if (unmapped === 'null') return null;
-  if (unmapped === 'reject') throw new RowProblem('value_map', 'has no entry in the value map (unmapped: reject)', value);
-  return value;
 }

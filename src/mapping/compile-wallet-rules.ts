@@ -1,7 +1,7 @@
 import { isBlank } from './column-path.js';
 import { compileListBuilder, type ListBuilder } from './compile-list-rules.js';
-import { assignValues, compileValueSource, evaluateField } from './compile-value-source.js';
-import type { CompiledValue, NamedValue } from './compile-value-source.js';
+import { compileValueSource, evaluateField, generateAssigner } from './compile-value-source.js';
+import type { Assigner, CompiledValue } from './compile-value-source.js';
 import type { WalletRule } from './mapping-spec.js';
 import type { RowContext } from './row-context.js';
 
@@ -14,7 +14,7 @@ export type WalletsBuilder = ListBuilder;
 interface CompiledWalletRule {
   from: WalletRule['from'];
   address: CompiledValue;
-  parts: readonly NamedValue[];
+  assignParts: Assigner;
 }
 
 /**
@@ -27,7 +27,7 @@ export function compileWalletRules(rules: readonly WalletRule[]): WalletsBuilder
   const compiled = rules.map((rule): CompiledWalletRule => ({
     from: rule.from,
     address: compileValueSource(rule.address),
-    parts: WALLET_PARTS.map((part) => ({ key: part, field: part, value: compileValueSource(rule[part]) })),
+    assignParts: generateAssigner(WALLET_PARTS.map((part) => ({ key: part, field: part, value: compileValueSource(rule[part]) }))),
   }));
   return compileListBuilder('wallets', compiled, buildWallet);
 }
@@ -39,6 +39,6 @@ function buildWallet(rule: CompiledWalletRule, record: Readonly<Record<string, u
   if (address !== undefined && isBlank(address)) return undefined;
   const wallet: Record<string, unknown> = {};
   if (address !== undefined) wallet.publicWalletAddress = address;
-  assignValues(wallet, rule.parts, record, context);
+  rule.assignParts(wallet, record, context);
   return wallet;
 }

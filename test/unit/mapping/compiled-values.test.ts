@@ -3,7 +3,7 @@ import { compileMapping } from '../../../src/mapping/index.js';
 import type { MappingSpec } from '../../../src/mapping/index.js';
 import { compileColumnRead, markJsonRecord } from '../../../src/mapping/column-path.js';
 import { compileCondition } from '../../../src/mapping/condition.js';
-import { compileValueSource, evaluateField } from '../../../src/mapping/compile-value-source.js';
+import { compileValueSource, evaluateField, generateAssigner } from '../../../src/mapping/compile-value-source.js';
 import { RowContext } from '../../../src/mapping/row-context.js';
 import { RowProblem } from '../../../src/mapping/row-problem.js';
 import { compileTemplate } from '../../../src/mapping/template.js';
@@ -96,9 +96,60 @@ describe('compileValueSource', () => {
     expect(row.problems).toEqual([{ field: 'wallets[1].chain', rule: 'transform', message: 'boolean: is not one of t/f, true/false, yes/no, y/n, on/off, 1/0', value: 'ma' }]);
   });
 
+  it('reads any column name as data, never as code', () => {
+    for (const column of ['we"ird', 'back\\slash', "it's", '${x}', 'line\nbreak', '__proto__', 'constructor']) {
+      const read = compileValueSource({ column, transforms: ['trim'] });
+      expect(read(Object.defineProperty({}, column, { value: ' v ', enumerable: true }), context())).toBe('v');
+      // Only the record's own columns count: `constructor` and `__proto__` are on every object's prototype.
+      expect(() => read({}, context())).toThrow(new RowProblem('missing_column', `column "${column}" is not in the source row`));
+      expect(read(markJsonRecord({}), context())).toBeNull();
+    }
+  });
+
+  it('turns what pg returns into JSON before shaping it, and passes SQL NULL through every transform', () => {
+    const at = compileValueSource({ column: 'at', transforms: ['isoTimestamp'] });
+    expect(at({ at: new Date(Date.UTC(2020, 0, 2, 3, 4, 5, 6)) }, context())).toBe('2020-01-02T03:04:05.006Z');
+    expect(at({ at: null }, context())).toBeNull();
+    expect(compileValueSource({ column: 'n', transforms: ['string'], default: 'none' })({ n: 12n }, context())).toBe('12');
+    expect(() => compileValueSource({ column: 'n', transforms: ['string'] })({ n: Number.NaN }, context())).toThrow(new RowProblem('type', 'is not a finite number', Number.NaN));
+  });
+
+  it('rejects an unmapped value, or keeps it, as the source says', () => {
+    const chain = (unmapped: 'reject' | 'keep') => compileValueSource({ column: 'chain', map: { ethereum: 'ETH' }, unmapped });
+    expect(() => chain('reject')({ chain: 'doge' }, context())).toThrow(new RowProblem('value_map', 'has no entry in the value map (unmapped: reject)', 'doge'));
+    expect(chain('keep')({ chain: 'doge' }, context())).toBe('doge');
+    // Only the map's own entries: "constructor" is not one.
+    expect(() => chain('reject')({ chain: 'constructor' }, context())).toThrow(RowProblem);
+  });
+
   it('defers a spec it cannot compile to evaluation', () => {
     const broken = compileValueSource(undefined as unknown as ValueSource);
     expect(() => broken({}, context())).toThrow(TypeError);
+  });
+});
+
+describe('generateAssigner', () => {
+  const member = (key: string, field: string, source: ValueSource) => ({ key, field, value: compileValueSource(source) });
+
+  it('sets the members with a value, in order, and records each problem under its own field', () => {
+    const assign = generateAssigner([
+      member('email', 'email', { column: 'email', transforms: ['lower'] }),
+      member('odd "key"', 'metadata.odd "key"', { column: 'n', transforms: ['boolean'] }),
+      member('plan', 'metadata.plan', { column: 'plan' }),
+      member('gone', 'gone', { column: 'absent_value' }),
+    ]);
+    const row = context();
+    const target: Record<string, unknown> = {};
+    assign(target, { email: 'A@X.IO', n: 'maybe', plan: 'pro', absent_value: null }, row);
+    expect(target).toEqual({ email: 'a@x.io', plan: 'pro' });
+    expect(Object.keys(target)).toEqual(['email', 'plan']);
+    expect(row.problems).toEqual([{ field: 'metadata.odd "key"', rule: 'transform', message: 'boolean: is not one of t/f, true/false, yes/no, y/n, on/off, 1/0', value: 'maybe' }]);
+    expect(row.field).toBe('gone');
+  });
+
+  it('throws what is not a row problem: the mapper turns it into an internal rejection', () => {
+    const assign = generateAssigner([{ key: 'a', field: 'a', value: () => { throw new TypeError('bug'); } }]);
+    expect(() => assign({}, {}, context())).toThrow(TypeError);
   });
 });
 
