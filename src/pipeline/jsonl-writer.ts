@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { NO_ROOM, writeJsonBytes } from './json-bytes.js';
 
 const NEWLINE = 0x0a;
 
@@ -32,7 +33,8 @@ export function openJsonlWriter(path: string, options: { chunkBytes?: number } =
   const fd = openSync(path, 'w', 0o600);
   let lines = 0;
   // Lines are encoded straight into a chunk buffer: building a string of the chunk and encoding that
-  // at each flush copied every line twice more.
+  // at each flush copied every line twice more. Records are written there as JSON bytes directly
+  // (writeJsonBytes), without the string JSON.stringify makes, when they are plain JSON.
   let chunk: Buffer = Buffer.allocUnsafe(chunkBytes);
   let used = 0;
   /** Where the next write goes: writes in flight finish in any order, so each names its offset. */
@@ -83,6 +85,18 @@ export function openJsonlWriter(path: string, options: { chunkBytes?: number } =
     used += chunk.write(line, used);
     chunk[used++] = NEWLINE;
   };
+  /** Writes the record's JSON straight into the chunk (see writeJsonBytes); false when it must be stringified. */
+  const appendBytes = (record: unknown): boolean => {
+    let end = writeJsonBytes(chunk, used, record);
+    if (end === NO_ROOM && used > 0) {
+      flush();
+      end = writeJsonBytes(chunk, 0, record);
+    }
+    if (end < 0) return false;
+    used = end;
+    chunk[used++] = NEWLINE;
+    return true;
+  };
   return {
     path,
     get lines() {
@@ -91,6 +105,7 @@ export function openJsonlWriter(path: string, options: { chunkBytes?: number } =
     write(record) {
       throwFailure();
       lines += 1;
+      if (chunkBytes > 0 && appendBytes(record)) return;
       append(JSON.stringify(record));
     },
     async close() {

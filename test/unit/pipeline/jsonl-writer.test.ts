@@ -39,6 +39,18 @@ describe('openJsonlWriter', () => {
     expect(readFileSync(path, 'utf8')).toBe(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
   });
 
+  it('writes what is not plain JSON as JSON.stringify does, in its place among the others', async () => {
+    const path = tempFile('payloads.jsonl');
+    const writer = openJsonlWriter(path, { chunkBytes: 1000 });
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    const records = [{ a: 1 }, { at: new Date(0) }, { list: [1, undefined, 2] }, { b: 2 }, { p: new Point(3), f: () => 1, u: undefined }, { big: 'x'.repeat(2_000) }, { c: 3 }];
+    for (const record of records) writer.write(record);
+    await writer.close();
+    expect(readFileSync(path, 'utf8')).toBe(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+  });
+
   it('keeps lines in order while full chunks are written in the background, however many are out at once', async () => {
     const path = tempFile('payloads.jsonl');
     const writer = openJsonlWriter(path, { chunkBytes: 200 });
@@ -54,12 +66,12 @@ describe('openJsonlWriter', () => {
   });
 
   it('reports a failed background write at the next write and at close', async () => {
-    // /dev/full refuses every write with ENOSPC.
-    const writer = openJsonlWriter('/dev/full', { chunkBytes: 100 });
+    // /dev/full refuses every write with ENOSPC. 150-byte chunks: the 20 lines fill two, written in the background.
+    const writer = openJsonlWriter('/dev/full', { chunkBytes: 150 });
     for (let i = 0; i < 20; i += 1) writer.write({ i });
     await expect(writer.close()).rejects.toThrow(/ENOSPC/);
 
-    const next = openJsonlWriter('/dev/full', { chunkBytes: 100 });
+    const next = openJsonlWriter('/dev/full', { chunkBytes: 150 });
     for (let i = 0; i < 5; i += 1) next.write({ i });
     let reported: unknown;
     for (let wait = 0; wait < 200 && reported === undefined; wait += 1) {
