@@ -81,9 +81,18 @@ async function copyRows(client: pg.PoolClient, select: string, columns: readonly
         start = end + 1;
         end = chunk.indexOf(NEWLINE, start);
       }
-      for (; end >= 0; end = chunk.indexOf(NEWLINE, start)) {
-        rows.push(parseLine(chunk.toString('utf8', start, end)));
-        start = end + 1;
+      // The chunk's whole lines are decoded at once and split in JS: decoding line by line was a
+      // call into C++ per row. A newline byte is never part of a multi-byte UTF-8 character.
+      const last = end < 0 ? -1 : chunk.lastIndexOf(NEWLINE);
+      if (last >= start) {
+        const lines = chunk.toString('utf8', start, last);
+        let from = 0;
+        for (let newline = lines.indexOf('\n'); newline >= 0; newline = lines.indexOf('\n', from)) {
+          rows.push(parseLine(lines.slice(from, newline)));
+          from = newline + 1;
+        }
+        rows.push(parseLine(lines.slice(from)));
+        start = last + 1;
       }
       if (start < chunk.length) unfinished.push(chunk.subarray(start));
     }

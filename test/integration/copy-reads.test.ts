@@ -45,6 +45,16 @@ describe('reading source rows with COPY', () => {
     expect(await selectRows(source, query)).toEqual(expected);
   });
 
+  it('reads many rows to a network chunk, and lines cut between chunks, row for row as pg', async () => {
+    // ~120 bytes a row: a 64 KiB read holds hundreds, and rows end at every point of a chunk.
+    await sql`create table many_rows (id int primary key, name text, note text)`.execute(database.admin);
+    await sql`insert into many_rows select i, 'Zoë ' || repeat('é', i % 7) || ' 🦊' || i, case when i % 5 = 0 then E'a\tb\nc' when i % 11 = 0 then '' end || repeat('x', i % 97) from generate_series(1, 20000) as i`.execute(database.admin);
+    const query = sql`select * from many_rows order by id`;
+    const expected = (await query.execute(database.admin)).rows;
+    expect(expected).toHaveLength(20_000);
+    expect(await selectRows(source, query)).toEqual(expected);
+  });
+
   it('writes bound values into the query as the parameters they were (quotes, backslashes, braces in keys)', async () => {
     await sql`create table text_keys (k text primary key, v int)`.execute(database.admin);
     await sql`create table text_key_children (id serial primary key, k text, note text)`.execute(database.admin);
