@@ -45,9 +45,26 @@ export function parseTimestamptz(text: string, fallback: TextParser = pg.types.g
       index += 3;
     }
   }
-  const instant = Date.UTC(year, month - 1, day, hour, minute, second, millis) - sign * offsetSeconds * 1000;
+  const instant = utcMillis(year, month, day, hour, minute, second, millis) - sign * offsetSeconds * 1000;
   if (sign === 0 || index !== length || year < 1000 || Number.isNaN(instant)) return fallback(text);
   return new Date(instant);
+}
+
+/**
+ * `Date.UTC(year, month - 1, ...)` in arithmetic (days from the civil date, H. Hinnant's
+ * algorithm): Date.UTC is a call into the runtime, ~0.1 µs for each of the ~5 timestamps a user
+ * brings. A month outside 1-12 (never printed) and NaN (a non-digit) are left to Date.UTC.
+ */
+export function utcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number): number {
+  if (!(month >= 1 && month <= 12)) return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  // Years counted from March, so the leap day is the last day of the year.
+  const marchYear = month <= 2 ? year - 1 : year;
+  const era = Math.floor(marchYear / 400);
+  const yearOfEra = marchYear - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const days = era * 146_097 + dayOfEra - 719_468;
+  return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis;
 }
 
 /** Type parsers for a pg client: pg's own, with the fast `timestamptz` reader above. */

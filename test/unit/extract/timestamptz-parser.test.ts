@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { parseTimestamptz, sourceTypeParsers, TIMESTAMPTZ_OID } from '../../../src/extract/timestamptz-parser.js';
+import { parseTimestamptz, sourceTypeParsers, TIMESTAMPTZ_OID, utcMillis } from '../../../src/extract/timestamptz-parser.js';
 
 const pgParse = pg.types.getTypeParser(TIMESTAMPTZ_OID) as (text: string) => unknown;
 const asComparable = (value: unknown) => (value instanceof Date ? `date ${value.getTime()}` : `other ${String(value)}`);
@@ -22,6 +22,22 @@ describe('parseTimestamptz', () => {
       const parsed = parseTimestamptz(text);
       expect(parsed, text).toBeInstanceOf(Date);
       expect(asComparable(parsed), text).toBe(asComparable(pgParse(text)));
+    }
+  });
+
+  it('computes the instant of a date and time as Date.UTC does', () => {
+    let state = 11;
+    const next = (below: number) => {
+      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+      return state % below;
+    };
+    const fields: Array<[number, number, number, number, number, number, number]> = [
+      [2000, 2, 29, 0, 0, 0, 0], [1900, 2, 29, 12, 0, 0, 0], [2100, 3, 1, 0, 0, 0, 0], [1970, 1, 1, 0, 0, 0, 0], [1000, 1, 1, 0, 0, 0, 0],
+      [9999, 12, 31, 23, 59, 59, 999], [2023, 4, 31, 0, 0, 0, 0], [2023, 13, 1, 0, 0, 0, 0], [2023, 0, 1, 0, 0, 0, 0], [2023, Number.NaN, 1, 0, 0, 0, 0], [2023, 1, Number.NaN, 0, 0, 0, 0],
+    ];
+    for (let index = 0; index < 20_000; index++) fields.push([1000 + next(9000), 1 + next(12), 1 + next(31), next(24), next(60), next(60), next(1000)]);
+    for (const [year, month, day, hour, minute, second, millis] of fields) {
+      expect(utcMillis(year, month, day, hour, minute, second, millis), `${year}-${month}-${day} ${hour}:${minute}:${second}.${millis}`).toBe(Date.UTC(year, month - 1, day, hour, minute, second, millis));
     }
   });
 
