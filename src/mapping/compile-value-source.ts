@@ -46,8 +46,8 @@ function compileShaped(source: ValueSource): CompiledValue {
   const transforms = (source.transforms ?? []).map(compileTransform);
   const { map } = source;
   const fallback = source.default ?? null;
-  // A plain column is read in the generated code itself; a bare read needs no shaping (and never
-  // yields undefined, which `?? fallback` would turn into null).
+  // A plain column (no JSON path) is read in the generated code itself, as a named load. A bare
+  // JSON path needs no shaping: its reader is the value.
   const plainColumn = 'column' in source && !source.column.includes('.') ? source.column : undefined;
   if (transforms.length === 0 && !map && fallback === null && plainColumn === undefined && 'column' in source) return compileProducer(source);
   return generateShapedValue({
