@@ -17,7 +17,8 @@ const GIVE_UP = Symbol('not plain JSON');
 /**
  * Writes `JSON.stringify(value)` as UTF-8 straight into `target` from `offset`, byte for byte the
  * same, without making the string: for the dry run's payloads file (a user's line is ~740 bytes),
- * where JSON.stringify and then encoding its string cost 3.9 µs a user and this 2.7.
+ * where JSON.stringify and then encoding its string took 3.79 µs a payload and this takes 3.25, and
+ * leaves no string behind as garbage.
  *
  * Only what a payload is made of is written here: text that is printable ASCII without `"` or `\`,
  * finite numbers, booleans, null, arrays and plain objects. Text with other characters goes
