@@ -69,7 +69,7 @@ async function copyRows(client: pg.PoolClient, select: string, columns: readonly
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let start = 0;
-      let end = chunk.indexOf(NEWLINE);
+      const end = chunk.indexOf(NEWLINE);
       if (unfinished.length > 0) {
         if (end < 0) {
           unfinished.push(chunk);
@@ -79,12 +79,12 @@ async function copyRows(client: pg.PoolClient, select: string, columns: readonly
         rows.push(parseLine(Buffer.concat(unfinished).toString('utf8')));
         unfinished.length = 0;
         start = end + 1;
-        end = chunk.indexOf(NEWLINE, start);
       }
       // The chunk's whole lines are decoded at once and split in JS: decoding line by line was a
       // call into C++ per row. A newline byte is never part of a multi-byte UTF-8 character. (A long
       // value kept past its page is a slice of its chunk's text, ≤ 64 KiB: peak RSS did not change.)
-      const last = end < 0 ? -1 : chunk.lastIndexOf(NEWLINE);
+      // No newline past `start` puts the last one before it (or at -1): no whole line left.
+      const last = chunk.lastIndexOf(NEWLINE);
       if (last >= start) {
         const lines = chunk.toString('utf8', start, last);
         let from = 0;
