@@ -6,6 +6,9 @@ import { openJsonlWriter } from '../../../src/pipeline/jsonl-writer.js';
 
 const tempFile = (name: string) => join(mkdtempSync(join(tmpdir(), 'jsonl-')), 'run', name);
 
+/** The file the records should make: each as JSON.stringify writes it, a line each. */
+const asJsonLines = (records: readonly unknown[]) => records.map((record) => `${JSON.stringify(record)}\n`).join('');
+
 describe('openJsonlWriter', () => {
   it('puts each line on disk as it is written by default, in a file only its owner can read', async () => {
     const path = tempFile('rejects.jsonl');
@@ -36,7 +39,7 @@ describe('openJsonlWriter', () => {
     const records = [{ name: 'Zoë 🦊' }, { note: 'ü'.repeat(40) }, { big: '€'.repeat(500) }, { after: 'the big one' }, { lone: '\ud800' }];
     for (const record of records) writer.write(record);
     await writer.close();
-    expect(readFileSync(path, 'utf8')).toBe(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    expect(readFileSync(path, 'utf8')).toBe(asJsonLines(records));
   });
 
   it('writes what is not plain JSON as JSON.stringify does, in its place among the others', async () => {
@@ -48,7 +51,7 @@ describe('openJsonlWriter', () => {
     const records = [{ a: 1 }, { at: new Date(0) }, { list: [1, undefined, 2] }, { b: 2 }, { p: new Point(3), f: () => 1, u: undefined }, { big: 'x'.repeat(2_000) }, { c: 3 }];
     for (const record of records) writer.write(record);
     await writer.close();
-    expect(readFileSync(path, 'utf8')).toBe(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    expect(readFileSync(path, 'utf8')).toBe(asJsonLines(records));
   });
 
   it('keeps lines in order while full chunks are written in the background, however many are out at once', async () => {
@@ -62,7 +65,7 @@ describe('openJsonlWriter', () => {
       if (index >= 1_500 && index % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     await writer.close();
-    expect(readFileSync(path, 'utf8')).toBe(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    expect(readFileSync(path, 'utf8')).toBe(asJsonLines(records));
   });
 
   it('reports a failed background write at the next write and at close', async () => {
