@@ -7,3 +7,4 @@ export * from './bulk-client.js';
 export * from './match-outcomes.js';
 export * from './adaptive-limit.js';
 export * from './rate-limit-headers.js';
+export * from './loader-wait.js';

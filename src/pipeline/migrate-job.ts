@@ -8,6 +8,7 @@ import { applyDuplicatePlan, planDuplicates } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
 import { connectSource, describeSource, withReadColumns } from '../extract/index.js';
 import { RateLimiter, createBulkClient, describeLimitChange } from '../load/index.js';
+import type { LoaderWait } from '../load/index.js';
 import { columnsToRead, compileMapping, loadMappingFile } from '../mapping/index.js';
 import type { MappingSpec } from '../mapping/index.js';
 import { dryRunBatchSender, httpBatchSender } from './batch-sender.js';
@@ -34,6 +35,8 @@ export interface JobObserver {
   warn?(message: string): void;
   /** One HTTP request is about to go out (any attempt), so a display can show requests/min against the limit. */
   request?(): void;
+  /** The loader holds every request back, and why and until when; `undefined`: sending again. */
+  waiting?(wait: LoaderWait | undefined): void;
 }
 
 export interface JobResult {

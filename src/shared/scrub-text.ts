@@ -1,0 +1,55 @@
+/**
+ * The one scrubber for text that leaves the process: the ledger, failed.jsonl, summary.json, the
+ * reports, stdout, stderr and JSON logs all pass error text from the API or the database through
+ * it, so a credential or an email address an error message quotes is removed the same way in each.
+ */
+
+/** Exact values that must never be written: the API token, database passwords (see {@link registerSecret}). */
+const registered = new Set<string>();
+
+/**
+ * Remembers a value that must never appear in any output (the API token, a database password),
+ * for the rest of the process. Values shorter than 4 characters are ignored: they would redact
+ * ordinary words, and real credentials are longer.
+ */
+export function registerSecret(value: string | undefined | null): void {
+  if (value && value.length >= 4) registered.add(value);
+}
+
+const EMAIL = /[^\s@"'<>(),;:/[\]]+@[^\s@"'<>(),;:/[\]]+\.[^\s@"'<>(),;:/[\]]+/g;
+/** `Bearer <anything>` as an Authorization header or an echo of one. */
+const BEARER = /(Bearer\s+)[^\s"',]+/gi;
+/** Dynamic's environment API tokens start with `dyn_`. */
+const DYNAMIC_TOKEN = /\bdyn_[A-Za-z0-9_-]{8,}/g;
+/** `scheme://user:password@host`: the password part of any URL. */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]*@/gi;
+/** `password=...` in a libpq conninfo string or a query string. */
+const PASSWORD_PARAM = /\b(password\s*=\s*)('[^']*'|[^\s&]+)/gi;
+
+/** `jane.doe@example.com` → `j***@e***.com`: enough to tell two addresses apart in a log, no more. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  const dot = domain.lastIndexOf('.');
+  return `${local.slice(0, 1)}***@${domain.slice(0, 1)}***${domain.slice(dot)}`;
+}
+
+/**
+ * `text` with every registered secret, bearer credential, `dyn_` token and URL or conninfo
+ * password replaced by `[redacted]`, email addresses masked, and (with `maxLength`) shortened.
+ * Pure but for the registry of secrets.
+ */
+export function scrubText(text: string, options: { maxLength?: number } = {}): string {
+  let result = text;
+  // Longest first, so a URL holding a password is replaced as a whole before the password in it.
+  for (const secret of [...registered].sort((a, b) => b.length - a.length)) result = result.split(secret).join('[redacted]');
+  result = result
+    .replace(URL_PASSWORD, '$1[redacted]@')
+    .replace(PASSWORD_PARAM, '$1[redacted]')
+    .replace(BEARER, '$1[redacted]')
+    .replace(DYNAMIC_TOKEN, '[redacted]')
+    .replace(EMAIL, maskEmail);
+  const max = options.maxLength;
+  return max !== undefined && result.length > max ? `${result.slice(0, max - 1)}…` : result;
+}
