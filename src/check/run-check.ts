@@ -1,3 +1,4 @@
+import { scrubMessage } from '../checkpoint/scrub-message.js';
 import { ExtractError } from '../errors.js';
 import type { SourceDb } from '../extract/index.js';
 import type { MappingSpec } from '../mapping/index.js';
@@ -47,7 +48,8 @@ export async function runCheck(opts: RunCheckOptions): Promise<CheckReport> {
     } catch (error) {
       if (!(error instanceof ExtractError)) throw error;
       // The schema matched, so a failing read is the mapping's own SQL (a raw filter, most likely).
-      problems.push({ severity: 'error', kind: 'sample_failed', usedBy: ['source'], message: `reading the sample failed: ${error.message}` });
+      // The database's text may quote a value or a credential: scrubbed for both the text and the JSON report.
+      problems.push({ severity: 'error', kind: 'sample_failed', usedBy: ['source'], message: `reading the sample failed: ${scrubMessage(error.message) ?? ''}` });
     }
   }
   return {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { scrubMessage } from '../checkpoint/scrub-message.js';
 
 /** The newest run of a job in the reports folder, as `status` shows it. */
 export interface LatestRun {
@@ -25,7 +26,10 @@ export function latestRun(reportsDir: string, job: string): LatestRun | undefine
 
 function readSummary(path: string): Record<string, unknown> | null {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    const summary = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    // Written scrubbed since the scrubber existed; an older run's file may hold the raw message.
+    if (typeof summary.fatalError === 'string') summary.fatalError = scrubMessage(summary.fatalError) ?? '';
+    return summary;
   } catch {
     return null; // missing or half-written: the run was killed before it finished
   }

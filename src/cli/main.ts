@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { MigrateError, coerceError } from '../errors.js';
+import { scrubText } from '../shared/scrub-text.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { emulatorCommand } from './commands/emulator.js';
@@ -46,16 +47,17 @@ export async function main(argv: string[]): Promise<number> {
       })
       .parseAsync();
   } catch (thrown) {
+    // The message may quote the API or the database: scrubbed, as every output (see scrubText).
     const error = coerceError(thrown);
     if (error instanceof MigrateError) {
-      console.error(`dynamic-migrate: ${error.message}`);
+      console.error(`dynamic-migrate: ${scrubText(error.message)}`);
       return error.exitCode;
     }
-    console.error(`dynamic-migrate: unexpected error: ${error.stack ?? error.message}`);
+    console.error(`dynamic-migrate: unexpected error: ${scrubText(error.stack ?? error.message)}`);
     return 1;
   }
   if (usageError !== undefined) {
-    console.error(`dynamic-migrate: ${usageError} (see --help)`);
+    console.error(`dynamic-migrate: ${scrubText(usageError)} (see --help)`); // yargs may echo a value given
     return USAGE_EXIT_CODE;
   }
   return takeExitCode();

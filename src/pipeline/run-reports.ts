@@ -1,9 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scrubMessage } from '../checkpoint/scrub-message.js';
 import type { Rejection } from '../mapping/index.js';
+import { scrubText } from '../shared/scrub-text.js';
 import type { PipelineOutcome } from './batch-sender.js';
 import { openJsonlWriter } from './jsonl-writer.js';
 import type { JsonlWriter } from './jsonl-writer.js';
+import { scrubSummary } from './run-summary.js';
 import type { RunSummary } from './run-summary.js';
 
 /** The files one run leaves behind, in `<reportsDir>/<job>/<runId>/`. */
@@ -36,12 +39,17 @@ export function openRunReports(dir: string, options: { dryRun: boolean }): RunRe
     payloadsPath: payloads?.path,
     summaryPath,
     rejected: (rejection) => rejects.write(rejection),
+    // The API's code and message may quote what it refused (an email) or echo our request: scrubbed.
     failed: (outcome) =>
-      failures.write({ legacyId: outcome.legacyId, code: outcome.errorCode, message: outcome.errorMessage }),
+      failures.write({ legacyId: outcome.legacyId, code: scrubCode(outcome.errorCode), message: scrubMessage(outcome.errorMessage) ?? undefined }),
     payload: (line) => payloads?.write(line),
     async finish(summary) {
       await Promise.all([rejects.close(), failures.close(), payloads?.close()]);
-      writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`, { mode: 0o600 });
+      writeFileSync(summaryPath, `${JSON.stringify(scrubSummary(summary), null, 2)}\n`, { mode: 0o600 });
     },
   };
+}
+
+function scrubCode(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : scrubText(code);
 }

@@ -1,3 +1,5 @@
+import { scrubMessage } from '../checkpoint/scrub-message.js';
+
 /** Counts of one run. Every extracted row ends in exactly one of the outcome counts. */
 export interface RunCounts {
   extracted: number;
@@ -72,4 +74,13 @@ export function combineSummaries(first: RunSummary, second: RunSummary): RunSumm
     addsUp: first.addsUp && second.addsUp && accountedFor(counts) === counts.extracted,
     warnings: Object.fromEntries(Object.entries(warnings).sort(([a], [b]) => a.localeCompare(b))),
   };
+}
+
+/**
+ * The summary as every output writes it (summary.json, the reports, stdout): its fatal error,
+ * which may quote the API or the database, scrubbed like every other message (see `scrubMessage`).
+ */
+export function scrubSummary(summary: RunSummary): RunSummary {
+  if (summary.fatalError === undefined) return summary;
+  return { ...summary, fatalError: scrubMessage(summary.fatalError) ?? '' };
 }

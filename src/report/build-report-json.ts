@@ -1,4 +1,6 @@
 import type { SampleIssueGroup } from '../check/check-report.js';
+import { scrubMessage } from '../checkpoint/scrub-message.js';
+import { scrubSummary } from '../pipeline/run-summary.js';
 import type { RunSummary } from '../pipeline/run-summary.js';
 import type { DuplicateCluster, DuplicateSummary } from './duplicate-clusters.js';
 import { MAX_REPORTED_CLUSTERS, REPORT_VERSION } from './report-json.js';
@@ -37,8 +39,13 @@ export function reportTotals(summary: RunSummary): ReportTotals {
   };
 }
 
-/** Assembles `report.json` from the run's summary and the collected parts. Pure. */
+/**
+ * Assembles `report.json` (and so `report.html`) from the run's summary and the collected parts.
+ * The texts that come from the API or the database (the fatal error, why the comparison stopped)
+ * are scrubbed here, as in every output (see `scrubMessage`). Pure but for the registry of secrets.
+ */
 export function buildReportJson(summary: RunSummary, parts: ReportParts, generatedAt: Date): ReportJson {
+  const { fatalError } = scrubSummary(summary);
   return {
     version: REPORT_VERSION,
     job: summary.job,
@@ -46,7 +53,7 @@ export function buildReportJson(summary: RunSummary, parts: ReportParts, generat
     generatedAt: generatedAt.toISOString(),
     ...(summary.phase ? { phase: summary.phase } : {}),
     interrupted: summary.interrupted,
-    ...(summary.fatalError !== undefined ? { fatalError: summary.fatalError } : {}),
+    ...(fatalError !== undefined ? { fatalError } : {}),
     totals: reportTotals(summary),
     coverage: parts.coverage,
     rejects: parts.rejects,
@@ -59,8 +66,13 @@ export function buildReportJson(summary: RunSummary, parts: ReportParts, generat
       ...(parts.duplicates !== undefined && parts.duplicateSummary?.note ? { note: parts.duplicateSummary.note } : {}),
     },
     samples: [...parts.samples].sort((a, b) => compareIds(a.legacyId, b.legacyId)),
-    ...(parts.target ? { target: parts.target } : {}),
+    ...(parts.target ? { target: scrubTarget(parts.target) } : {}),
   };
+}
+
+/** The comparison with its stop reason (a 401's message, say) scrubbed. */
+export function scrubTarget(target: ReportTarget): ReportTarget {
+  return target.error === undefined ? target : { ...target, error: scrubMessage(target.error) ?? '' };
 }
 
 /** Numeric ids in number order, others as text. */

@@ -1,11 +1,13 @@
 import type { PipelineOutcome } from '../pipeline/batch-sender.js';
+import { scrubText } from '../shared/scrub-text.js';
 import type { FailureGroup } from './report-json.js';
 
 const MAX_EXAMPLES = 5;
 
 /**
  * Users the API refused, counted by error code with a few example row ids. Error codes are a
- * small, fixed set, so memory stays bounded. Messages are not kept: they may quote a value.
+ * small, fixed set, so memory stays bounded. Messages are not kept: they may quote a value; codes
+ * come from the API too, so they are scrubbed as they are reported.
  */
 export class FailureTally {
   readonly #groups = new Map<string, FailureGroup>();
@@ -21,6 +23,8 @@ export class FailureTally {
 
   /** Most failures first. */
   result(): FailureGroup[] {
-    return [...this.#groups.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+    return [...this.#groups.values()]
+      .map((group) => ({ ...group, code: scrubText(group.code) }))
+      .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
   }
 }

@@ -1,3 +1,4 @@
+import { scrubMessage } from '../checkpoint/scrub-message.js';
 import type { RollbackResult } from './rollback-config.js';
 import { KEEP_REASON_TEXT, type KeepReason, type RollbackPlan } from './rollback-plan.js';
 
@@ -21,7 +22,7 @@ export function formatRollbackPreview(job: string, environmentId: string, plan: 
   return lines;
 }
 
-/** The closing lines of a rollback. Pure. */
+/** The closing lines of a rollback; the API's reasons scrubbed (see `scrubMessage`). Pure but for the registry of secrets. */
 export function formatRollbackResult(result: RollbackResult): string[] {
   const lines = [
     `\nRollback of job ${result.job}`,
@@ -30,8 +31,8 @@ export function formatRollbackResult(result: RollbackResult): string[] {
     `  failed          ${result.failed}`,
     `  duration        ${(result.durationMs / 1000).toFixed(1)} s`,
   ];
-  for (const failure of result.failures.slice(0, 10)) lines.push(`    legacy id ${failure.legacyId}: ${failure.reason}`);
-  if (result.fatalError) lines.push(`  stopped: ${result.fatalError}`);
+  for (const failure of result.failures.slice(0, 10)) lines.push(`    legacy id ${failure.legacyId}: ${scrubMessage(failure.reason) ?? ''}`);
+  if (result.fatalError) lines.push(`  stopped: ${scrubMessage(result.fatalError) ?? ''}`);
   if (result.interrupted || result.failed > 0) lines.push(`  run the same command again to continue (deletions so far are recorded in the checkpoint)`);
   return lines;
 }

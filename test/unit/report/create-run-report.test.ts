@@ -65,6 +65,27 @@ describe('createRunReport', () => {
     expect(readFileSync(files.html, 'utf8')).toContain('sent: 1; rejected: 2');
   });
 
+  it('scrubs what the API or the database said: the fatal error, the failure codes and why the comparison stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dm-report-test-'));
+    dirs.push(dir);
+    const report = createRunReport({ job: 'unit', dryRun: false, spec: mapping, legacyIdKey: 'legacyId' });
+    report.mapped(syntheticRow(1));
+    report.settled([{ legacyId: '1', outcome: 'failed', errorCode: 'taken_by_jane.doe@example.com', errorMessage: 'x' }]);
+    const target = { compared: 0, create: 0, update: 0, conflict: 0, notCompared: 1, examples: { conflict: [], update: [] }, error: '401: Bearer dyn_Lr2Wv9Xp4Kd7N refused' };
+    const fatal = { ...summary(1, 0), dryRun: false, interrupted: true, fatalError: 'cannot read postgres://app:Hq3Vx8Rt5Jm1@db/legacy for jane.doe@example.com' };
+    const files = await report.finish(fatal, dir, target);
+    for (const file of [files.json, files.html]) {
+      const text = readFileSync(file, 'utf8');
+      expect(text).not.toContain('Hq3Vx8Rt5Jm1');
+      expect(text).not.toContain('dyn_Lr2Wv9Xp4Kd7N');
+      expect(text).not.toContain('jane.doe@example.com');
+    }
+    const json = JSON.parse(readFileSync(files.json, 'utf8')) as ReportJson;
+    expect(json.fatalError).toBe('cannot read postgres://app:[redacted]@db/legacy for j***@e***.com');
+    expect(json.failures).toEqual([{ code: 't***@e***.com', count: 1, examples: ['1'] }]);
+    expect(json.target?.error).toBe('401: Bearer [redacted] refused');
+  });
+
   it('leaves no scratch file behind when discarded (a run that threw)', async () => {
     // os.tmpdir() follows TMPDIR: a private one, so other tests' scratch folders do not count.
     const privateTmp = mkdtempSync(join(tmpdir(), 'dm-report-test-'));
