@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../errors.js';
 import { setExitCode } from '../exit-code.js';
 import { flagOrEnv, withSourceOptions } from '../shared-options.js';
+import { passwordFlagWarning, registerCliSecrets } from '../secret-guards.js';
 
 interface CheckArgs {
   mapping: string;
@@ -24,8 +25,11 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     const { connectSource, describeSource } = await import('../../extract/index.js');
     const { formatCheckReport, runCheck } = await import('../../check/index.js');
     if (!Number.isInteger(args.sample) || args.sample < 0) throw new ConfigError(`--sample must be a whole number of rows (0 or more), got ${String(args.sample)}`);
-    const { spec } = await loadMappingFile(args.mapping);
     const databaseUrl = flagOrEnv(args['database-url'], 'DATABASE_URL');
+    registerCliSecrets({ databaseUrl });
+    const passwordWarning = passwordFlagWarning(args['database-url']);
+    if (passwordWarning) console.error(`warning: ${passwordWarning}`);
+    const { spec } = await loadMappingFile(args.mapping);
     if (!databaseUrl) throw new ConfigError('missing a database URL: pass --database-url or set DATABASE_URL');
     const source = describeSource(databaseUrl);
     const db = connectSource(databaseUrl, { maxConnections: 1 });

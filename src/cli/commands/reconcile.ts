@@ -5,6 +5,7 @@ import { DEFAULT_API_URL } from '../../pipeline/job-config.js';
 import type { ReconcileConfig } from '../../reconcile/reconcile-config.js';
 import { setExitCode } from '../exit-code.js';
 import { flagOrEnv, withJobOptions, withSourceOptions } from '../shared-options.js';
+import { passwordFlagWarning, registerCliSecrets, requireSecureApiUrl, withInsecureApiUrlOption } from '../secret-guards.js';
 
 interface ReconcileArgs {
   mapping: string;
@@ -13,6 +14,7 @@ interface ReconcileArgs {
   'checkpoint-dir': string;
   'environment-id'?: string;
   'api-url'?: string;
+  'allow-insecure-api-url': boolean;
   'rate-limit': number;
   retries: number;
   json: boolean;
@@ -22,7 +24,7 @@ export const reconcileCommand: CommandModule<object, ReconcileArgs> = {
   command: 'reconcile',
   describe: 'Compare the eligible source rows, the job ledger and the users in Dynamic (read-only)',
   builder: (yargs) =>
-    withJobOptions(withSourceOptions(yargs))
+    withInsecureApiUrlOption(withJobOptions(withSourceOptions(yargs)))
       .option('environment-id', { type: 'string', describe: 'Dynamic environment id (a UUID) [env: DYNAMIC_ENVIRONMENT_ID]' })
       .option('api-url', { type: 'string', describe: `Dynamic API base URL [env: DYNAMIC_API_URL] [default: ${DEFAULT_API_URL}]` })
       .option('rate-limit', { type: 'number', default: 1500, describe: 'Most list requests per rolling minute (Dynamic allows 1,500 per IP on developer endpoints); 0 = no client-side limit' })
@@ -32,12 +34,13 @@ export const reconcileCommand: CommandModule<object, ReconcileArgs> = {
   handler: async (args) => {
     // Loaded on use, so `--help` and the other commands start fast.
     const { formatReconcileReport, reconcileExitCode, runReconcile } = await import('../../reconcile/index.js');
-    const config = await resolveReconcileConfig(args);
+    const { scrubMessage } = await import('../../checkpoint/scrub-message.js');
+    const config = await resolveReconcileConfig(args, process.env, (message) => console.error(`warning: ${message}`));
     const report = await runReconcile(config, {
       observer: {
         retry: ({ offset, attempt, delayMs, reason }) =>
-          console.error(`retrying the user list at offset ${offset} in ${delayMs} ms (attempt ${attempt}: ${reason})`),
-        warn: (message) => console.error(`warning: ${message}`),
+          console.error(`retrying the user list at offset ${offset} in ${delayMs} ms (attempt ${attempt}: ${scrubMessage(reason) ?? ''})`),
+        warn: (message) => console.error(`warning: ${scrubMessage(message) ?? ''}`),
       },
     });
     console.log(args.json ? JSON.stringify(report, null, 2) : formatReconcileReport(report));
@@ -45,22 +48,35 @@ export const reconcileCommand: CommandModule<object, ReconcileArgs> = {
   },
 };
 
-/** Flags > environment > mapping file > defaults, validated once into a frozen config. */
-export async function resolveReconcileConfig(args: ReconcileArgs, env: NodeJS.ProcessEnv = process.env): Promise<Readonly<ReconcileConfig>> {
+/**
+ * Flags > environment > mapping file > defaults, validated once into a frozen config. The token
+ * and the database password are registered with the scrubber as soon as they are read; `warn`
+ * hears about a password given in `--database-url`.
+ */
+export async function resolveReconcileConfig(
+  args: ReconcileArgs,
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (message: string) => void = () => {},
+): Promise<Readonly<ReconcileConfig>> {
+  const databaseUrl = flagOrEnv(args['database-url'], 'DATABASE_URL', env);
+  const token = flagOrEnv(undefined, 'DYNAMIC_API_TOKEN', env);
+  registerCliSecrets({ token, databaseUrl });
+  const passwordWarning = passwordFlagWarning(args['database-url']);
+  if (passwordWarning) warn(passwordWarning);
   const { loadMappingFile } = await import('../../mapping/index.js');
   const { reconcileConfigSchema } = await import('../../reconcile/reconcile-config.js');
   const { spec } = await loadMappingFile(args.mapping);
-  const databaseUrl = flagOrEnv(args['database-url'], 'DATABASE_URL', env);
   const environmentId = flagOrEnv(args['environment-id'], 'DYNAMIC_ENVIRONMENT_ID', env);
-  const token = flagOrEnv(undefined, 'DYNAMIC_API_TOKEN', env);
   if (!databaseUrl) throw new ConfigError('missing a database URL: pass --database-url or set DATABASE_URL');
   if (!environmentId) throw new ConfigError('missing the environment id: pass --environment-id or set DYNAMIC_ENVIRONMENT_ID');
   if (!token) throw new ConfigError('missing the API token: set DYNAMIC_API_TOKEN');
+  const apiUrl = flagOrEnv(args['api-url'], 'DYNAMIC_API_URL', env) ?? DEFAULT_API_URL;
+  requireSecureApiUrl(apiUrl, args['allow-insecure-api-url']);
   const parsed = reconcileConfigSchema.safeParse({
     job: args.job ?? spec.job ?? basename(args.mapping, extname(args.mapping)),
     mappingFile: args.mapping,
     databaseUrl,
-    apiUrl: flagOrEnv(args['api-url'], 'DYNAMIC_API_URL', env) ?? DEFAULT_API_URL,
+    apiUrl,
     environmentId,
     token,
     checkpointDir: args['checkpoint-dir'],

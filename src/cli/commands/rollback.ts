@@ -5,6 +5,7 @@ import type { RollbackResult } from '../../rollback/index.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { setExitCode } from '../exit-code.js';
 import { flagOrEnv, withJobOptions } from '../shared-options.js';
+import { registerCliSecrets, requireSecureApiUrl, withInsecureApiUrlOption } from '../secret-guards.js';
 import { requireJob } from './status.js';
 
 interface RollbackArgs {
@@ -12,6 +13,7 @@ interface RollbackArgs {
   'checkpoint-dir': string;
   'environment-id'?: string;
   'api-url'?: string;
+  'allow-insecure-api-url': boolean;
   'rate-limit': number;
   retries: number;
   concurrency: number;
@@ -23,7 +25,7 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
   command: 'rollback',
   describe: 'Delete from Dynamic exactly the users this job created (from its ledger), after a preview and a confirmation; resumable',
   builder: (yargs) =>
-    withJobOptions(yargs)
+    withInsecureApiUrlOption(withJobOptions(yargs))
       .option('environment-id', { type: 'string', describe: "Dynamic environment id; must be the job's own (default: the one the job ran against) [env: DYNAMIC_ENVIRONMENT_ID]" })
       .option('api-url', { type: 'string', describe: `Dynamic API base URL [env: DYNAMIC_API_URL] [default: ${DEFAULT_API_URL}]` })
       .option('rate-limit', { type: 'number', default: 1500, describe: 'Most DELETE requests per rolling minute (Dynamic allows 1,500 per IP on developer endpoints); 0 = no client-side limit' })
@@ -36,7 +38,10 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
     const job = requireJob(args.job);
     const env = process.env;
     const token = flagOrEnv(undefined, 'DYNAMIC_API_TOKEN', env);
+    registerCliSecrets({ token });
     if (!args['dry-run'] && !token) throw new ConfigError('missing the API token: set DYNAMIC_API_TOKEN (or use --dry-run for the preview)');
+    const apiUrl = flagOrEnv(args['api-url'], 'DYNAMIC_API_URL', env) ?? DEFAULT_API_URL;
+    if (!args['dry-run']) requireSecureApiUrl(apiUrl, args['allow-insecure-api-url']);
     if (!Number.isInteger(args['rate-limit']) || args['rate-limit'] < 0) throw new ConfigError('invalid --rate-limit: a whole number, 0 or more');
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new ConfigError('invalid --concurrency: a whole number, 1 or more');
     const interactive = Boolean(process.stdin.isTTY);
@@ -46,11 +51,12 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
     // Loaded on use, so `--help` and the other commands start fast.
     const { confirmByName, formatRollbackPreview, formatRollbackResult, openRollback } = await import('../../rollback/index.js');
     const { interruptOnSignals } = await import('../interrupt.js');
+    const { scrubMessage } = await import('../../checkpoint/scrub-message.js');
     const environmentId = flagOrEnv(args['environment-id'], 'DYNAMIC_ENVIRONMENT_ID', env);
     const session = await openRollback({
       job,
       checkpointDir: args['checkpoint-dir'],
-      apiUrl: flagOrEnv(args['api-url'], 'DYNAMIC_API_URL', env) ?? DEFAULT_API_URL,
+      apiUrl,
       ...(environmentId ? { environmentId } : {}),
       ...(token ? { token } : {}),
       rateLimitPerMinute: args['rate-limit'],
@@ -80,8 +86,8 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
               lastLine = Date.now();
               console.error(`rollback: ${done.deleted + done.alreadyGone}/${session.plan.toDelete} deleted, ${done.failed} failed`);
             },
-            retry: (info) => console.error(`retry ${info.attempt}: ${info.reason}; waiting ${Math.round(info.delayMs)} ms`),
-            warn: (message) => console.error(`warning: ${message}`),
+            retry: (info) => console.error(`retry ${info.attempt}: ${scrubMessage(info.reason) ?? ''}; waiting ${Math.round(info.delayMs)} ms`),
+            warn: (message) => console.error(`warning: ${scrubMessage(message) ?? ''}`),
           },
         });
         for (const line of formatRollbackResult(result)) console.log(line);

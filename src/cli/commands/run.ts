@@ -7,6 +7,7 @@ import { setExitCode } from '../exit-code.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { flagOrEnv, withJobOptions, withSourceOptions } from '../shared-options.js';
 import { interruptOnSignals } from '../interrupt.js';
+import { passwordFlagWarning, registerCliSecrets, requireSecureApiUrl, scrubbedResult, withInsecureApiUrlOption } from '../secret-guards.js';
 import { tightenHeapFor } from '../tune-heap.js';
 
 interface RunArgs {
@@ -18,6 +19,7 @@ interface RunArgs {
   'dry-run': boolean;
   'environment-id'?: string;
   'api-url'?: string;
+  'allow-insecure-api-url': boolean;
   'page-size': number;
   'batch-size': number;
   concurrency: number;
@@ -39,7 +41,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'Migrate the users the mapping describes (resumes the job where it stopped; once the first full run is done, each run sends the users changed since the last)',
   builder: (yargs) =>
-    withJobOptions(withSourceOptions(yargs))
+    withInsecureApiUrlOption(withJobOptions(withSourceOptions(yargs)))
       .option('dry-run', { type: 'boolean', default: false, describe: 'Extract, map and validate everything; send nothing (no HTTP, no token) and write the would-be payloads, rejects and a summary' })
       .option('environment-id', { type: 'string', describe: 'Dynamic environment id (a UUID) [env: DYNAMIC_ENVIRONMENT_ID]' })
       .option('api-url', { type: 'string', describe: `Dynamic API base URL [env: DYNAMIC_API_URL] [default: ${DEFAULT_API_URL}]` })
@@ -65,7 +67,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     // Loaded on use, so `--help` and the other commands start fast.
     const { exitCodeFor, migrateJob } = await import('../../pipeline/index.js');
     const { createConsoleObserver, printSummary } = await import('../console-output.js');
-    const config = await resolveRunConfig(args);
+    const config = await resolveRunConfig(args, process.env, (message) => (args.quiet ? undefined : console.error(`warning: ${message}`)));
     tightenHeapFor(config);
     const observer = createConsoleObserver({
       progressBar: args.progress ?? Boolean(process.stderr.isTTY),
@@ -77,7 +79,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     try {
       const result = await migrateJob(config, { observer, signal: interrupt.signal });
       observer.stop();
-      printSummary(result);
+      printSummary(scrubbedResult(result));
       setExitCode(exitCodeFor(result.summary));
     } finally {
       observer.stop();
@@ -98,11 +100,11 @@ async function runWithJsonLogs(args: RunArgs): Promise<void> {
   const observer = createJsonLogObserver({ quiet: args.quiet, rateLimitPerMinute: args['rate-limit'] });
   const interrupt = interruptOnSignals((message) => observer.warn?.(message));
   try {
-    const config = await resolveRunConfig(args);
+    const config = await resolveRunConfig(args, process.env, (message) => observer.warn?.(message));
     tightenHeapFor(config);
     const result = await migrateJob(config, { observer, signal: interrupt.signal });
     observer.finished(result.summary);
-    printSummary(result);
+    printSummary(scrubbedResult(result));
     setExitCode(exitCodeFor(result.summary));
   } catch (thrown) {
     const error = coerceError(thrown);
@@ -114,19 +116,32 @@ async function runWithJsonLogs(args: RunArgs): Promise<void> {
   }
 }
 
-/** Flags > environment > mapping file > defaults, validated once into a frozen config. */
-export async function resolveRunConfig(args: RunArgs, env: NodeJS.ProcessEnv = process.env): Promise<Readonly<JobConfig>> {
+/**
+ * Flags > environment > mapping file > defaults, validated once into a frozen config. The token
+ * and the database password are registered with the scrubber as soon as they are read; `warn`
+ * hears about a password given in `--database-url`.
+ */
+export async function resolveRunConfig(
+  args: RunArgs,
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (message: string) => void = () => {},
+): Promise<Readonly<JobConfig>> {
+  const envToken = flagOrEnv(undefined, 'DYNAMIC_API_TOKEN', env);
+  const databaseUrl = flagOrEnv(args['database-url'], 'DATABASE_URL', env);
+  registerCliSecrets({ token: envToken, databaseUrl }); // a dry run sends no token, but nothing may print it either
+  const passwordWarning = passwordFlagWarning(args['database-url']);
+  if (passwordWarning) warn(passwordWarning);
   const { loadMappingFile } = await import('../../mapping/index.js');
   const { jobConfigSchema } = await import('../../pipeline/job-config.js');
   const { spec } = await loadMappingFile(args.mapping);
   const parsed = jobConfigSchema.safeParse({
     job: args.job ?? spec.job ?? basename(args.mapping, extname(args.mapping)),
     mappingFile: args.mapping,
-    databaseUrl: flagOrEnv(args['database-url'], 'DATABASE_URL', env),
+    databaseUrl,
     dryRun: args['dry-run'],
     apiUrl: flagOrEnv(args['api-url'], 'DYNAMIC_API_URL', env) ?? DEFAULT_API_URL,
     environmentId: flagOrEnv(args['environment-id'], 'DYNAMIC_ENVIRONMENT_ID', env),
-    token: args['dry-run'] && !args['compare-target'] ? undefined : flagOrEnv(undefined, 'DYNAMIC_API_TOKEN', env),
+    token: args['dry-run'] && !args['compare-target'] ? undefined : envToken,
     checkpointDir: args['checkpoint-dir'],
     reportsDir: args['reports-dir'],
     pageSize: args['page-size'],
@@ -151,6 +166,7 @@ export async function resolveRunConfig(args: RunArgs, env: NodeJS.ProcessEnv = p
   if (!config.dryRun || config.compareTarget) {
     if (!config.environmentId) throw new ConfigError('missing the environment id: pass --environment-id or set DYNAMIC_ENVIRONMENT_ID');
     if (!config.token) throw new ConfigError(`missing the API token: set DYNAMIC_API_TOKEN${config.compareTarget ? ' (--compare-target reads Dynamic)' : ' (or use --dry-run)'}`);
+    requireSecureApiUrl(config.apiUrl, args['allow-insecure-api-url']);
   }
   return Object.freeze(config);
 }
