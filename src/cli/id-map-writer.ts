@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { CheckpointStore } from '../checkpoint/index.js';
 
@@ -21,9 +21,20 @@ export async function writeIdMap(store: CheckpointStore, out: Writable, format: 
   return rows;
 }
 
-/** Writes the id map to a file created with mode 0600 (it links people across two systems). */
+/**
+ * Writes the id map to a file of mode 0600 (it links people across two systems). The mode given to
+ * `open` only applies to a file it creates, so an existing file is chmod'ed on the open descriptor
+ * before anything is written (not a device such as /dev/stdout, whose mode is not ours to change).
+ */
 export async function writeIdMapFile(store: CheckpointStore, path: string, format: IdMapFormat): Promise<number> {
-  const out = createWriteStream(path, { mode: 0o600 });
+  const file = await open(path, 'w', 0o600);
+  try {
+    if ((await file.stat()).isFile()) await file.chmod(0o600);
+  } catch (error) {
+    await file.close();
+    throw error;
+  }
+  const out = file.createWriteStream();
   try {
     return await writeIdMap(store, out, format);
   } finally {
