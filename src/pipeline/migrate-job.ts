@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { CheckpointStore, checkpointPath, fingerprintDifferences } from '../checkpoint/index.js';
@@ -26,6 +25,7 @@ import type { TargetComparison } from '../compare/index.js';
 import { newRunId, openRunReports } from './run-reports.js';
 import type { RunReports } from './run-reports.js';
 import type { JobConfig } from './job-config.js';
+import { ensurePrivateDir } from '../shared/private-dir.js';
 
 /** What the caller (CLI, demo, tests) hears while a job runs. */
 export interface JobObserver {
@@ -70,7 +70,7 @@ export async function migrateJob(
     let checkpointFile: string | undefined;
     if (!config.dryRun) {
       checkpointFile = checkpointPath(config.checkpointDir, config.job);
-      mkdirSync(config.checkpointDir, { recursive: true });
+      ensurePrivateDir(config.checkpointDir); // 0700: the ledger holds emails and error messages
       // Taken before the checkpoint is opened and released after it is closed: one run per job.
       const lock = await acquireJobLock(lockPathFor(checkpointFile));
       releasers.push(() => lock.release());

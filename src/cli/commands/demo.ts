@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
@@ -34,7 +33,8 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
     const { registerCliSecrets, scrubbedResult } = await import('../secret-guards.js');
     registerCliSecrets({ token: DEMO_TOKEN });
     const checkpointDir = args['checkpoint-dir'];
-    mkdirSync(checkpointDir, { recursive: true });
+    const { ensurePrivateDir } = await import('../../shared/private-dir.js');
+    ensurePrivateDir(checkpointDir);
     await removeCheckpoint(checkpointPath(checkpointDir, DEMO_JOB)); // each demo starts from scratch
 
     console.error(`Seeding ${args.users} legacy users into an embedded PostgreSQL (PGlite)...`);
