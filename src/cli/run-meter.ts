@@ -1,3 +1,4 @@
+import type { LoaderWait } from '../load/index.js';
 import type { RunCounts } from '../pipeline/index.js';
 
 const WINDOW_MS = 60_000;
@@ -79,4 +80,25 @@ export function formatEta(seconds: number | null): string {
   const m = Math.floor((whole % 3600) / 60);
   const s = whole % 60;
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
+}
+
+/**
+ * Waits known to end sooner than this are not worth a line, a row or an event: a rate-limit slot
+ * 100 ms away would only make the display flicker and the log grow, and progress shows them anyway.
+ */
+export const SHORT_WAIT_MS = 2_000;
+
+/** Whole seconds until a wait is expected to end (rounded up, never below 0); null when unknown. */
+export function waitSecondsLeft(wait: LoaderWait, now: number): number | null {
+  return wait.until === undefined ? null : Math.max(0, Math.ceil((wait.until - now) / 1000));
+}
+
+/** Whether a wait is worth telling the operator about: its end is unknown or more than {@link SHORT_WAIT_MS} away. */
+export function isLongWait(wait: LoaderWait, now: number): boolean {
+  return wait.until === undefined || wait.until - now > SHORT_WAIT_MS;
+}
+
+/** Whether two announcements say the same (a loader may announce a wait again unchanged). */
+export function sameWait(a: LoaderWait | undefined, b: LoaderWait | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.reason === b.reason && a.until === b.until && a.message === b.message);
 }
