@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { acquireJobLock, lockPathFor } from '../../../src/checkpoint/job-lock.js';
 import { CheckpointError } from '../../../src/errors.js';
 
@@ -10,11 +10,15 @@ import { CheckpointError } from '../../../src/errors.js';
 describe('job lock', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dm-lock-'));
   const path = join(dir, 'job.lock');
-  afterEach(() => rmSync(path, { force: true }));
+  afterEach(() => rmSync(path, { force: true, recursive: true }));
+  afterAll(() => rmSync(dir, { force: true, recursive: true }));
 
   it('is exclusive while its holder lives, and free again once released', async () => {
     const first = await acquireJobLock(path);
-    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(path).mode & 0o777).toBe(0o700);
+    const holderFiles = readdirSync(path);
+    expect(holderFiles).toHaveLength(1);
+    expect(statSync(join(path, holderFiles[0] ?? '')).mode & 0o777).toBe(0o600);
     const refused = await acquireJobLock(path).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(CheckpointError);
     expect((refused as CheckpointError).code).toBe('job_locked');
@@ -44,6 +48,20 @@ describe('job lock', () => {
     const old = new Date(Date.now() - 120_000);
     utimesSync(path, old, old);
     await (await acquireJobLock(path, { staleAfterMs: 60_000 })).release();
+  });
+
+  it('never lets a release remove a lock that was taken over from it', async () => {
+    // A holder on another host looks gone to a run two minutes later (its heartbeat stopped, say,
+    // while its machine slept); that run takes over, and then the first one wakes up and releases.
+    const sleeper = await acquireJobLock(path, { host: 'host-a' });
+    const taker = await acquireJobLock(path, { host: 'host-b', now: () => Date.now() + 120_000 });
+    await sleeper.release();
+    await expect(acquireJobLock(path)).rejects.toThrow(/already running \(pid \d+ on host-b,/);
+    await sleeper.release(); // twice: still nothing of the taker's is touched
+    await expect(acquireJobLock(path)).rejects.toThrow(/on host-b,/);
+    await taker.release();
+    expect(existsSync(path)).toBe(false);
+    await (await acquireJobLock(path)).release();
   });
 
   it('names the lock after the checkpoint', () => {
