@@ -2,15 +2,12 @@ import { isIPv4 } from 'node:net';
 import type { Argv } from 'yargs';
 import { ConfigError } from '../errors.js';
 import { secretsOfDatabaseUrl } from '../extract/describe-source.js';
-import type { JobResult } from '../pipeline/migrate-job.js';
-import { scrubSummary } from '../pipeline/run-summary.js';
-import { scrubTarget } from '../report/build-report-json.js';
 import { registerSecret } from '../shared/scrub-text.js';
 
 /**
  * What every command does with the secrets it resolves: registers them with the scrubber at once
- * (so no output can quote them, see `scrubText`), warns when a password came in a flag, never
- * sends the token in clear over a network, and scrubs what it prints of a run's result.
+ * (so no output can quote them, see `scrubText`), warns when a password came in a flag, and never
+ * sends the token in clear over a network.
  */
 
 /** `--allow-insecure-api-url`, on every command that sends the token. */
@@ -55,9 +52,4 @@ export function requireSecureApiUrl(apiUrl: string, allowInsecure: boolean): voi
   const url = new URL(apiUrl);
   if (url.protocol !== 'http:' || isLoopbackHost(url.hostname)) return;
   throw new ConfigError(`refusing to send the API token over plain http:// to ${url.host}: use https://, or pass --allow-insecure-api-url if that network is trusted`);
-}
-
-/** A run's result as `printSummary` shows it: the fatal error and why the comparison stopped scrubbed, as in every output. */
-export function scrubbedResult(result: JobResult): JobResult {
-  return { ...result, summary: scrubSummary(result.summary), ...(result.target ? { target: scrubTarget(result.target) } : {}) };
 }

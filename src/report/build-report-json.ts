@@ -71,7 +71,7 @@ export function buildReportJson(summary: RunSummary, parts: ReportParts, generat
 }
 
 /** The comparison with its stop reason (a 401's message, say) scrubbed. */
-export function scrubTarget(target: ReportTarget): ReportTarget {
+function scrubTarget(target: ReportTarget): ReportTarget {
   return target.error === undefined ? target : { ...target, error: scrubMessage(target.error) ?? '' };
 }
 

@@ -3,7 +3,7 @@ export { createRunReport, type RunReport, type RunReportFiles, type RunReportOpt
 export type { DuplicateCluster, DuplicateClusterSource, DuplicateSummary } from './duplicate-clusters.js';
 export { reportDuplicates } from './report-duplicates.js';
 export { MAX_REPORTED_CLUSTERS, REPORT_VERSION, type FailureGroup, type ReportCoverage, type ReportJson, type ReportSample, type ReportTarget, type ReportTotals } from './report-json.js';
-export { buildReportJson, reportTotals, scrubTarget } from './build-report-json.js';
+export { buildReportJson, reportTotals } from './build-report-json.js';
 export { renderReportHtml } from './render-report-html.js';
 export { maskPayload } from './mask-payload.js';
 export { escapeHtml } from './escape-html.js';

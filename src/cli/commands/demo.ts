@@ -30,7 +30,7 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
     const { exitCodeFor, jobConfigSchema, migrateJob } = await import('../../pipeline/index.js');
     const { printSummary } = await import('../console-output.js');
     const { writeIdMapFile } = await import('../id-map-writer.js');
-    const { registerCliSecrets, scrubbedResult } = await import('../secret-guards.js');
+    const { registerCliSecrets } = await import('../secret-guards.js');
     registerCliSecrets({ token: DEMO_TOKEN });
     const checkpointDir = args['checkpoint-dir'];
     const { ensurePrivateDir } = await import('../../shared/private-dir.js');
@@ -59,11 +59,11 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
 
       console.error('1/2 Dry run: extract, map and validate; nothing is sent.');
       const dry = await runWithProgress((observer) => migrateJob(jobConfigSchema.parse({ ...base, dryRun: true }), { ...source, observer }));
-      printSummary(scrubbedResult(dry));
+      printSummary(dry);
 
       console.error('\n2/2 Real run against the emulator.');
       const real = await runWithProgress((observer) => migrateJob(jobConfigSchema.parse({ ...base, dryRun: false }), { ...source, observer }));
-      printSummary(scrubbedResult(real));
+      printSummary(real);
 
       const idMapPath = join(real.reports.dir, 'idmap.csv');
       const store = await CheckpointStore.open(checkpointPath(checkpointDir, DEMO_JOB), { create: false });

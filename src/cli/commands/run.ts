@@ -7,7 +7,7 @@ import { setExitCode } from '../exit-code.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { flagOrEnv, withJobOptions, withSourceOptions } from '../shared-options.js';
 import { interruptOnSignals } from '../interrupt.js';
-import { passwordFlagWarning, registerCliSecrets, requireSecureApiUrl, scrubbedResult, withInsecureApiUrlOption } from '../secret-guards.js';
+import { passwordFlagWarning, registerCliSecrets, requireSecureApiUrl, withInsecureApiUrlOption } from '../secret-guards.js';
 import { tightenHeapFor } from '../tune-heap.js';
 
 interface RunArgs {
@@ -79,7 +79,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     try {
       const result = await migrateJob(config, { observer, signal: interrupt.signal });
       observer.stop();
-      printSummary(scrubbedResult(result));
+      printSummary(result);
       setExitCode(exitCodeFor(result.summary));
     } finally {
       observer.stop();
@@ -104,7 +104,7 @@ async function runWithJsonLogs(args: RunArgs): Promise<void> {
     tightenHeapFor(config);
     const result = await migrateJob(config, { observer, signal: interrupt.signal });
     observer.finished(result.summary);
-    printSummary(scrubbedResult(result));
+    printSummary(result);
     setExitCode(exitCodeFor(result.summary));
   } catch (thrown) {
     const error = coerceError(thrown);
