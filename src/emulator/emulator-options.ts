@@ -31,6 +31,14 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Probability (0..1) that the users are stored, then the connection destroyed unanswered. @default 0 */
   dropRate?: number;
+  /** Probability (0..1) of a spurious 429 (`Retry-After: 1`, plain-text body, nothing stored). @default 0 */
+  spurious429Rate?: number;
+  /**
+   * Send `RateLimit-*` / `X-RateLimit-*` headers with bulk answers: an emulator courtesy, since
+   * Dynamic documents only 429 + Retry-After. Turn off to rehearse against what Dynamic promises.
+   * @default true
+   */
+  rateLimitHeaders?: boolean;
   /** Seed of the fault PRNG, for reproducible runs. @default a random seed */
   seed?: number;
   /** JSON file holding the users across restarts (mode 0600). @default undefined (memory only) */
@@ -73,6 +81,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions): ResolvedEmulat
     latencyRate: probability('latencyRate', options.latencyRate),
     latencyMs: nonNegativeInt('latencyMs', options.latencyMs ?? 1000),
     dropRate: probability('dropRate', options.dropRate),
+    spurious429Rate: probability('spurious429Rate', options.spurious429Rate),
+    rateLimitHeaders: options.rateLimitHeaders ?? true,
     seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),
     stateFile: options.stateFile,
     logger: options.logger,

@@ -38,6 +38,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     limiter: new ClientRateLimit({ perWindow: config.rateLimitPerMinute, windowMs: config.rateLimitWindowMs, now: config.now }),
     faults: new FaultInjector(config, mulberry32(config.seed)),
     counters: createCounters(),
+    rateLimitHeaders: config.rateLimitHeaders,
     save,
     sleep: (ms) => sleep(ms),
     logger: config.logger,

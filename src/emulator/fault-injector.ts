@@ -10,10 +10,17 @@ export interface FaultRates {
   latencyMs: number;
   /** Probability (0..1) of storing the users, then destroying the connection without an answer. */
   dropRate: number;
+  /**
+   * Probability (0..1) of a 429 that says nothing about the limit (`Retry-After: 1`, a plain-text
+   * body), as a flaky proxy or other traffic from the same IP produce. Nothing is stored.
+   */
+  spurious429Rate: number;
 }
 
 /** What to do to one bulk request. */
 export interface FaultPlan {
+  /** Answer 429 before anything else (and before the rate limit counts the request). */
+  spurious429: boolean;
   failStatus: InjectedFailureStatus | null;
   delayMs: number;
   drop: boolean;
@@ -34,8 +41,10 @@ export class FaultInjector {
     const statusRoll = this.random();
     const latencyRoll = this.random();
     const dropRoll = this.random();
+    const spuriousRoll = this.random();
     const statusIndex = Math.floor(statusRoll * INJECTED_FAILURE_STATUSES.length);
     return {
+      spurious429: spuriousRoll < this.rates.spurious429Rate,
       failStatus: failRoll < this.rates.failureRate ? (INJECTED_FAILURE_STATUSES[statusIndex] ?? 500) : null,
       delayMs: latencyRoll < this.rates.latencyRate ? this.rates.latencyMs : 0,
       drop: dropRoll < this.rates.dropRate,

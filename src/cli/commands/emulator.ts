@@ -12,6 +12,8 @@ interface EmulatorArgs {
   latencyRate: number;
   latencyMs: number;
   dropRate: number;
+  spurious429Rate: number;
+  rateLimitHeaders: boolean;
   seed?: number;
   stateFile?: string;
 }
@@ -42,6 +44,8 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
       .option('latency-rate', { type: 'number', default: 0, describe: 'Probability 0..1 that a bulk request is delayed by --latency-ms' })
       .option('latency-ms', { type: 'number', default: 1000, describe: 'Delay added by --latency-rate, in milliseconds' })
       .option('drop-rate', { type: 'number', default: 0, describe: 'Probability 0..1 that a bulk request is stored, then its connection dropped unanswered' })
+      .option('spurious-429-rate', { type: 'number', default: 0, describe: 'Probability 0..1 that a bulk request gets a 429 that says nothing about the limit (Retry-After: 1, a plain-text body), as a flaky proxy would' })
+      .option('rate-limit-headers', { type: 'boolean', default: true, describe: 'Send RateLimit-* headers (an emulator courtesy: Dynamic documents only 429 + Retry-After); --no-rate-limit-headers to rehearse without them' })
       .option('seed', { type: 'number', describe: 'Seed for the fault dice, to reproduce a run (default: random)' })
       .option('state-file', { type: 'string', describe: 'JSON file keeping the users across restarts (written with mode 0600)' }) as unknown as Argv<EmulatorArgs>,
   handler: async (argv: ArgumentsCamelCase<EmulatorArgs>) => {
@@ -58,6 +62,8 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
       latencyRate: argv.latencyRate,
       latencyMs: argv.latencyMs,
       dropRate: argv.dropRate,
+      spurious429Rate: argv.spurious429Rate,
+      rateLimitHeaders: argv.rateLimitHeaders,
       seed: argv.seed,
       stateFile: argv.stateFile,
     });

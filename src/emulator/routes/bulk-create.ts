@@ -17,19 +17,28 @@ export async function handleBulkCreate(
   url: URL,
 ): Promise<void> {
   ctx.counters.bulkRequests++;
+  if (url.searchParams.get('upsert') === 'true') ctx.counters.upsertRequests++;
   const text = await readBody(req);
   const refused = checkAccess(req, environmentId, ctx.access);
   if (refused) return sendJson(res, refused.status, refused.body);
 
+  const fault = ctx.faults.next();
+  if (fault.spurious429) {
+    // Not the limit speaking: a proxy or another client of this IP. Not counted against the limit.
+    ctx.counters.rateLimited++;
+    ctx.counters.spurious429s++;
+    res.writeHead(429, { 'content-type': 'text/plain', 'retry-after': '1' });
+    res.end('Too Many Requests');
+    return;
+  }
   const client = clientIp(req);
   const slot = ctx.limiter.tryAcquire(client);
-  const limitHeaders = ctx.limiter.headers(client);
+  const limitHeaders = ctx.rateLimitHeaders ? ctx.limiter.headers(client) : {};
   if (!slot.allowed) {
     ctx.counters.rateLimited++;
     return sendJson(res, 429, { message: 'Rate limit exceeded', code: 429 }, { ...limitHeaders, 'retry-after': String(slot.retryAfterSeconds) });
   }
 
-  const fault = ctx.faults.next();
   if (fault.delayMs > 0) await ctx.sleep(fault.delayMs);
   if (fault.failStatus !== null) {
     ctx.counters.injectedFailures++;

@@ -12,6 +12,8 @@ export interface RouteContext {
   limiter: ClientRateLimit;
   faults: FaultInjector;
   counters: EmulatorCounters;
+  /** Send the courtesy `RateLimit-*` headers (Dynamic documents none). */
+  rateLimitHeaders: boolean;
   /** Persists the store; resolves once the latest change is on disk (no-op without a state file). */
   save: () => Promise<void>;
   sleep: (ms: number) => Promise<void>;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../../src/emulator/fault-injector.js';
 import { mulberry32 as createPrng } from '../../../src/shared/mulberry32.js';
 
-const rates = { failureRate: 0.3, latencyRate: 0.2, latencyMs: 50, dropRate: 0.1 };
+const rates = { failureRate: 0.3, latencyRate: 0.2, latencyMs: 50, dropRate: 0.1, spurious429Rate: 0 };
 
 describe('FaultInjector', () => {
   it('gives the same plans for the same seed, different ones for another', () => {
@@ -25,10 +25,10 @@ describe('FaultInjector', () => {
   });
 
   it('never injects at rate 0 and always at rate 1', () => {
-    const never = new FaultInjector({ failureRate: 0, latencyRate: 0, latencyMs: 50, dropRate: 0 }, createPrng(3));
-    const always = new FaultInjector({ failureRate: 1, latencyRate: 1, latencyMs: 50, dropRate: 1 }, createPrng(3));
+    const never = new FaultInjector({ failureRate: 0, latencyRate: 0, latencyMs: 50, dropRate: 0, spurious429Rate: 0 }, createPrng(3));
+    const always = new FaultInjector({ failureRate: 1, latencyRate: 1, latencyMs: 50, dropRate: 1, spurious429Rate: 0 }, createPrng(3));
     for (let i = 0; i < 200; i++) {
-      expect(never.next()).toEqual({ failStatus: null, delayMs: 0, drop: false });
+      expect(never.next()).toEqual({ spurious429: false, failStatus: null, delayMs: 0, drop: false });
       expect(always.next()).toMatchObject({ failStatus: expect.any(Number), delayMs: 50, drop: true });
     }
   });
