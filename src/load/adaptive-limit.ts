@@ -1,5 +1,5 @@
 /** Why the sending rate changed. */
-export type LimitChangeReason = 'server_limit' | 'rate_limited' | 'probe';
+export type LimitChangeReason = 'server_limit' | 'rate_limited' | 'probe' | 'probe_failed';
 
 /** One change of the rate the limiter sends at, for a notice ("server limit appears to be ..."). */
 export interface LimitChange {
@@ -10,7 +10,7 @@ export interface LimitChange {
   /** The user's limit, per `configuredWindowMs`: never exceeded. */
   configured: number;
   configuredWindowMs: number;
-  /** `rate_limited`: requests the server accepted in the window before the 429 (our estimate). */
+  /** `rate_limited`, `probe_failed`: the most requests the server was seen to accept in one window. */
   acceptedInWindow?: number;
 }
 
@@ -21,23 +21,52 @@ export interface GrantedUnder {
   cuts: number;
 }
 
-/** Share of the estimated limit we send at when the server gave no headers: room for estimate error. */
-export const ESTIMATE_MARGIN = 0.9;
+/**
+ * A refusal while our requests in the server's window were at most this share of our own limit
+ * is evidence of a lower server limit; above it, the refusal is taken for noise. Noise refusing a
+ * share p of the requests leaves about (1 - p) of the limit in the window, so noise up to 10% is
+ * never mistaken for a limit.
+ */
+export const NOISE_SHARE = 0.1;
+
+/** Windows at a lowered rate before the first probe back up; doubled by each probe that fails. */
+export const FIRST_PROBE_AFTER_WINDOWS = 3;
+export const MAX_PROBE_AFTER_WINDOWS = 32;
+
+/** A first probe raises the rate by this share of the configured limit (at least one request); each that holds, twice as much. */
+export const PROBE_STEP_SHARE = 0.05;
 
 type Detail = Pick<LimitChange, 'reason' | 'acceptedInWindow'>;
 
 /**
- * The rate the client sends at on top of the user's limit, adapted to what the server shows:
- * - a server that announces its limit (rate-limit headers) gets exactly that, per its window, at
- *   once; its 429s then only pause (someone else shares the quota), they never cut;
- * - a 429 without headers cuts to 90% of what the server accepted in the window before it (the
- *   10% allow for a server that counts differently from us);
- * - after a whole quiet window spent at the cut limit, it probes up by 2% per window, but
- *   never above `ceiling`: what the server was seen to accept in one window, and below any level
- *   that failed. Against a sliding-window server like Dynamic's a probe therefore cannot cause a
- *   429; against another kind, one that does lowers the ceiling for good, so 429s cannot repeat.
- * A 429 for a request granted before the last cut says nothing new (it was sent at the old rate),
- * so the 4 requests in flight when the server first refuses do not cut 4 times.
+ * The rate policy: how fast to send on top of the user's limit (`configured`, always the
+ * ceiling), given what the server shows. This is the one place it is decided; the reasoning:
+ *
+ * 1. A server that announces its limit (RateLimit-Limit headers) gets exactly that, per its window,
+ *    at once. Its 429s then only pause: someone else shares the quota, and cutting would not help.
+ * 2. Every 429 pauses every sender until its Retry-After (the RateLimiter's pause); that alone
+ *    answers a spurious 429 from a proxy, or other traffic from the same IP. It never changes the rate.
+ * 3. Without headers, the rate is lowered only on consistent evidence that the server's limit is
+ *    below ours: a 429 although, all through the window before it, we held clearly fewer slots of
+ *    our own limit than it has (at most 1 - {@link NOISE_SHARE} of them: the server stopped us
+ *    short of our own limit), recurring in the next window with about as many accepted before it
+ *    (within 10%, or 3 requests). Random 429s come while we send at our own rate, every slot used (a refused
+ *    request keeps its slot), so they are not evidence.
+ * 4. The rate is then set to the most requests the server was ever seen to accept within one
+ *    window (`peak`, measured by the slot log): the server demonstrably allows that much, and the
+ *    slot log's conservative holding means sending at it causes no 429 against a sliding-window
+ *    server. Never below `peak`, so noise cannot ratchet the rate down; never on no evidence at
+ *    all (nothing accepted yet tells nothing: a restarted run meeting its predecessor's window).
+ * 5. After {@link FIRST_PROBE_AFTER_WINDOWS} windows at the lowered rate, held back by it, the rate
+ *    probes back up toward the configured limit: by 5% of it, then, each window the probe holds,
+ *    by twice the step before (a limit that was low for a while comes back in a few windows). A
+ *    429 for a request sent above the level we lowered to, while the server accepted no more than
+ *    that level (within 3%), is the known limit again: back to it at once, the step back to 5%, and the next probe waits twice as long (at
+ *    most {@link MAX_PROBE_AFTER_WINDOWS} windows), so a real limit costs one short 429 episode
+ *    per probe, rarer and rarer.
+ * 6. A 429 for a request granted before the last cut says nothing new (it was sent at the old rate).
+ *
+ * Pure: every method takes the time; the RateLimiter feeds it levels from its slot log.
  */
 export class AdaptiveLimit {
   limit: number;
@@ -46,14 +75,21 @@ export class AdaptiveLimit {
   cuts = 0;
   /** The limit came from the server's headers: exact, nothing to estimate or probe. */
   private announced = false;
-  /** Highest level to probe up to: seen accepted, and below every level that failed. */
-  private ceiling: number;
+  /** Most requests of ours the server accepted within one window, ever. */
+  private peak = 0;
+  /** The first refusal of a possible episode of evidence, waiting for its confirmation. */
+  private evidence: { at: number; accepted: number } | undefined;
+  /** The level the rate was lowered to: what the server is believed to allow. */
+  private known: number | undefined;
+  private probeAfterWindows = FIRST_PROBE_AFTER_WINDOWS;
+  /** Windows to wait before the next probe: the interval after a cut, one after a probe that held. */
+  private nextProbeAfter = FIRST_PROBE_AFTER_WINDOWS;
+  private probeStep = 0;
   private changedAt = Number.NEGATIVE_INFINITY;
 
   constructor(readonly configured: number, readonly configuredWindowMs: number) {
     this.limit = configured;
     this.windowMs = configuredWindowMs;
-    this.ceiling = configured;
   }
 
   grantedUnder(): GrantedUnder {
@@ -69,23 +105,54 @@ export class AdaptiveLimit {
     return this.set(limit, now, { reason: 'server_limit' }, true);
   }
 
-  /** A 429 for a request granted `under`; `acceptedInWindow` = non-429 answers in the configured window before it. */
-  rateLimited(under: GrantedUnder, acceptedInWindow: number, now: number): LimitChange | undefined {
-    if (this.announced || under.cuts < this.cuts) return undefined;
-    // What the server accepted is a level it allows; 0 tells nothing (someone else used the quota).
-    const seenAccepted = acceptedInWindow > 0 ? acceptedInWindow : Number.POSITIVE_INFINITY;
-    this.ceiling = Math.max(1, Math.min(this.ceiling, under.limit - 1, seenAccepted));
-    const next = Math.max(1, Math.min(this.ceiling, this.limit, Math.floor(acceptedInWindow * ESTIMATE_MARGIN)));
-    if (next >= this.limit) return undefined; // already at 1
-    return this.set(next, now, { reason: 'rate_limited', acceptedInWindow }, true);
+  /** The server accepted a request; `level` = our requests it accepted within the window up to now. */
+  accepted(level: number): void {
+    if (level > this.peak) this.peak = level;
   }
 
-  /** Called when a grant waits on this limit: a few more slots once a whole window passed without a change. */
+  /**
+   * A 429 without an announced limit, for a request granted `under`. `sent` = the most slots of
+   * our own limit we held at once over the window before it (a slot is held from the grant to a
+   * window after the answer); `accepted` = our requests the server accepted in that window.
+   */
+  rateLimited(under: GrantedUnder, { sent, accepted }: { sent: number; accepted: number }, now: number): LimitChange | undefined {
+    if (this.announced || under.cuts < this.cuts) return undefined;
+    if (this.known !== undefined && under.limit > this.known && accepted <= this.known + Math.max(3, 0.03 * this.known)) {
+      // A probe above the known limit failed: back to it, and wait longer before the next probe.
+      this.probeAfterWindows = Math.min(MAX_PROBE_AFTER_WINDOWS, this.probeAfterWindows * 2);
+      this.nextProbeAfter = this.probeAfterWindows;
+      this.probeStep = 0;
+      return this.set(this.known, now, { reason: 'probe_failed', acceptedInWindow: this.peak }, true);
+    }
+    if (sent > (1 - NOISE_SHARE) * under.limit) return undefined; // refused at our own rate: noise
+    const earlier = this.evidence;
+    if (earlier && now - earlier.at < this.windowMs / 2) return undefined; // the same episode
+    if (!earlier || now - earlier.at > 2 * this.windowMs || !near(accepted, earlier.accepted)) {
+      this.evidence = { at: now, accepted };
+      return undefined;
+    }
+    this.evidence = undefined;
+    // What the server was seen to accept: it allows that much, and (refused twice there) no more.
+    const target = this.peak;
+    if (target < 1 || target >= this.limit) return undefined;
+    this.known = target;
+    this.nextProbeAfter = this.probeAfterWindows;
+    this.probeStep = 0;
+    return this.set(target, now, { reason: 'rate_limited', acceptedInWindow: this.peak }, true);
+  }
+
+  /** Called when a grant waits on the adapted limit alone: a step up once the probe interval has passed. */
   probe(now: number): LimitChange | undefined {
-    if (this.announced || this.limit >= this.ceiling || now - this.changedAt < this.windowMs) return undefined;
-    // Additive: 2% of the ceiling per window (at least 1), so 90% climbs back in about five windows.
-    const step = Math.max(1, Math.floor(this.ceiling / 50));
-    return this.set(Math.min(this.ceiling, this.limit + step), now, { reason: 'probe' }, false);
+    if (this.announced || this.known === undefined || this.limit >= this.configured) return undefined;
+    if (now - this.changedAt < this.nextProbeAfter * this.windowMs) return undefined;
+    // What the server accepted meanwhile is a level it allows too.
+    this.known = Math.max(this.known, Math.min(this.peak, this.limit));
+    const first = Math.max(1, Math.ceil(this.configured * PROBE_STEP_SHARE));
+    this.probeStep = this.probeStep === 0 ? first : this.probeStep * 2;
+    this.nextProbeAfter = 1;
+    const next = Math.min(this.configured, this.limit + this.probeStep);
+    if (next >= this.configured) this.known = undefined; // back at the configured rate: nothing lowered
+    return this.set(next, now, { reason: 'probe' }, false);
   }
 
   private set(limit: number, now: number, detail: Detail, cut: boolean): LimitChange {
@@ -96,7 +163,15 @@ export class AdaptiveLimit {
   }
 }
 
-/** One line for the operator, e.g. "server limit appears to be about 300/min; sending at 270/min". */
+/**
+ * Two levels of refusal that tell the same story: within `share` of each other (10% by default),
+ * and never closer than the 3 requests that may be in flight beside a refused one.
+ */
+function near(a: number, b: number, share = 0.1): boolean {
+  return Math.abs(a - b) <= Math.max(3, share * Math.max(a, b));
+}
+
+/** One line for the operator, e.g. "server limit appears to be about 300/min; sending at 300/min". */
 export function describeLimitChange(change: LimitChange): string {
   const per = (windowMs: number) => (windowMs === 60_000 ? '/min' : ` per ${windowMs / 1000} s`);
   const sameWindow = change.windowMs === change.configuredWindowMs;
@@ -106,8 +181,10 @@ export function describeLimitChange(change: LimitChange): string {
     case 'server_limit':
       return `the server announces a limit of ${change.limit}${per(change.windowMs)}; sending at ${sending}${per(change.windowMs)} ${cap}`;
     case 'rate_limited':
-      return `rate limited: server limit appears to be about ${change.acceptedInWindow}${per(change.windowMs)}; sending at ${sending}${per(change.windowMs)} ${cap}`;
+      return `rate limited in two windows running: server limit appears to be about ${change.acceptedInWindow}${per(change.windowMs)}; sending at ${sending}${per(change.windowMs)} ${cap}`;
+    case 'probe_failed':
+      return `rate limited again above ${sending}${per(change.windowMs)}: back to ${sending}${per(change.windowMs)}, probing again later ${cap}`;
     case 'probe':
-      return `no 429 for a whole window; probing up to ${sending}${per(change.windowMs)} ${cap}`;
+      return `probing up to ${sending}${per(change.windowMs)} ${cap}`;
   }
 }

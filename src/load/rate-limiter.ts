@@ -1,9 +1,25 @@
 import { AdaptiveLimit, type LimitChange } from './adaptive-limit.js';
+import type { LoaderWait } from './loader-wait.js';
 import { readServerLimit, type HeaderReader } from './rate-limit-headers.js';
 import { defaultSleep, type Sleep } from './sleep.js';
-import { SlotLog } from './slot-log.js';
+import { SlotLog, type SendAnswer, type SendRecord } from './slot-log.js';
 
 export { defaultSleep, type Sleep } from './sleep.js';
+export type { SendAnswer, SendRecord } from './slot-log.js';
+
+/**
+ * Where a limiter keeps the send times of its last window, so that a run restarted seconds after a
+ * crash starts with those slots taken instead of meeting its predecessor's requests as 429s (the
+ * job's checkpoint implements it). Writes are synchronous: `sent` has returned before the request
+ * goes out, so a kill -9 right after cannot lose it.
+ */
+export interface SendJournal {
+  /** The sends of earlier runs that may still count in the server's window, any order. */
+  recent(): SendRecord[];
+  /** A request is about to go out at `grantedAt`; returns its id for `answered`. */
+  sent(grantedAt: number): number;
+  answered(id: number, doneAt: number, answer: SendAnswer): void;
+}
 
 export interface RateLimiterOptions {
   /**
@@ -20,13 +36,20 @@ export interface RateLimiterOptions {
    * @default 50
    */
   safetyMarginMs?: number;
-  /** Hears each change of the sending rate (server limit adopted, cut after a 429, probe up). */
+  /** Hears each change of the sending rate (server limit adopted, lowered after 429s, probe up). */
   onLimitChange?: (change: LimitChange) => void;
+  /** Hears when every request is held back for a while (a Retry-After pause, a full window), and when that ends. */
+  onWait?: (wait: LoaderWait | undefined) => void;
+  /** Persists the sends of the last window across restarts (see {@link SendJournal}). @default none */
+  journal?: SendJournal;
   /** Clock in ms. @default Date.now */
   now?: () => number;
   /** @default node:timers/promises setTimeout */
   sleep?: Sleep;
 }
+
+/** A hold-up shorter than this is the normal spacing of requests at the limit: not worth a notice. */
+const NOTICE_WAIT_MS = 2_000;
 
 /** What came back for a request, so the limiter can learn the server's limit from it. */
 export interface SlotAnswer {
@@ -65,11 +88,18 @@ export class RateLimiter {
   private readonly now: () => number;
   private readonly sleep: Sleep;
   private readonly onLimitChange: ((change: LimitChange) => void) | undefined;
+  private readonly onWait: ((wait: LoaderWait | undefined) => void) | undefined;
+  private readonly journal: SendJournal | undefined;
   private readonly log: SlotLog;
   private readonly adaptive: AdaptiveLimit;
   private readonly queue: Waiter[] = [];
   private pausedUntil = 0;
   private pumping = false;
+  private nextId = 0;
+  /** Slots occupied right after each grant of the last window: how close we came to our own limit. */
+  private readonly occupancy: Array<{ at: number; occupied: number }> = [];
+  /** The wait last announced to `onWait`, so each is announced once. */
+  private announced: LoaderWait | undefined;
   /** Aborted to wake the pump: an answer freed a slot, or every waiter has gone (so no timer keeps the process alive). */
   private pumpWake: AbortController | undefined;
 
@@ -83,8 +113,15 @@ export class RateLimiter {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     this.onLimitChange = options.onLimitChange;
+    this.onWait = options.onWait;
     this.log = new SlotLog(options.safetyMarginMs ?? 50);
     this.adaptive = new AdaptiveLimit(perMinute, this.windowMs);
+    this.journal = perMinute > 0 ? options.journal : undefined;
+    if (this.journal) {
+      // What our predecessor sent is still in the server's window: those slots are taken.
+      this.log.restore(this.journal.recent(), this.now());
+      this.adaptive.accepted(this.log.peakAccepted(this.windowMs));
+    }
   }
 
   /** What the limiter sends at now, on top of the configured limit (0 = unlimited). */
@@ -143,23 +180,68 @@ export class RateLimiter {
     if (this.perMinute === 0) return UNLIMITED_SLOT;
     const grantedAt = this.now();
     const under = this.adaptive.grantedUnder();
-    this.log.grant();
+    const id = this.nextId++;
+    this.log.grant(id, grantedAt);
+    this.noteOccupancy(grantedAt);
+    const journalId = this.journal?.sent(grantedAt);
     let released = false;
     return {
       release: (answer) => {
         if (released) return undefined;
         released = true;
         const now = this.now();
-        this.log.finish(grantedAt, now, answer !== undefined && answer.status !== 429);
+        const outcome: SendAnswer = answer === undefined ? 'none' : answer.status === 429 ? 'refused' : 'accepted';
+        this.log.finish(id, now, outcome);
+        if (journalId !== undefined) this.journal?.answered(journalId, now, outcome);
+        const since = now - this.windowMs;
+        if (outcome === 'accepted') this.adaptive.accepted(this.log.acceptedSince(since));
         const server = answer?.headers ? readServerLimit(answer.headers) : undefined;
         // A limit without a window is taken to be per our window (Dynamic's limits are per minute).
         let change = server ? this.adaptive.serverSays(server.limit, server.windowMs ?? this.windowMs, now) : undefined;
-        if (answer?.status === 429) change = this.adaptive.rateLimited(under, this.log.acceptedSince(now - this.windowMs), now) ?? change;
+        if (outcome === 'refused') {
+          const levels = { sent: this.sentPeak(since), accepted: this.log.acceptedSince(since) };
+          change = this.adaptive.rateLimited(under, levels, now) ?? change;
+        }
         if (change) this.onLimitChange?.(change);
         this.pumpWake?.abort();
         return change;
       },
     };
+  }
+
+  private noteOccupancy(now: number): void {
+    while (this.occupancy.length > 0 && this.occupancy[0]!.at <= now - 2 * this.windowMs) this.occupancy.shift();
+    this.occupancy.push({ at: now, occupied: this.log.occupied(this.windowMs, now) });
+  }
+
+  /** The most slots of our own limit we held at once since `since`: 100% when we sent at our own rate. */
+  private sentPeak(since: number): number {
+    let peak = 0;
+    for (const entry of this.occupancy) if (entry.at > since && entry.occupied > peak) peak = entry.occupied;
+    return peak;
+  }
+
+  /** Tells `onWait` about a hold-up worth a notice, once; and when it is over. */
+  private announce(wait: number, now: number): void {
+    if (!this.onWait) return;
+    if (wait < NOTICE_WAIT_MS || !Number.isFinite(wait)) {
+      if (this.announced && wait === 0) {
+        this.announced = undefined;
+        this.onWait(undefined);
+      }
+      return;
+    }
+    const until = now + wait;
+    const paused = this.pausedUntil >= until;
+    const reason = paused ? 'retry_after' : 'rate_limit';
+    const shown = this.announced;
+    if (shown && shown.reason === reason && Math.abs((shown.until ?? 0) - until) < 1_000) return;
+    const { limit } = this.limit;
+    const message = paused
+      ? 'the server answered 429: every request waits as it asked (Retry-After)'
+      : `the rate limit is reached (${limit} requests per ${this.adaptive.windowMs === 60_000 ? 'minute' : `${this.adaptive.windowMs / 1000} s`}): waiting for a slot`;
+    this.announced = { reason, until, message };
+    this.onWait(this.announced);
   }
 
   private async pump(): Promise<void> {
@@ -178,6 +260,7 @@ export class RateLimiter {
             wait = this.waits(now).wait;
           }
         }
+        this.announce(wait, now);
         if (wait > 0) {
           // Sleep the whole wait (or until an answer frees a slot) and re-check: pauses only extend,
           // so waking early is the only way a wait can shrink.

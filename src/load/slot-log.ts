@@ -1,9 +1,26 @@
+/** What became of one request, as far as the server's count goes. */
+export type SendAnswer =
+  /** Any answer but 429: the server counted it. */
+  | 'accepted'
+  /** 429: refused. */
+  | 'refused'
+  /** Given up, or its process died before the answer: the server may have counted it. */
+  | 'none';
+
+/** One request of a previous run, as the checkpoint kept it (times on the limiter's clock). */
+export interface SendRecord {
+  grantedAt: number;
+  /** When its answer came back; null when the run died first. */
+  doneAt: number | null;
+  /** Null when the run died first. */
+  answer: SendAnswer | null;
+}
+
 /** One request that has its answer (or was given up). */
 interface DoneEntry {
   grantedAt: number;
   doneAt: number;
-  /** The server answered something other than 429: it counted the request against its limit. */
-  accepted: boolean;
+  answer: SendAnswer;
 }
 
 /**
@@ -13,7 +30,8 @@ interface DoneEntry {
  * Then N+1 requests can never arrive within one server window, whatever the network delays.
  */
 export class SlotLog {
-  private inFlight = 0;
+  /** Grant time of each request in flight, by id. */
+  private readonly inFlight = new Map<number, number>();
   /** Sorted by `doneAt`: entries are appended when answered, and the clock only moves forward. */
   private readonly done: DoneEntry[] = [];
 
@@ -22,16 +40,28 @@ export class SlotLog {
 
   constructor(private readonly marginMs: number) {}
 
-  /** A request is being sent now. */
-  grant(): void {
-    this.inFlight++;
+  /** Requests of a previous run; one that never got its answer is taken as answered at `now`. */
+  restore(records: readonly SendRecord[], now: number): void {
+    const entries = records.map((r) => ({
+      grantedAt: r.grantedAt,
+      doneAt: r.doneAt === null ? now : Math.min(r.doneAt, now),
+      answer: r.answer ?? 'none',
+    }));
+    this.done.push(...entries.sort((a, b) => a.doneAt - b.doneAt));
   }
 
-  /** The request granted at `grantedAt` has its answer (or will never get one) at `now`. */
-  finish(grantedAt: number, now: number, accepted: boolean): void {
-    this.inFlight--;
+  /** Request `id` is being sent at `now`. */
+  grant(id: number, now: number): void {
+    this.inFlight.set(id, now);
+  }
+
+  /** Request `id` has its answer (or will never get one) at `now`. */
+  finish(id: number, now: number, answer: SendAnswer): void {
+    const grantedAt = this.inFlight.get(id);
+    if (grantedAt === undefined) return;
+    this.inFlight.delete(id);
     const last = this.done.at(-1)?.doneAt ?? now;
-    this.done.push({ grantedAt, doneAt: Math.max(now, last), accepted });
+    this.done.push({ grantedAt, doneAt: Math.max(now, last), answer });
   }
 
   /**
@@ -44,17 +74,42 @@ export class SlotLog {
     const hold = windowMs + this.marginMs;
     let first = 0; // first answered entry still holding a slot of this window
     while (first < this.done.length && this.done[first]!.doneAt + hold <= now) first++;
-    const mustFree = this.inFlight + this.done.length - first - limit + 1;
+    const mustFree = this.inFlight.size + this.done.length - first - limit + 1;
     if (mustFree <= 0) return 0;
     const freeing = this.done[first + mustFree - 1];
     return freeing ? freeing.doneAt + hold - now : Number.POSITIVE_INFINITY;
   }
 
-  /** Answered requests the server accepted (non-429) that were sent after `since`. */
+  /** Answered requests the server accepted that were sent after `since`: what it certainly counted. */
   acceptedSince(since: number): number {
     let count = 0;
-    for (const entry of this.done) if (entry.accepted && entry.grantedAt > since) count++;
+    for (const entry of this.done) if (entry.answer === 'accepted' && entry.grantedAt > since) count++;
     return count;
+  }
+
+  /**
+   * Slots of a `windowMs` window occupied at `now` (in flight, or answered less than a window and
+   * the margin ago), whatever the answers: what our own limit is measured against.
+   */
+  occupied(windowMs: number, now: number): number {
+    const hold = windowMs + this.marginMs;
+    let held = this.inFlight.size;
+    for (let i = this.done.length - 1; i >= 0 && this.done[i]!.doneAt + hold > now; i--) held++;
+    return held;
+  }
+
+  /**
+   * The most accepted requests granted within one `windowMs` that these entries show: what the
+   * server certainly allowed (and what a restarted limiter knows it allows).
+   */
+  peakAccepted(windowMs: number): number {
+    const times = this.done.filter((e) => e.answer === 'accepted').map((e) => e.grantedAt).sort((a, b) => a - b);
+    let peak = 0;
+    for (let end = 0, start = 0; end < times.length; end++) {
+      while (times[start]! <= times[end]! - windowMs) start++;
+      peak = Math.max(peak, end - start + 1);
+    }
+    return peak;
   }
 
   private prune(now: number): void {
@@ -63,3 +118,4 @@ export class SlotLog {
     if (expired > 0) this.done.splice(0, expired);
   }
 }
+

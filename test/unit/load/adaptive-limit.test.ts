@@ -1,16 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveLimit, describeLimitChange } from '../../../src/load/index.js';
+import { AdaptiveLimit, describeLimitChange, MAX_PROBE_AFTER_WINDOWS } from '../../../src/load/index.js';
 
 const MINUTE = 60_000;
 
-describe('AdaptiveLimit', () => {
+/** Levels of a refusal: we sent `sent` within one window, the server accepted `accepted` (default: as many). */
+const levels = (sent: number, accepted = sent) => ({ sent, accepted });
+
+/** The policy after the server accepted `peak` of our requests within one window. */
+function seen(configured: number, peak: number): AdaptiveLimit {
+  const adaptive = new AdaptiveLimit(configured, MINUTE);
+  adaptive.accepted(peak);
+  return adaptive;
+}
+
+describe('AdaptiveLimit (the rate policy)', () => {
   it('adopts a limit the server announces, per its window, and then never cuts on a 429', () => {
-    const adaptive = new AdaptiveLimit(600, MINUTE);
+    const adaptive = seen(600, 10);
     const before = adaptive.grantedUnder();
     expect(adaptive.serverSays(300, MINUTE, 1_000)).toMatchObject({ reason: 'server_limit', limit: 300, windowMs: MINUTE, configured: 600 });
     expect(adaptive.serverSays(300, MINUTE, 2_000)).toBeUndefined(); // the same news twice is no news
-    expect(adaptive.rateLimited(adaptive.grantedUnder(), 10, 3_000)).toBeUndefined();
-    expect(adaptive.rateLimited(before, 10, 3_000)).toBeUndefined();
+    expect(adaptive.rateLimited(adaptive.grantedUnder(), levels(10), 3_000)).toBeUndefined();
+    expect(adaptive.rateLimited(adaptive.grantedUnder(), levels(10), 3_000 + MINUTE)).toBeUndefined();
+    expect(adaptive.rateLimited(before, levels(10), 3_000)).toBeUndefined();
     expect(adaptive.probe(10 * MINUTE)).toBeUndefined();
     expect([adaptive.limit, adaptive.windowMs]).toEqual([300, MINUTE]);
     expect(adaptive.serverSays(3, 4_000, 4_000)).toMatchObject({ limit: 3, windowMs: 4_000 });
@@ -22,50 +33,118 @@ describe('AdaptiveLimit', () => {
     expect(adaptive.limit).toBe(150);
   });
 
-  it('cuts to 90% of what the server accepted in the window before an unannounced 429, once per episode', () => {
-    const adaptive = new AdaptiveLimit(600, MINUTE);
+  it('a single 429, or a few at random, never lowers the rate', () => {
+    const adaptive = seen(150, 150);
+    // While the window is nearly full (the noise of a proxy, at full speed): never evidence.
+    for (let w = 0; w < 20; w++) expect(adaptive.rateLimited(adaptive.grantedUnder(), levels(142 + (w % 5)), w * MINUTE + 7_000)).toBeUndefined();
+    // One refusal well below our rate, once: remembered, not acted on.
+    expect(adaptive.rateLimited(adaptive.grantedUnder(), levels(40), 21 * MINUTE)).toBeUndefined();
+    expect(adaptive.limit).toBe(150);
+    expect(adaptive.cuts).toBe(0);
+  });
+
+  it('lowers the rate on 429s in two windows running at about the same level, to what the server was seen to accept', () => {
+    const adaptive = seen(600, 300);
     const inFlight = [adaptive.grantedUnder(), adaptive.grantedUnder(), adaptive.grantedUnder()];
-    expect(adaptive.rateLimited(inFlight[0]!, 300, 5_000)).toMatchObject({ reason: 'rate_limited', limit: 270, acceptedInWindow: 300 });
-    // The other requests in flight were sent at the old rate: their 429s are the same news.
-    expect(adaptive.rateLimited(inFlight[1]!, 301, 5_010)).toBeUndefined();
-    expect(adaptive.rateLimited(inFlight[2]!, 301, 5_020)).toBeUndefined();
-    expect(adaptive.limit).toBe(270);
-    // A 429 at the new rate is new news: another cut, below the level that failed.
-    expect(adaptive.rateLimited(adaptive.grantedUnder(), 280, 70_000)).toMatchObject({ limit: 252 });
+    expect(adaptive.rateLimited(inFlight[0]!, levels(300), 5_000)).toBeUndefined(); // first window: evidence
+    // The other requests of that burst are the same episode, not a second window.
+    expect(adaptive.rateLimited(inFlight[1]!, levels(301), 5_010)).toBeUndefined();
+    expect(adaptive.rateLimited(inFlight[2]!, levels(302), 6_000)).toBeUndefined();
+    // The next window refuses at the same level: consistent evidence.
+    const cut = adaptive.rateLimited(adaptive.grantedUnder(), levels(303), 65_000);
+    expect(cut).toMatchObject({ reason: 'rate_limited', limit: 300, acceptedInWindow: 300 });
+    expect(adaptive.limit).toBe(300);
+    // Requests sent before the cut say nothing new.
+    expect(adaptive.rateLimited(inFlight[0]!, levels(280), 125_000)).toBeUndefined();
   });
 
-  it('never cuts below one request per window, nor reports a cut that changes nothing', () => {
-    const adaptive = new AdaptiveLimit(5, MINUTE);
-    expect(adaptive.rateLimited(adaptive.grantedUnder(), 1, 0)).toMatchObject({ limit: 1 });
-    expect(adaptive.rateLimited(adaptive.grantedUnder(), 1, 1)).toBeUndefined();
-    expect(adaptive.limit).toBe(1);
+  it('does not lower the rate on refusals at different levels, or too far apart, or with nothing accepted yet', () => {
+    const scattered = seen(600, 500);
+    expect(scattered.rateLimited(scattered.grantedUnder(), levels(100), 0)).toBeUndefined();
+    expect(scattered.rateLimited(scattered.grantedUnder(), levels(300), MINUTE)).toBeUndefined();
+    expect(scattered.rateLimited(scattered.grantedUnder(), levels(330), 2 * MINUTE)).toMatchObject({ limit: 500 }); // 300 then 330: consistent
+    const apart = seen(600, 300);
+    expect(apart.rateLimited(apart.grantedUnder(), levels(300), 0)).toBeUndefined();
+    expect(apart.rateLimited(apart.grantedUnder(), levels(300), 3 * MINUTE)).toBeUndefined(); // three windows later: a new first
+    expect(apart.limit).toBe(600);
+    // A restarted run meeting its predecessor's window: refused before anything was accepted.
+    const restarted = new AdaptiveLimit(150, MINUTE);
+    expect(restarted.rateLimited(restarted.grantedUnder(), levels(0), 0)).toBeUndefined();
+    expect(restarted.rateLimited(restarted.grantedUnder(), levels(2), MINUTE)).toBeUndefined();
+    expect(restarted.limit).toBe(150);
   });
 
-  it('probes up one request per quiet window, up to what the server was seen to accept', () => {
-    const adaptive = new AdaptiveLimit(12, MINUTE);
-    adaptive.rateLimited(adaptive.grantedUnder(), 10, 0); // 10 accepted in the window: cut to 9
-    expect(adaptive.limit).toBe(9);
-    expect(adaptive.probe(MINUTE - 1)).toBeUndefined(); // not a whole window yet
-    expect(adaptive.probe(MINUTE)).toMatchObject({ reason: 'probe', limit: 10 });
-    expect(adaptive.probe(5 * MINUTE)).toBeUndefined(); // never above the 10 it saw accepted
-    // A server that counts differently refuses at 10 anyway: the ceiling drops below it for good.
-    expect(adaptive.rateLimited(adaptive.grantedUnder(), 10, 6 * MINUTE)).toMatchObject({ limit: 9 });
-    expect(adaptive.probe(20 * MINUTE)).toBeUndefined();
-    expect(adaptive.limit).toBe(9);
+  it('never lowers below the most the server accepted in a window, so noise cannot ratchet the rate down', () => {
+    const adaptive = seen(600, 300);
+    adaptive.rateLimited(adaptive.grantedUnder(), levels(300), 0);
+    adaptive.rateLimited(adaptive.grantedUnder(), levels(300), MINUTE);
+    expect(adaptive.limit).toBe(300);
+    // Heavy noise at the lowered rate: 429s at 80% of it, window after window.
+    for (let w = 2; w < 12; w++) adaptive.rateLimited(adaptive.grantedUnder(), levels(240), w * MINUTE);
+    expect(adaptive.limit).toBe(300);
   });
 
-  it('probes up to one below the level that failed when the 429 came before anything was accepted', () => {
-    const adaptive = new AdaptiveLimit(4, MINUTE);
-    expect(adaptive.rateLimited(adaptive.grantedUnder(), 0, 0)).toMatchObject({ limit: 1 });
-    expect(adaptive.probe(MINUTE)).toMatchObject({ limit: 2 });
-    expect(adaptive.probe(2 * MINUTE)).toMatchObject({ limit: 3 });
-    expect(adaptive.probe(3 * MINUTE)).toBeUndefined();
+  it('probes back toward the configured limit, faster while probes hold; a probe refused at the known level goes back at once and waits twice as long', () => {
+    const adaptive = seen(600, 300);
+    adaptive.rateLimited(adaptive.grantedUnder(), levels(300), 0);
+    adaptive.rateLimited(adaptive.grantedUnder(), levels(300), MINUTE); // lowered to 300 at 1 min
+    expect(adaptive.probe(3 * MINUTE)).toBeUndefined(); // not yet: three windows at the lowered rate first
+    expect(adaptive.probe(4 * MINUTE)).toMatchObject({ reason: 'probe', limit: 330 }); // 5% of 600
+    const probing = adaptive.grantedUnder();
+    // Noise at the probed rate (the server accepting above the known level) is not the limit.
+    expect(adaptive.rateLimited(probing, levels(330, 320), 4 * MINUTE + 30_000)).toBeUndefined();
+    // Refused while the server accepted no more than the known level: the limit is still there.
+    expect(adaptive.rateLimited(probing, levels(334, 301), 4 * MINUTE + 40_000)).toMatchObject({ reason: 'probe_failed', limit: 300 });
+    const failedAt = 4 * MINUTE + 40_000;
+    expect(adaptive.probe(failedAt + 6 * MINUTE - 1)).toBeUndefined(); // six windows now
+    expect(adaptive.probe(failedAt + 6 * MINUTE)).toMatchObject({ limit: 330 });
+    // Probes that hold go up by twice the step each window: 30, 60, 120, then the configured 600.
+    adaptive.accepted(330);
+    expect(adaptive.probe(failedAt + 7 * MINUTE)).toMatchObject({ limit: 390 });
+    adaptive.accepted(390);
+    expect(adaptive.probe(failedAt + 8 * MINUTE)).toMatchObject({ limit: 510 });
+    adaptive.accepted(510);
+    expect(adaptive.probe(failedAt + 9 * MINUTE)).toMatchObject({ limit: 600 });
+    expect(adaptive.probe(failedAt + 20 * MINUTE)).toBeUndefined();
+  });
+
+  it('waits ever longer between probes a real limit keeps refusing, up to the most', () => {
+    const adaptive = seen(600, 300);
+    adaptive.rateLimited(adaptive.grantedUnder(), levels(300), 0);
+    adaptive.rateLimited(adaptive.grantedUnder(), levels(300), MINUTE);
+    let now = MINUTE;
+    let wait = 3;
+    for (let i = 0; i < 8; i++) {
+      expect(adaptive.probe(now + wait * MINUTE - 1)).toBeUndefined();
+      now += wait * MINUTE;
+      expect(adaptive.probe(now)).toMatchObject({ limit: 330 });
+      expect(adaptive.rateLimited(adaptive.grantedUnder(), levels(331, 300), now + 1)).toMatchObject({ reason: 'probe_failed', limit: 300 });
+      now += 1;
+      wait = Math.min(MAX_PROBE_AFTER_WINDOWS, wait * 2);
+    }
+    expect(wait).toBe(MAX_PROBE_AFTER_WINDOWS);
+  });
+
+  it('probes all the way back to the configured limit when the server allows it, and forgets the lowered level there', () => {
+    const adaptive = seen(100, 60);
+    adaptive.rateLimited(adaptive.grantedUnder(), levels(60), 0);
+    adaptive.rateLimited(adaptive.grantedUnder(), levels(60), MINUTE);
+    expect(adaptive.limit).toBe(60);
+    let now = 4 * MINUTE;
+    while (adaptive.limit < 100) {
+      adaptive.accepted(adaptive.limit); // the server takes every probe
+      expect(adaptive.probe(now)?.reason).toBe('probe');
+      now += MINUTE;
+    }
+    expect(adaptive.limit).toBe(100);
+    expect(adaptive.probe(now + 10 * MINUTE)).toBeUndefined();
   });
 
   it('describes a change in one line, per minute when the window is a minute', () => {
-    const adaptive = new AdaptiveLimit(600, MINUTE);
-    expect(describeLimitChange(adaptive.rateLimited(adaptive.grantedUnder(), 300, 0)!))
-      .toBe('rate limited: server limit appears to be about 300/min; sending at 270/min (configured 600/min)');
+    const adaptive = seen(600, 300);
+    adaptive.rateLimited(adaptive.grantedUnder(), levels(300), 0);
+    expect(describeLimitChange(adaptive.rateLimited(adaptive.grantedUnder(), levels(300), MINUTE)!))
+      .toBe('rate limited in two windows running: server limit appears to be about 300/min; sending at 300/min (configured 600/min)');
     const announced = new AdaptiveLimit(150, MINUTE);
     expect(describeLimitChange(announced.serverSays(3, 4_000, 0)!))
       .toBe('the server announces a limit of 3 per 4 s; sending at 3 per 4 s (configured 150/min)');

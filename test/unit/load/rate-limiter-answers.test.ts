@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClientRateLimit } from '../../../src/emulator/client-rate-limit.js';
-import { RateLimiter, type LimitChange, type RateSlot } from '../../../src/load/index.js';
+import { RateLimiter, type LimitChange, type RateSlot, type SendJournal, type SendRecord } from '../../../src/load/index.js';
 import { mulberry32 } from '../../../src/shared/mulberry32.js';
 import { FakeClock, flush } from './fake-clock.js';
 
@@ -87,38 +87,121 @@ describe('RateLimiter adaptation', () => {
     expect(grants).toEqual([0, 0, 0, WINDOW + 50, WINDOW + 50, WINDOW + 50]);
   });
 
-  it('estimates the limit from a 429 without headers, cuts once for the requests in flight, and never exceeds the configuration', async () => {
-    const { clock, limiter, changes, take } = setup(10);
-    const slots = await Promise.all(Array.from({ length: 10 }, () => take()));
-    for (const slot of slots.slice(0, 6)) slot.release(answer(200));
-    expect(slots[6]!.release(answer(429))?.limit).toBe(5); // 90% of the 6 accepted
-    slots[7]!.release(answer(429));
-    slots[8]!.release(answer(429));
-    slots[9]!.release();
-    expect(limiter.limit.limit).toBe(5);
-    expect(changes).toHaveLength(1);
-    await clock.advance(5 * WINDOW);
-    expect(limiter.limit.limit).toBeLessThanOrEqual(10);
+  it('a lowered rate follows a lower server limit: 429s only in the first two windows, the limit from the third', async () => {
+    const result = await simulate({ server: 30, client: 60, windows: 4 });
+    expect(result.refusedPerWindow.slice(2)).toEqual([0, 0]);
+    for (const accepted of result.acceptedPerWindow.slice(2)) expect(accepted).toBeGreaterThanOrEqual(27); // >= 90% of 30
+    expect(result.changes[0]).toMatch(/^rate_limited:30/);
   });
 
-  it('probes back up one request per window while it is held back, up to what the server accepted', async () => {
-    const { clock, limiter, changes, take } = setup(6);
-    const slots = await Promise.all(Array.from({ length: 6 }, () => take()));
-    for (const slot of slots.slice(0, 4)) slot.release(answer(200));
-    slots[4]!.release(answer(429));
-    slots[5]!.release(answer(429));
-    expect(limiter.limit.limit).toBe(3);
-    // A steady stream of requests, each answered at once, for ten windows.
-    let running = true;
-    const stream = (async () => {
-      while (running) (await take()).release(answer(200));
-    })();
-    for (let i = 0; i < 10; i++) await clock.advance(WINDOW);
-    running = false;
-    await clock.advance(2 * WINDOW);
-    await stream;
-    // 4 were accepted before the 429: the probe stops there, the server allows at least that.
-    expect(changes.map((c) => `${c.reason}:${c.limit}`)).toEqual(['rate_limited:3', 'probe:4']);
-    await flush();
+  it.each([11, 12, 13, 14, 15, 16])('5%% random 429s (a proxy: Retry-After: 1) never lower the rate: >= 90%% of the limit over 5 windows (seed %i)', async (seed) => {
+    const result = await simulate({ server: 60, client: 60, windows: 5, noise: 0.05, seed });
+    expect(result.spurious).toBeGreaterThan(5);
+    expect(result.changes).toEqual([]);
+    const total = result.acceptedPerWindow.reduce((a, b) => a + b, 0);
+    expect(total / (60 * 5)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it.each([21, 22, 23])('noisier still (8%% random 429s) the rate stays where it is (seed %i)', async (seed) => {
+    const result = await simulate({ server: 60, client: 60, windows: 5, noise: 0.08, seed });
+    expect(result.changes).toEqual([]);
+  });
+
+  it('a run restarted in the middle of a window starts with its predecessor\'s sends counted: no 429 from its own past', async () => {
+    const journal = memorySendJournal();
+    const server = new ClientRateLimit({ perWindow: 30, windowMs: WINDOW, now: undefined as never });
+    const first = await simulate({ server: 30, client: 30, windows: 0.5, journal, serverLimit: server, killAtEnd: true });
+    expect(first.acceptedPerWindow[0]).toBe(30);
+    // Restarted 10 s later, with the server's window still full of the first run's requests.
+    const restarted = await simulate({ server: 30, client: 30, windows: 3, journal, serverLimit: server, startAt: first.endedAt + 10_000 });
+    expect(restarted.refusedPerWindow).toEqual([0, 0, 0]);
+    for (const accepted of restarted.acceptedPerWindow.slice(1)) expect(accepted).toBeGreaterThanOrEqual(29); // >= 95%
+    // Without the journal the same restart meets the first run's window with 429s.
+    const blind = await simulate({ server: 30, client: 30, windows: 0.5, serverLimit: new ClientRateLimit({ perWindow: 30, windowMs: WINDOW, now: undefined as never }), killAtEnd: true });
+    const again = await simulate({ server: 30, client: 30, windows: 1, serverLimit: blind.server, startAt: blind.endedAt + 10_000 });
+    expect(again.refusedPerWindow[0]).toBeGreaterThan(0);
   });
 });
+
+/** A SendJournal in memory, standing in for the checkpoint's table (tested in the checkpoint suite). */
+function memorySendJournal(): SendJournal & { records: SendRecord[] } {
+  const records: SendRecord[] = [];
+  return {
+    records,
+    recent: () => records.map((r) => ({ ...r })),
+    sent: (grantedAt) => records.push({ grantedAt, doneAt: null, answer: null }) - 1,
+    answered: (id, doneAt, answer) => Object.assign(records[id]!, { doneAt, answer }),
+  };
+}
+
+interface Simulation {
+  server: number;
+  client: number;
+  /** How long to run, in windows (may be a fraction). */
+  windows: number;
+  /** Share of requests answered with a spurious 429 (Retry-After: 1). */
+  noise?: number;
+  seed?: number;
+  journal?: SendJournal;
+  /** The server's limiter, to carry its window over a restart. */
+  serverLimit?: ClientRateLimit;
+  /** Stop with requests in flight that never get their answer (a kill -9). */
+  killAtEnd?: boolean;
+  startAt?: number;
+}
+
+/**
+ * Four senders against a server with a sliding-window limit (the emulator's ClientRateLimit),
+ * on a fake clock: each request arrives at a random moment of a 50-300 ms trip; a 429 pauses
+ * every sender for its Retry-After, as the bulk client does. Without rate-limit headers.
+ */
+async function simulate(options: Simulation) {
+  const clock = new FakeClock();
+  clock.time = options.startAt ?? 0;
+  const start = clock.time;
+  const server = options.serverLimit ?? new ClientRateLimit({ perWindow: options.server, windowMs: WINDOW, now: undefined as never });
+  (server as unknown as { now: () => number }).now = clock.now;
+  const changes: string[] = [];
+  const limiter = new RateLimiter({
+    perMinute: options.client, now: clock.now, sleep: clock.sleep, ...(options.journal ? { journal: options.journal } : {}),
+    onLimitChange: (c) => changes.push(`${c.reason}:${c.limit}`),
+  });
+  const random = mulberry32(options.seed ?? 5);
+  const windows = Math.ceil(options.windows);
+  const acceptedPerWindow = new Array<number>(windows).fill(0);
+  const refusedPerWindow = new Array<number>(windows).fill(0);
+  let spurious = 0;
+  const end = start + options.windows * WINDOW;
+  const worker = async () => {
+    while (clock.now() < end) {
+      const slot = await limiter.acquire();
+      if (clock.now() >= end) {
+        if (!options.killAtEnd) slot.release();
+        return;
+      }
+      const trip = 50 + Math.floor(random() * 250);
+      await clock.sleep(Math.floor(trip / 2));
+      const window = Math.floor((clock.now() - start) / WINDOW);
+      let status = 200;
+      let retryAfterMs = 0;
+      if (random() < (options.noise ?? 0)) {
+        spurious++;
+        status = 429;
+        retryAfterMs = 1_000;
+      } else {
+        const decision = server.tryAcquire('client');
+        if (!decision.allowed) [status, retryAfterMs] = [429, decision.retryAfterSeconds * 1_000];
+      }
+      if (window < windows) (status === 429 ? refusedPerWindow : acceptedPerWindow)[window]! += 1;
+      await clock.sleep(trip - Math.floor(trip / 2));
+      if (options.killAtEnd && clock.now() >= end) return; // killed before the answer arrived
+      slot.release(answer(status));
+      if (status === 429) limiter.pauseFor(retryAfterMs);
+    }
+  };
+  const workers = Promise.all([worker(), worker(), worker(), worker()]);
+  while (clock.now() < end) await clock.advance(100);
+  await clock.advance(5 * WINDOW);
+  if (!options.killAtEnd) await workers;
+  return { acceptedPerWindow, refusedPerWindow, spurious, changes, endedAt: end, server };
+}
