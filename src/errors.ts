@@ -49,7 +49,7 @@ export class LoadError extends MigrateError {
   readonly code: string;
   constructor(
     message: string,
-    readonly details: { status?: number; batch?: number; attempt?: number; code?: string },
+    readonly details: { status?: number; batch?: number; attempt?: number; code?: string; mayHaveLanded?: boolean },
     options?: ErrorOptions,
   ) {
     super(message, options);

@@ -7,8 +7,9 @@ import { readCursorSeq } from './job-row.js';
  * batch it last passed. Batches settle out of order when several are in flight; a settled batch
  * behind an unsettled one waits, so the cursor never passes a key whose fate is unknown.
  * Batches the cursor passes lose their key list: the ledger holds every key's outcome.
- * Batches of the changed-children pass are part of the prefix but carry no position of their own
- * (their keys are user keys, not change cursors), so the cursor keeps the last position before them.
+ * Batches planned unpositioned (the changed-children and in-doubt passes, whose keys are no range
+ * of the pass's order; the first of two batches planned over one key range) are part of the prefix
+ * but carry no position of their own, so the cursor keeps the last position before them.
  * Run inside the settle transaction.
  */
 export function advanceCursor(raw: Database.Database, now: string): void {
@@ -23,7 +24,7 @@ export function advanceCursor(raw: Database.Database, now: string): void {
   if (last === undefined) return;
   const positioned = get<{ last_key: string }>(
     raw,
-    `select last_key from batches where seq > ? and seq <= ? and pass != 'children' order by seq desc limit 1`,
+    `select last_key from batches where seq > ? and seq <= ? and positioned = 1 order by seq desc limit 1`,
     from,
     last.seq,
   );

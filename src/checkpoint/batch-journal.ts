@@ -4,11 +4,13 @@ import { CheckpointError } from '../errors.js';
 import { advanceCursor } from './advance-cursor.js';
 import { toBatchRecord, type BatchRecord } from './checkpoint-records.js';
 import type { BatchPass, CheckpointTables } from './checkpoint-schema.js';
+import { addInDoubt, clearInDoubt } from './in-doubt.js';
 import { readCursorSeq } from './job-row.js';
 import { readLedgerEntries, writeLedgerEntries } from './ledger-queries.js';
 import { mergeLedgerEntry } from './merge-ledger-entry.js';
 import { all, get, run } from './prepared.js';
-import { toIncomingOutcomes, type SettleResult } from './settle-result.js';
+import { writeRejections } from './rejection-records.js';
+import { inDoubtOf, toIncomingOutcomes, type SettleResult } from './settle-result.js';
 
 type BatchRow = Selectable<CheckpointTables['batches']>;
 
@@ -19,15 +21,23 @@ export interface PlannedBatchInput {
   sendKeys: string[];
   upsert: boolean;
   pass?: BatchPass;
+  /**
+   * Whether the cursor may move to `lastKey` once this batch settles (with all before it). False
+   * for a batch whose keys are not a range of the pass's order (changed children, in-doubt
+   * replays), and for the first of two batches planned together over one key range. @default true
+   */
+  positioned?: boolean;
 }
 
 /** Journals a batch in state `planned`; returns its seq. One autocommitted insert. */
 export function planBatch(raw: Database.Database, input: PlannedBatchInput, now: string): number {
+  const positioned = input.positioned ?? (input.pass !== 'children' && input.pass !== 'in_doubt');
   const result = run(
     raw,
-    `insert into batches (first_key, last_key, legacy_ids, sent_count, state, upsert, attempts, planned_at, pass)
-      values (?, ?, ?, ?, 'planned', ?, 0, ?, ?)`,
-    input.firstKey, input.lastKey, JSON.stringify(input.sendKeys), input.sendKeys.length, input.upsert ? 1 : 0, now, input.pass ?? 'full',
+    `insert into batches (first_key, last_key, legacy_ids, sent_count, state, upsert, attempts, planned_at, pass, positioned)
+      values (?, ?, ?, ?, 'planned', ?, 0, ?, ?, ?)`,
+    input.firstKey, input.lastKey, JSON.stringify(input.sendKeys), input.sendKeys.length, input.upsert ? 1 : 0, now,
+    input.pass ?? 'full', positioned ? 1 : 0,
   );
   return Number(result.lastInsertRowid);
 }
@@ -42,8 +52,9 @@ export function markSent(raw: Database.Database, seq: number, now: string): void
 
 /**
  * Settles a batch in one transaction: the ledger entries of every outcome and rejection merged
- * with what the ledger knew, the batch marked settled, the cursor advanced. On any error nothing
- * of it is written.
+ * with what the ledger knew, every broken rule of the rejected rows, the users the answer was
+ * silent about kept in doubt and every other key of the batch out of doubt, the batch marked
+ * settled, the cursor advanced. On any error nothing of it is written.
  */
 export function settleBatch(raw: Database.Database, seq: number, result: SettleResult, now: string): void {
   raw.transaction(() => {
@@ -57,6 +68,9 @@ export function settleBatch(raw: Database.Database, seq: number, result: SettleR
       merged.set(entry.legacyId, mergeLedgerEntry(merged.get(entry.legacyId), entry, { batchSeq: seq, now }));
     }
     writeLedgerEntries(raw, merged.values());
+    writeRejections(raw, seq, incoming.map((entry) => entry.legacyId), result.rejections);
+    clearInDoubt(raw, incoming.map((entry) => entry.legacyId));
+    addInDoubt(raw, inDoubtOf(result), now);
     run(raw, `update batches set state = 'settled', settled_at = ? where seq = ?`, now, seq);
     advanceCursor(raw, now);
   })();
@@ -74,13 +88,16 @@ export function batchBySeq(raw: Database.Database, seq: number): BatchRecord | u
 }
 
 /**
- * Forgets the unsettled batches; the cursor chain restarts after every batch journaled so far.
- * One transaction.
+ * Forgets the unsettled batches, their keys kept in doubt (in the same transaction, so no instant
+ * exists at which they are neither journaled nor in doubt); the cursor chain restarts after every
+ * batch journaled so far. One transaction.
  */
 export function discardUnsettled(raw: Database.Database, now: string): void {
   raw.transaction(() => {
     const max = get<{ seq: number | null }>(raw, 'select max(seq) as seq from batches');
     const cursorSeq = readCursorSeq(raw);
+    const keys = unsettledBatches(raw).flatMap((batch) => batch.legacyIds.map((legacyId) => ({ legacyId, reason: 'unanswered' })));
+    addInDoubt(raw, keys, now);
     run(raw, `delete from batches where state in ('planned', 'sent')`);
     run(raw, `update batches set legacy_ids = '[]' where seq > ?`, cursorSeq);
     run(raw, 'update job set cursor_seq = ?, updated_at = ? where id = 1', Math.max(cursorSeq, max?.seq ?? 0), now);

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { CheckpointError } from '../errors.js';
-import type { BatchPass, BatchState, CheckpointTables, JobPhase, LedgerOutcome } from './checkpoint-schema.js';
+import type { BatchPass, BatchState, CheckpointTables, JobPhase, LedgerOutcome, LedgerOwner } from './checkpoint-schema.js';
 import { parseFingerprint, type Fingerprint } from './fingerprint.js';
 
 /** The job a checkpoint belongs to. Timestamps are ISO 8601. */
@@ -34,6 +34,8 @@ export interface BatchRecord {
   state: BatchState;
   pass: BatchPass;
   upsert: boolean;
+  /** The cursor may move to `lastKey` once this batch and every one before it settled. */
+  positioned: boolean;
   attempts: number;
   plannedAt: string;
   sentAt: string | null;
@@ -51,6 +53,10 @@ export interface LedgerEntry {
   batchSeq: number;
   firstSeenAt: string;
   updatedAt: string;
+  /** Whose Dynamic user this is (see `LEDGER_OWNERS`); null when none or unknown. */
+  owner: LedgerOwner | null;
+  /** Hash of the identities last sent for this user; null when unknown. */
+  identityHash: string | null;
 }
 
 export function toBatchRecord(row: Selectable<CheckpointTables['batches']>): BatchRecord {
@@ -62,6 +68,7 @@ export function toBatchRecord(row: Selectable<CheckpointTables['batches']>): Bat
     state: row.state,
     pass: row.pass,
     upsert: row.upsert === 1,
+    positioned: row.positioned === 1,
     attempts: row.attempts,
     plannedAt: row.planned_at,
     sentAt: row.sent_at,
@@ -80,6 +87,8 @@ export function toLedgerEntry(row: CheckpointTables['ledger']): LedgerEntry {
     batchSeq: row.batch_seq,
     firstSeenAt: row.first_seen_at,
     updatedAt: row.updated_at,
+    owner: row.owner,
+    identityHash: row.identity_hash,
   };
 }
 

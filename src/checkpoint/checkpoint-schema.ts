@@ -1,11 +1,27 @@
 import { sql, type Generated, type Kysely } from 'kysely';
 
 /**
- * Outcome of one legacy user, as kept in the ledger. `rolled_back` (since schema 3): the user this
- * job created was deleted from Dynamic by `rollback`; the Dynamic id is kept for the record.
+ * Outcome of one legacy user, as kept in the ledger:
+ * - `created`: this job created the Dynamic user (however the answer came: directly, or by a
+ *   look-up after the answer was lost);
+ * - `updated`: the last send updated the Dynamic user (`owner` says whose it is);
+ * - `already_exists`: a Dynamic user carrying this row's legacy id was already there, not created
+ *   by this job (e.g. by a job since reset); ours to update, not to roll back (since schema 4);
+ * - `conflict`: its email, wallet or account belongs to someone else in Dynamic; never updated
+ *   without `--upsert` (since schema 4; before, such users were recorded as `already_exists`);
+ * - `failed`, `rejected`; `rolled_back` (since schema 3): deleted by `rollback`, id kept.
  */
-export const LEDGER_OUTCOMES = ['created', 'updated', 'already_exists', 'failed', 'rejected', 'rolled_back'] as const;
+export const LEDGER_OUTCOMES = ['created', 'updated', 'already_exists', 'conflict', 'failed', 'rejected', 'rolled_back'] as const;
 export type LedgerOutcome = (typeof LEDGER_OUTCOMES)[number];
+
+/**
+ * Whose Dynamic user a ledger entry points at (since schema 4): `job` = this job created it (the
+ * only ones `rollback` deletes); `legacy_id` = it carries this row's legacy id but this job did
+ * not create it; `other` = someone else's (a conflict, or updated on purpose with `--upsert`).
+ * Null: no Dynamic user, or unknown (entries of `updated` written before schema 4).
+ */
+export const LEDGER_OWNERS = ['job', 'legacy_id', 'other'] as const;
+export type LedgerOwner = (typeof LEDGER_OWNERS)[number];
 
 export const BATCH_STATES = ['planned', 'sent', 'settled'] as const;
 export type BatchState = (typeof BATCH_STATES)[number];
@@ -19,10 +35,10 @@ export type JobPhase = (typeof JOB_PHASES)[number];
 
 /**
  * Which pass planned a batch: the primary-key pass (`full`), the change-cursor pass (`changes`,
- * keys are `["<timestamp>","<key>"]` JSON) or the changed-children pass (`children`). Only the
- * first two move the job's cursor.
+ * keys are `["<timestamp>","<key>"]` JSON), the changed-children pass (`children`) or the replay
+ * of users left in doubt (`in_doubt`, since schema 4). Only the first two move the job's cursor.
  */
-export const BATCH_PASSES = ['full', 'changes', 'children'] as const;
+export const BATCH_PASSES = ['full', 'changes', 'children', 'in_doubt'] as const;
 export type BatchPass = (typeof BATCH_PASSES)[number];
 
 /** Row types of the checkpoint database, for kysely. Timestamps are ISO 8601 text. */
@@ -46,6 +62,8 @@ export interface CheckpointTables {
     incremental_since: string | null;
     /** JSON object: child name → change-column timestamp up to which child changes were processed. Since schema 2. */
     child_watermarks: string;
+    /** Rejections of batches up to this seq are in a finished run's rejects files. Since schema 4. */
+    reported_seq: number;
   };
   batches: {
     seq: Generated<number>;
@@ -62,6 +80,8 @@ export interface CheckpointTables {
     settled_at: string | null;
     /** Since schema 2. */
     pass: BatchPass;
+    /** 1: the cursor may move to `last_key` once the batch and all before it settle. Since schema 4. */
+    positioned: number;
   };
   ledger: {
     legacy_id: string;
@@ -74,6 +94,39 @@ export interface CheckpointTables {
     batch_seq: number;
     first_seen_at: string;
     updated_at: string;
+    /** Since schema 4. */
+    owner: LedgerOwner | null;
+    /** Hash of the identities last sent (email, username, wallets, OAuth accounts). Since schema 4. */
+    identity_hash: string | null;
+  };
+  /** Users whose fate is unknown (an answer lost, a silent answer); removed when settled. Since schema 4. */
+  in_doubt: {
+    legacy_id: string;
+    sort_key: string;
+    since: string;
+    reason: string;
+  };
+  /** The rate limiter's sends of the last window, so a restart knows what the server still counts. Since schema 4. */
+  sends: {
+    id: Generated<number>;
+    /** Milliseconds since the epoch. */
+    granted_at: number;
+    done_at: number | null;
+    answer: 'accepted' | 'refused' | 'none' | null;
+  };
+  /** Every broken rule of every row rejected, written when its batch settles. Since schema 4. */
+  rejections: {
+    /** The ledger's order of `legacy_id` (see sort-key.ts). */
+    sort_key: string;
+    /** Order of the rule within the row. */
+    ordinal: number;
+    legacy_id: string;
+    batch_seq: number;
+    field: string;
+    rule: string;
+    message: string;
+    /** Masked by the mapper. */
+    value: string | null;
   };
 }
 
@@ -113,7 +166,7 @@ export const MIGRATIONS: ReadonlyArray<(db: Kysely<CheckpointTables>) => Promise
       settled_at text
     )`.execute(db);
     await sql`create index batches_state_seq on batches (state, seq)`.execute(db);
-    await createLedgerTable(db, 'ledger');
+    await createLedgerTableV3(db, 'ledger');
     await sql`create index ledger_outcome_sort on ledger (outcome, sort_key)`.execute(db);
   },
   // 2: incremental reruns. A job from version 1 keeps its phase (`full`) and cursor; where its
@@ -124,24 +177,109 @@ export const MIGRATIONS: ReadonlyArray<(db: Kysely<CheckpointTables>) => Promise
     await sql`alter table job add column incremental_since text`.execute(db);
     await sql`alter table job add column child_watermarks text not null default '{}'`.execute(db);
     await sql`update job set incremental_since = '-infinity'`.execute(db);
-    await sql`alter table batches add column pass text not null default 'full' check (pass in (${sql.raw(quoted(BATCH_PASSES))}))`.execute(db);
+    await sql`alter table batches add column pass text not null default 'full' check (pass in (${sql.raw(quoted(['full', 'changes', 'children']))}))`.execute(db);
   },
   // 3: rollback. SQLite cannot alter a check constraint, so the ledger is rebuilt with the outcome
   // `rolled_back` allowed; every entry is copied as it was.
   async (db) => {
-    await createLedgerTable(db, 'ledger_v3');
+    await createLedgerTableV3(db, 'ledger_v3');
     await sql`insert into ledger_v3 select legacy_id, sort_key, dynamic_user_id, outcome, payload_hash, error_code,
       error_message, batch_seq, first_seen_at, updated_at from ledger`.execute(db);
     await sql`drop table ledger`.execute(db);
     await sql`alter table ledger_v3 rename to ledger`.execute(db);
     await sql`create index ledger_outcome_sort on ledger (outcome, sort_key)`.execute(db);
   },
+  // 4: replays that never touch someone else's account. The ledger learns whose Dynamic user an
+  // entry is (`owner`), the outcome `conflict` and the identities last sent; `already_exists`
+  // entries of before were users someone else held, so they become conflicts. `updated` entries of
+  // before may be users a replay merged into someone's account: their owner stays unknown (never
+  // updated again without --upsert). In-doubt keys, the limiter's sends and the rejections get
+  // tables of their own; batches say whether they carry the cursor.
+  async (db) => {
+    await createLedgerTable(db, 'ledger_v4');
+    await sql`insert into ledger_v4 select legacy_id, sort_key, dynamic_user_id,
+        case outcome when 'already_exists' then 'conflict' else outcome end,
+        payload_hash, error_code, error_message, batch_seq, first_seen_at, updated_at,
+        case outcome when 'created' then 'job' when 'rolled_back' then 'job' when 'already_exists' then 'other' else null end,
+        null
+      from ledger`.execute(db);
+    await sql`drop table ledger`.execute(db);
+    await sql`alter table ledger_v4 rename to ledger`.execute(db);
+    await sql`create index ledger_outcome_sort on ledger (outcome, sort_key)`.execute(db);
+    await sql`create index ledger_owner_sort on ledger (owner, sort_key)`.execute(db);
+    // Rebuilt, as SQLite cannot alter the pass check for `in_doubt`; every batch is copied as it was.
+    await sql`create table batches_v4 (
+      seq integer primary key autoincrement,
+      first_key text not null,
+      last_key text not null,
+      legacy_ids text not null,
+      sent_count integer not null,
+      state text not null check (state in (${sql.raw(quoted(BATCH_STATES))})),
+      upsert integer not null check (upsert in (0, 1)),
+      attempts integer not null default 0,
+      planned_at text not null,
+      sent_at text,
+      settled_at text,
+      pass text not null default 'full' check (pass in (${sql.raw(quoted(BATCH_PASSES))})),
+      positioned integer not null default 1 check (positioned in (0, 1))
+    )`.execute(db);
+    await sql`insert into batches_v4 select seq, first_key, last_key, legacy_ids, sent_count, state, upsert, attempts,
+        planned_at, sent_at, settled_at, pass, case pass when 'children' then 0 else 1 end
+      from batches`.execute(db);
+    await sql`drop table batches`.execute(db);
+    await sql`alter table batches_v4 rename to batches`.execute(db);
+    await sql`create index batches_state_seq on batches (state, seq)`.execute(db);
+    await sql`create table in_doubt (
+      legacy_id text primary key,
+      sort_key text not null unique,
+      since text not null,
+      reason text not null
+    )`.execute(db);
+    await sql`create table sends (
+      id integer primary key autoincrement,
+      granted_at integer not null,
+      done_at integer,
+      answer text check (answer in ('accepted', 'refused', 'none'))
+    )`.execute(db);
+    await sql`create table rejections (
+      sort_key text not null,
+      ordinal integer not null,
+      legacy_id text not null,
+      batch_seq integer not null,
+      field text not null,
+      rule text not null,
+      message text not null,
+      value text,
+      primary key (sort_key, ordinal)
+    ) without rowid`.execute(db);
+    await sql`create index rejections_batch on rejections (batch_seq)`.execute(db);
+    // What earlier runs rejected is in their files already.
+    await sql`alter table job add column reported_seq integer not null default 0`.execute(db);
+    await sql`update job set reported_seq = coalesce((select max(seq) from batches), 0)`.execute(db);
+  },
 ];
 
 /** The schema version this code writes and understands. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** The ledger's one definition, used by the first migration and by the rebuild of version 3. */
+/** The ledger as versions 1 to 3 defined it (shipped: never changed). */
+async function createLedgerTableV3(db: Kysely<CheckpointTables>, name: string): Promise<void> {
+  const outcomes = ['created', 'updated', 'already_exists', 'failed', 'rejected', 'rolled_back'];
+  await sql`create table ${sql.id(name)} (
+      legacy_id text primary key,
+      sort_key text not null unique,
+      dynamic_user_id text,
+      outcome text not null check (outcome in (${sql.raw(quoted(outcomes))})),
+      payload_hash text,
+      error_code text,
+      error_message text,
+      batch_seq integer not null,
+      first_seen_at text not null,
+      updated_at text not null
+    )`.execute(db);
+}
+
+/** The ledger since version 4. */
 async function createLedgerTable(db: Kysely<CheckpointTables>, name: string): Promise<void> {
   await sql`create table ${sql.id(name)} (
       legacy_id text primary key,
@@ -153,6 +291,8 @@ async function createLedgerTable(db: Kysely<CheckpointTables>, name: string): Pr
       error_message text,
       batch_seq integer not null,
       first_seen_at text not null,
-      updated_at text not null
+      updated_at text not null,
+      owner text check (owner in (${sql.raw(quoted(LEDGER_OWNERS))})),
+      identity_hash text
     )`.execute(db);
 }

@@ -1,18 +1,24 @@
+import type { SendJournal } from '../load/index.js';
 import * as journal from './batch-journal.js';
 import type { BatchRecord, LedgerEntry } from './checkpoint-records.js';
-import type { LedgerOutcome } from './checkpoint-schema.js';
+import type { LedgerOutcome, LedgerOwner } from './checkpoint-schema.js';
+import { readInDoubt } from './in-doubt.js';
 import { JobCheckpoint } from './job-checkpoint.js';
 import { readJob } from './job-row.js';
 import { markRolledBack, pageLedger, readLedgerEntries } from './ledger-queries.js';
 import { openDatabase } from './open-database.js';
 import { readCounts, type CheckpointStatus } from './read-counts.js';
-import type { SettleResult } from './settle-result.js';
+import { markRejectionsReported, unreportedRejections } from './rejection-records.js';
+import { checkpointSendJournal } from './send-records.js';
+import type { SettleResult, SettledRejection } from './settle-result.js';
 
 /** A line of the legacy-id → Dynamic-id map. */
 export interface IdMapEntry {
   legacyId: string;
   dynamicUserId: string | null;
   outcome: LedgerOutcome;
+  /** Whose Dynamic user it is (`job` = created by this job); null when none or unknown. */
+  owner: LedgerOwner | null;
 }
 
 /** A legacy row rejected locally, as the ledger remembers it. */
@@ -78,9 +84,12 @@ export class CheckpointStore extends JobCheckpoint {
     return journal.unsettledBatches(this.raw);
   }
 
-  /** Every key sent (or about to be) in an unsettled batch: to be replayed with upsert. */
+  /**
+   * Every user whose fate is unknown: keys of unsettled batches and users an answer was silent
+   * about (after `discardUnsettled`, all of them are in the in-doubt table).
+   */
   async inDoubtKeys(): Promise<Set<string>> {
-    return new Set(journal.unsettledBatches(this.raw).flatMap((batch) => batch.legacyIds));
+    return new Set([...readInDoubt(this.raw), ...journal.unsettledBatches(this.raw).flatMap((batch) => batch.legacyIds)]);
   }
 
   /** One journal entry, settled or not; undefined when unknown or discarded. */
@@ -89,9 +98,10 @@ export class CheckpointStore extends JobCheckpoint {
   }
 
   /**
-   * Forgets the unsettled batches at the start of a resumed run (take `inDoubtKeys` first). The
-   * cursor chain restarts after every batch journaled so far: the resumed run re-reads from the
-   * cursor, skips keys the ledger already holds, and plans fresh batches in key order.
+   * Forgets the unsettled batches at the start of a resumed run, their keys moved into the
+   * in-doubt table in the same transaction. The cursor chain restarts after every batch journaled
+   * so far: the resumed run replays the in-doubt users, re-reads from the cursor, skips keys the
+   * ledger already holds, and plans fresh batches in key order.
    */
   discardUnsettled(): Promise<void> {
     return this.changeJob((now) => journal.discardUnsettled(this.raw, now));
@@ -111,12 +121,32 @@ export class CheckpointStore extends JobCheckpoint {
 
   /** Every ledger entry, legacy-id order (numeric ids numerically), streamed page by page. */
   async *idMap(options: { pageSize?: number } = {}): AsyncGenerator<IdMapEntry> {
-    for await (const e of pageLedger(this.raw, options)) yield { legacyId: e.legacyId, dynamicUserId: e.dynamicUserId, outcome: e.outcome };
+    for await (const e of pageLedger(this.raw, options)) yield { legacyId: e.legacyId, dynamicUserId: e.dynamicUserId, outcome: e.outcome, owner: e.owner };
   }
 
-  /** Ledger entries with one of `outcomes`, legacy-id order, streamed page by page. */
-  ledgerByOutcome(outcomes: readonly LedgerOutcome[], options: { pageSize?: number } = {}): AsyncGenerator<LedgerEntry> {
+  /** Ledger entries with one of `outcomes` (and `owner`, if given), legacy-id order, streamed page by page. */
+  ledgerByOutcome(outcomes: readonly LedgerOutcome[], options: { pageSize?: number; owner?: LedgerOwner } = {}): AsyncGenerator<LedgerEntry> {
     return pageLedger(this.raw, { ...options, outcomes });
+  }
+
+  /**
+   * The rate limiter's send log in this checkpoint (see `checkpointSendJournal`), keeping `retainMs`
+   * of history: a restarted run starts with its predecessor's slots of the last window taken.
+   */
+  sendJournal(options: { retainMs: number; now?: () => number }): SendJournal {
+    return checkpointSendJournal(this.raw, options);
+  }
+
+  /**
+   * The broken rules recorded since the last run that wrote its rejects files, legacy-id order;
+   * call `markRejectionsReported(through)` once they are written.
+   */
+  unreportedRejections(): { through: number; rows: AsyncGenerator<SettledRejection> } {
+    return unreportedRejections(this.raw);
+  }
+
+  markRejectionsReported(through: number): Promise<void> {
+    return this.write((now) => markRejectionsReported(this.raw, through, now));
   }
 
   /**

@@ -3,9 +3,10 @@ export { CheckpointStore, type IdMapEntry, type RejectionEntry } from './checkpo
 export type { CheckpointStatus } from './read-counts.js';
 export type { BatchRecord, JobRecord, LedgerEntry } from './checkpoint-records.js';
 export {
-  BATCH_PASSES, BATCH_STATES, JOB_PHASES, LEDGER_OUTCOMES, SCHEMA_VERSION,
-  type BatchPass, type BatchState, type JobPhase, type LedgerOutcome,
+  BATCH_PASSES, BATCH_STATES, JOB_PHASES, LEDGER_OUTCOMES, LEDGER_OWNERS, SCHEMA_VERSION,
+  type BatchPass, type BatchState, type JobPhase, type LedgerOutcome, type LedgerOwner,
 } from './checkpoint-schema.js';
+export { IN_DYNAMIC_OUTCOMES } from './merge-ledger-entry.js';
 export { checkpointPath, removeCheckpoint, JOB_NAME_PATTERN } from './checkpoint-path.js';
 export { fingerprintDifferences, type Fingerprint } from './fingerprint.js';
 export type { SettleResult, SettledOutcome, SettledRejection } from './settle-result.js';

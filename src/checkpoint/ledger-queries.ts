@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Selectable } from 'kysely';
-import type { CheckpointTables, LedgerOutcome } from './checkpoint-schema.js';
+import type { CheckpointTables, LedgerOutcome, LedgerOwner } from './checkpoint-schema.js';
 import { toLedgerEntry, type LedgerEntry } from './checkpoint-records.js';
 import { all, run } from './prepared.js';
 import { sortKey } from './sort-key.js';
@@ -12,10 +12,11 @@ type LedgerRow = Selectable<CheckpointTables['ledger']>;
 const SELECT_BY_KEYS = 'select * from ledger where legacy_id in (select value from json_each(?))';
 
 const UPSERT = `insert into ledger (legacy_id, sort_key, dynamic_user_id, outcome, payload_hash, error_code,
-    error_message, batch_seq, first_seen_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    error_message, batch_seq, first_seen_at, updated_at, owner, identity_hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   on conflict (legacy_id) do update set dynamic_user_id = excluded.dynamic_user_id, outcome = excluded.outcome,
     payload_hash = excluded.payload_hash, error_code = excluded.error_code, error_message = excluded.error_message,
-    batch_seq = excluded.batch_seq, first_seen_at = excluded.first_seen_at, updated_at = excluded.updated_at`;
+    batch_seq = excluded.batch_seq, first_seen_at = excluded.first_seen_at, updated_at = excluded.updated_at,
+    owner = excluded.owner, identity_hash = excluded.identity_hash`;
 
 /** The ledger entries of `keys` that exist, by legacy id. */
 export function readLedgerEntries(raw: Database.Database, keys: readonly string[]): Map<string, LedgerEntry> {
@@ -29,13 +30,16 @@ export function readLedgerEntries(raw: Database.Database, keys: readonly string[
 export function writeLedgerEntries(raw: Database.Database, entries: Iterable<LedgerEntry>): void {
   for (const e of entries) {
     run(raw, UPSERT, e.legacyId, sortKey(e.legacyId), e.dynamicUserId, e.outcome, e.payloadHash, e.errorCode,
-      e.errorMessage, e.batchSeq, e.firstSeenAt, e.updatedAt);
+      e.errorMessage, e.batchSeq, e.firstSeenAt, e.updatedAt, e.owner, e.identityHash);
   }
 }
 
-/** `created` becomes `rolled_back`; false when the entry was not `created`. One autocommitted statement. */
+/**
+ * A user this job created (owner `job`, whatever its last outcome) becomes `rolled_back`; false
+ * when the entry was not one (unknown, someone else's, or already rolled back). One autocommitted statement.
+ */
 export function markRolledBack(raw: Database.Database, legacyId: string, now: string): boolean {
-  return run(raw, `update ledger set outcome = 'rolled_back', updated_at = ? where legacy_id = ? and outcome = 'created'`, now, legacyId).changes > 0;
+  return run(raw, `update ledger set outcome = 'rolled_back', updated_at = ? where legacy_id = ? and owner = 'job' and outcome in ('created', 'updated', 'already_exists')`, now, legacyId).changes > 0;
 }
 
 /**
@@ -45,17 +49,18 @@ export function markRolledBack(raw: Database.Database, legacyId: string, now: st
  */
 export async function* pageLedger(
   raw: Database.Database,
-  options: { outcomes?: readonly LedgerOutcome[]; pageSize?: number } = {},
+  options: { outcomes?: readonly LedgerOutcome[]; owner?: LedgerOwner; pageSize?: number } = {},
 ): AsyncGenerator<LedgerEntry> {
   const pageSize = options.pageSize ?? 1000;
   const outcomes = options.outcomes ?? [];
   // One placeholder per outcome (not a JSON list): SQLite then walks the (outcome, sort_key) index.
   const byOutcome = options.outcomes ? ` and outcome in (${outcomes.map(() => '?').join(', ')})` : '';
-  const sql = `select * from ledger where sort_key > ?${byOutcome} order by sort_key limit ?`;
+  const byOwner = options.owner ? ' and owner = ?' : '';
+  const sql = `select * from ledger where sort_key > ?${byOutcome}${byOwner} order by sort_key limit ?`;
   // '' sorts before every key: each sort key starts with `n` or `t`.
   let after = '';
   for (;;) {
-    const rows = all<LedgerRow>(raw, sql, after, ...outcomes, pageSize);
+    const rows = all<LedgerRow>(raw, sql, after, ...outcomes, ...(options.owner ? [options.owner] : []), pageSize);
     for (const row of rows) yield toLedgerEntry(row);
     const last = rows.at(-1);
     if (last === undefined || rows.length < pageSize) return;

@@ -1,4 +1,4 @@
-import type { LedgerOutcome } from './checkpoint-schema.js';
+import type { LedgerOutcome, LedgerOwner } from './checkpoint-schema.js';
 import type { LedgerEntry } from './checkpoint-records.js';
 
 /** What one settle says about one user, before it meets what the ledger already knows. */
@@ -9,35 +9,50 @@ export interface IncomingOutcome {
   payloadHash: string | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** Whose Dynamic user this is, when the outcome tells (see `LEDGER_OWNERS`). */
+  owner?: LedgerOwner | null;
+  identityHash?: string | null;
 }
 
-const SUCCESS: ReadonlySet<LedgerOutcome> = new Set(['created', 'updated', 'already_exists']);
+/** Outcomes meaning "this legacy user is in Dynamic". */
+export const IN_DYNAMIC_OUTCOMES: ReadonlySet<LedgerOutcome> = new Set(['created', 'updated', 'already_exists']);
 
 /**
  * Folds a new outcome into the ledger entry for the same legacy id. Pure.
  *
  * - No entry yet: the new outcome is the entry.
- * - A failure or rejection never replaces a success: the user is in Dynamic whatever a later
- *   attempt said, and the id map must keep saying so.
+ * - A failure, conflict or rejection never replaces a success: the user is in Dynamic whatever a
+ *   later attempt said, and the id map must keep saying so.
  * - Otherwise the newer outcome wins (a retry that succeeded replaces the earlier failure), but a
- *   Dynamic user id or payload hash already known is never erased by an outcome that has none.
+ *   Dynamic user id, payload hash or identity hash already known is never erased by an outcome
+ *   that has none.
+ * - A user this job created stays this job's (`owner: 'job'`) whatever later sends do to it, so
+ *   rollback finds it even after an incremental run updated it.
  */
 export function mergeLedgerEntry(
   existing: LedgerEntry | undefined,
   incoming: IncomingOutcome,
   context: { batchSeq: number; now: string },
 ): LedgerEntry {
-  if (existing === undefined) {
-    return { ...incoming, batchSeq: context.batchSeq, firstSeenAt: context.now, updatedAt: context.now };
-  }
-  if (SUCCESS.has(existing.outcome) && !SUCCESS.has(incoming.outcome)) return existing;
-  return {
-    legacyId: existing.legacyId,
+  const fresh = {
+    legacyId: incoming.legacyId,
     outcome: incoming.outcome,
-    dynamicUserId: incoming.dynamicUserId ?? existing.dynamicUserId,
-    payloadHash: incoming.payloadHash ?? existing.payloadHash,
+    dynamicUserId: incoming.dynamicUserId,
+    payloadHash: incoming.payloadHash,
     errorCode: incoming.errorCode,
     errorMessage: incoming.errorMessage,
+    owner: incoming.owner ?? null,
+    identityHash: incoming.identityHash ?? null,
+  };
+  if (existing === undefined) return { ...fresh, batchSeq: context.batchSeq, firstSeenAt: context.now, updatedAt: context.now };
+  if (IN_DYNAMIC_OUTCOMES.has(existing.outcome) && !IN_DYNAMIC_OUTCOMES.has(incoming.outcome)) return existing;
+  return {
+    ...fresh,
+    legacyId: existing.legacyId,
+    dynamicUserId: incoming.dynamicUserId ?? existing.dynamicUserId,
+    payloadHash: incoming.payloadHash ?? existing.payloadHash,
+    owner: existing.owner === 'job' ? 'job' : (incoming.owner ?? existing.owner),
+    identityHash: incoming.identityHash ?? existing.identityHash,
     batchSeq: context.batchSeq,
     firstSeenAt: existing.firstSeenAt,
     updatedAt: context.now,

@@ -6,7 +6,7 @@ import { CheckpointError, coerceError } from '../errors.js';
 import { MIGRATIONS, SCHEMA_VERSION, type CheckpointTables } from './checkpoint-schema.js';
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
-const OUR_TABLES = ['schema_version', 'job', 'batches', 'ledger'];
+const OUR_TABLES = ['schema_version', 'job', 'batches', 'ledger', 'in_doubt', 'sends', 'rejections'];
 
 /** An open checkpoint database: kysely for queries, the raw handle for pragmas and closing. */
 export interface OpenDatabase {

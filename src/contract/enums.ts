@@ -35,12 +35,18 @@ export const FAILURE_CODES = {
 } as const;
 
 /**
- * Codes meaning "this very user is already in Dynamic": without upsert they are an outcome of
- * their own (`already_exists`), not a failure. A clash on username or wallet with a *different*
- * user is a real failure.
+ * Codes meaning "an identity of this user (email, phone, username, wallet, OAuth account) is held
+ * by a Dynamic user already". Whose that user is, the answer does not say: one this job created
+ * in an attempt whose answer was lost, or someone else. The loader looks it up when the user may
+ * have landed before; otherwise it is someone else's, a conflict, and never updated.
  */
-export const ALREADY_EXISTS_CODES: ReadonlySet<string> = new Set([
+export const IDENTITY_CLASH_CODES: ReadonlySet<string> = new Set([
   FAILURE_CODES.emailAlreadyExists,
   FAILURE_CODES.duplicateExists,
+  FAILURE_CODES.usernameAlreadyExists,
+  FAILURE_CODES.socialAccountAlreadyExists,
+  FAILURE_CODES.walletAccountExistsForChain,
+  FAILURE_CODES.embeddedWalletAddressAlreadyLinked,
   'user_has_already_account_with_email',
+  'user_has_already_account_with_phone_number',
 ]);

@@ -12,3 +12,4 @@ export { readChangedChildParents, type ReadChangedChildParentsOptions } from './
 export { readAhead } from './read-ahead.js';
 export { readKeyRange, readKeyRanges, type KeyRange } from './read-key-ranges.js';
 export { withReadColumns, type WantedColumns } from './with-read-columns.js';
+export { readRowsByKeys } from './read-rows-by-keys.js';

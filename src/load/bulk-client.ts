@@ -53,14 +53,27 @@ export interface BulkClientOptions {
   sleep?: Sleep;
 }
 
+/** A bulk request's answer, and whether an earlier attempt of it may have stored users too. */
+export interface BulkAnswer {
+  response: BulkResponse;
+  /**
+   * An attempt before the answered one ended without a usable answer after the server may have
+   * done the work (network error, 5xx, timeout, garbled 2xx): users the answer reports as already
+   * existing may be the ones that attempt created.
+   */
+  mayHaveLanded: boolean;
+}
+
 export interface BulkClient {
   /**
-   * Sends 1 to 50 users in one bulk request, retrying 429/5xx/network errors/timeouts. Once an
-   * attempt may have stored the users (network error, 5xx, timeout), later attempts use
-   * `upsert=true` whatever `upsert` says, so a replay updates instead of failing as a duplicate.
-   * Throws `LoadError` (401/403/400/422/other 4xx, or retries exhausted), or the signal's reason.
+   * Sends 1 to 50 users in one bulk request, retrying 429/5xx/network errors/timeouts. Every
+   * attempt sends the same body with the same `upsert`: a retry never switches to upsert, since
+   * upsert could merge a user into an account someone else holds. Whether an attempt may have
+   * stored users is reported (`mayHaveLanded`) for the caller to resolve.
+   * Throws `LoadError` (401/403/400/422/other 4xx, or retries exhausted: `details.mayHaveLanded`
+   * says whether the batch is in doubt), or the signal's reason.
    */
-  send(users: UserPayload[], options: SendOptions): Promise<BulkResponse>;
+  send(users: UserPayload[], options: SendOptions): Promise<BulkAnswer>;
 }
 
 /** Creates the client for Dynamic's `POST /environments/:id/users/bulk`. */
@@ -130,18 +143,18 @@ export function createBulkClient(options: BulkClientOptions): BulkClient {
         throw new LoadError(`a bulk request takes 1 to ${MAX_BATCH_SIZE} users, got ${users.length}`, { code: 'bad_request' });
       }
       const body = JSON.stringify(users);
-      let forceUpsert = false;
+      let mayHaveLanded = false;
       let delayMs = 0;
       let rateLimited = 0;
       let attempts = 0;
       try {
-        return await pRetry(async (attempt) => {
+        const response = await pRetry(async (attempt) => {
           attempts = attempt;
           if (delayMs > 0) await sleep(delayMs, waits).catch((reason: unknown) => { throw new AbortError(asError(reason)); });
           const slot = await options.rateLimiter.acquire(waits).catch((reason: unknown) => { throw new AbortError(asError(reason)); });
           options.onAttempt?.();
           try {
-            return await attemptOnce(body, upsert || forceUpsert, attempt, slot, signal);
+            return await attemptOnce(body, upsert, attempt, slot, signal);
           } finally {
             slot.release(); // no-op when the answer already released it; else: given up, no answer
           }
@@ -153,19 +166,23 @@ export function createBulkClient(options: BulkClientOptions): BulkClient {
           ...(signal ? { signal } : {}),
           onFailedAttempt: ({ error, attemptNumber, retriesConsumed, retriesLeft }) => {
             if (!(error instanceof AttemptError)) return;
-            if (error.decision.mayHaveLanded) forceUpsert = true;
+            if (error.decision.mayHaveLanded) mayHaveLanded = true;
             const is429 = error.status === 429;
-            if (is429) rateLimited++;
-            const retryIndex = is429 ? rateLimited : retriesConsumed + 1;
-            delayMs = backoffDelay(retryIndex, {
-              minBackoffMs: options.minBackoffMs, maxBackoffMs: options.maxBackoffMs, retryAfterMs: error.retryAfterMs,
-            });
-            // The limit is per IP: when one request is told to wait, every request must.
-            if (is429) options.rateLimiter.pauseFor(delayMs);
+            if (is429) {
+              rateLimited++;
+              // The limit is per IP: when one request is told to wait, every request waits, exactly
+              // as long as the server said (or, without Retry-After, a growing backoff). This
+              // request then waits in the limiter's queue like the others.
+              const pauseMs = error.retryAfterMs ?? backoffDelay(rateLimited, { minBackoffMs: options.minBackoffMs, maxBackoffMs: options.maxBackoffMs });
+              options.rateLimiter.pauseFor(pauseMs);
+              delayMs = 0;
+              if (retriesLeft > 0) options.onRetry?.({ attempt: attemptNumber, delayMs: pauseMs, reason: error.message, status: 429 });
+              return;
+            }
+            delayMs = backoffDelay(retriesConsumed + 1, { minBackoffMs: options.minBackoffMs, maxBackoffMs: options.maxBackoffMs });
             if (retriesLeft > 0) {
-              const upsertNote = forceUpsert && !upsert ? ' (retrying with upsert=true)' : '';
               options.onRetry?.({
-                attempt: attemptNumber, delayMs, reason: `${error.message}${upsertNote}`,
+                attempt: attemptNumber, delayMs, reason: error.message,
                 ...(error.status !== undefined ? { status: error.status } : {}),
               });
             }
@@ -174,12 +191,13 @@ export function createBulkClient(options: BulkClientOptions): BulkClient {
             !(error instanceof AttemptError && error.status === 429 && rateLimited <= (options.rateLimitRetries ?? 30)),
           shouldRetry: ({ error }) => error instanceof AttemptError && error.decision.retry,
         });
+        return { response, mayHaveLanded };
       } catch (error) {
         if (error instanceof AttemptError) {
           // After a network error, 5xx or timeout the users may be stored: the batch is in doubt, not failed.
-          const inDoubt = forceUpsert ? '; the users may have been stored, so replay this batch with upsert' : '';
+          const inDoubt = mayHaveLanded ? '; the users may have been stored: the batch stays in doubt and the next run resolves it' : '';
           throw new LoadError(`the bulk request still failed after ${attempts} attempts: ${error.message}${inDoubt}`, {
-            attempt: attempts, code: 'retries_exhausted', ...(error.status !== undefined ? { status: error.status } : {}),
+            attempt: attempts, code: 'retries_exhausted', mayHaveLanded, ...(error.status !== undefined ? { status: error.status } : {}),
           }, { cause: error });
         }
         throw error;

@@ -1,13 +1,21 @@
-import { ALREADY_EXISTS_CODES, type BulkResponse, type DynamicUser, type UserPayload } from '../contract/index.js';
+import { IDENTITY_CLASH_CODES, type BulkResponse, type DynamicUser, type UserPayload } from '../contract/index.js';
 
-export type UserOutcomeKind = 'created' | 'updated' | 'already_exists' | 'failed';
+/**
+ * What became of one legacy user: `created` / `updated` (by this request); `already_exists` (a
+ * Dynamic user carrying its legacy id was there, not created by this job); `conflict` (an identity
+ * of it is held by someone else's Dynamic user); `failed`; `in_doubt` (nobody knows yet: the
+ * answer was silent about it, or a look-up could not be made; the next run resolves it).
+ */
+export type UserOutcomeKind = 'created' | 'updated' | 'already_exists' | 'conflict' | 'failed' | 'in_doubt';
 
 /** What happened to one legacy user in one bulk request. */
 export interface UserOutcome {
   legacyId: string;
   outcome: UserOutcomeKind;
-  /** The Dynamic user id, when the response carried one (created, updated, sometimes already_exists). */
+  /** The Dynamic user id: of the user created or updated, or (conflict) of whoever holds the identity. */
   dynamicUserId?: string;
+  /** Whose Dynamic user `dynamicUserId` is: `job` = created by this job. */
+  owner?: 'job' | 'legacy_id' | 'other';
   /** The server's `failed[].code`, or `no_outcome` when the response said nothing about this user. */
   errorCode?: string;
   errorMessage?: string;
@@ -34,7 +42,9 @@ interface Entry {
  * Pairs each sent user with its outcome. The API does not echo request indexes, so entries are
  * matched by `user.metadata[legacyIdKey]` (compared as strings) and, for entries without it, by email
  * (case-insensitive). Returns exactly one outcome per sent user, in the order sent: a user the
- * response is silent about fails with `no_outcome`. Entries matching nothing go to `onUnmatched`.
+ * response is silent about is `in_doubt` (`no_outcome`), and one refused for an identity someone
+ * holds a provisional `conflict` with the server's code (the caller may look the holder up).
+ * Entries matching nothing go to `onUnmatched`.
  */
 export function matchOutcomes(
   sent: ReadonlyArray<{ legacyId: string; payload: UserPayload }>,
@@ -81,21 +91,20 @@ function take(list: Entry[] | undefined): Entry | undefined {
 }
 
 function toOutcome(legacyId: string, entry: Entry): UserOutcome {
-  const id = entry.user.id ? { dynamicUserId: entry.user.id } : {};
-  if (entry.kind !== 'failed') return { legacyId, outcome: entry.kind, ...id };
+  if (entry.kind !== 'failed') return { legacyId, outcome: entry.kind, ...(entry.user.id ? { dynamicUserId: entry.user.id } : {}) };
   const code = entry.code ?? 'unknown';
-  // "Already exists" is an outcome of its own, not a failure: the user is in Dynamic.
-  const outcome = ALREADY_EXISTS_CODES.has(code) ? 'already_exists' : 'failed';
-  return { legacyId, outcome, ...id, errorCode: code, ...(entry.error ? { errorMessage: entry.error } : {}) };
+  // A failed entry echoes what we sent: its id, if any, is not a Dynamic user's.
+  const outcome = IDENTITY_CLASH_CODES.has(code) ? 'conflict' : 'failed';
+  return { legacyId, outcome, errorCode: code, ...(entry.error ? { errorMessage: entry.error } : {}) };
 }
 
 function noOutcome(legacyId: string, legacyIdKey: string): UserOutcome {
   return {
     legacyId,
-    outcome: 'failed',
+    outcome: 'in_doubt',
     errorCode: NO_OUTCOME_CODE,
     errorMessage:
       `the response had no outcome for this user (matched by metadata.${legacyIdKey}, then email); ` +
-      'it may or may not be in Dynamic: a rerun with upsert settles it',
+      'it may or may not be in Dynamic: the next run looks it up',
   };
 }

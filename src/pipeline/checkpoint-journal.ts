@@ -1,18 +1,17 @@
-import type { CheckpointStore, LedgerOutcome } from '../checkpoint/index.js';
+import { IN_DYNAMIC_OUTCOMES, type CheckpointStore } from '../checkpoint/index.js';
 import type { Journal, LedgerView } from './journal.js';
-
-const IN_DYNAMIC: ReadonlySet<LedgerOutcome> = new Set(['created', 'updated', 'already_exists']);
 
 /**
  * The job's checkpoint store seen as a {@link Journal}. On resume, the batches an earlier run left
- * planned or sent are in doubt: their keys are remembered (to be re-sent with upsert) and the
- * batches dropped from the journal, since they will be planned again under new numbers.
+ * planned or sent are in doubt: in one transaction their keys move into the in-doubt table and the
+ * batches leave the journal (they will be planned again under new numbers); then the in-doubt keys
+ * are read. A kill between any two of these steps loses nothing.
  */
 export function checkpointJournal(store: CheckpointStore): Journal {
   return {
     async resumePoint() {
-      const inDoubtKeys = await store.inDoubtKeys();
       await store.discardUnsettled();
+      const inDoubtKeys = await store.inDoubtKeys();
       const job = await store.job();
       return {
         phase: job?.phase ?? 'full',
@@ -25,7 +24,12 @@ export function checkpointJournal(store: CheckpointStore): Journal {
     async ledger(keys) {
       const entries = await store.ledgerEntries(keys);
       const views = new Map<string, LedgerView>();
-      for (const [key, entry] of entries) views.set(key, { inDynamic: IN_DYNAMIC.has(entry.outcome), payloadHash: entry.payloadHash });
+      for (const [key, entry] of entries) {
+        views.set(key, {
+          outcome: entry.outcome, inDynamic: IN_DYNAMIC_OUTCOMES.has(entry.outcome), owner: entry.owner,
+          dynamicUserId: entry.dynamicUserId, payloadHash: entry.payloadHash, identityHash: entry.identityHash,
+        });
+      }
       return views;
     },
     // The pipeline marks a batch sent (durably) before its request goes out, and settles an empty
@@ -36,5 +40,8 @@ export function checkpointJournal(store: CheckpointStore): Journal {
     recordIncrementalSince: (since) => store.recordIncrementalSince(since),
     enterIncremental: (cursor) => store.enterIncremental(cursor),
     setChildWatermark: (child, upper) => store.setChildWatermark(child, upper),
+    sendJournal: (options) => store.sendJournal(options),
+    unreportedRejections: () => store.unreportedRejections(),
+    markRejectionsReported: (through) => store.markRejectionsReported(through),
   };
 }

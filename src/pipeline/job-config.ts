@@ -62,6 +62,11 @@ export const jobConfigSchema = z.object({
   compareTarget: z.boolean().default(false),
   /** Lookups per rolling minute for `compareTarget` (Dynamic's developer endpoints allow 1500). 0 = no limit. @default 1500 */
   compareRateLimitPerMinute: z.number().int().min(0).default(1500),
+  /**
+   * Look-ups per rolling minute of users whose answer was lost or who may already be ours (the
+   * list-users endpoint: Dynamic's developer endpoints allow 1500 per IP). 0 = no limit. @default 1500
+   */
+  lookupRateLimitPerMinute: z.number().int().min(0).default(1500),
 });
 
 export type JobConfig = z.infer<typeof jobConfigSchema>;

@@ -1,16 +1,19 @@
-import type { BatchPass, JobPhase } from '../checkpoint/index.js';
+import type { BatchPass, JobPhase, LedgerOutcome, LedgerOwner } from '../checkpoint/index.js';
 import type { Rejection } from '../mapping/index.js';
-import type { UserOutcome } from '../load/index.js';
+import type { SendJournal, UserOutcome } from '../load/index.js';
 
-/** A user outcome plus the hash of the payload that produced it, as the ledger keeps it. */
-export type SettledOutcome = UserOutcome & { payloadHash?: string };
+/** A user outcome plus the hashes of the payload and identities that produced it, as the ledger keeps it. */
+export type SettledOutcome = UserOutcome & { payloadHash?: string; identityHash?: string };
 
 /** Where a run starts: the job's phase and cursor, and what an earlier run left in doubt. */
 export interface ResumePoint {
   phase: JobPhase;
   /** Full phase: a primary-key value. Incremental phase: a change cursor `["<timestamp>","<key>"]`. */
   cursor: string | null;
-  /** Keys of batches that were sent but never settled: replayed with upsert, never skipped. */
+  /**
+   * Users whose fate is unknown (batches sent but never settled, users an answer was silent
+   * about): replayed first, without upsert, and resolved by look-up; never skipped.
+   */
   inDoubtKeys: Set<string>;
   /** Where incremental reads start; null before the first run recorded it. */
   incrementalSince: string | null;
@@ -18,12 +21,18 @@ export interface ResumePoint {
   childWatermarks: Record<string, string>;
 }
 
-/** What the ledger knows about a key, as far as deciding whether to send it goes. */
+/** What the ledger knows about a key, as far as deciding whether (and how) to send it goes. */
 export interface LedgerView {
+  outcome: LedgerOutcome;
   /** The user is in Dynamic (created, updated or already there). */
   inDynamic: boolean;
+  /** Whose Dynamic user it is; null when none or unknown. */
+  owner: LedgerOwner | null;
+  dynamicUserId: string | null;
   /** Hash of the payload last settled for it; null when unknown. */
   payloadHash: string | null;
+  /** Hash of the identities last sent for it; null when unknown. */
+  identityHash: string | null;
 }
 
 /**
@@ -35,7 +44,7 @@ export interface Journal {
   resumePoint(): Promise<ResumePoint>;
   /** What the ledger holds for these keys (keys never settled are absent). */
   ledger(keys: string[]): Promise<Map<string, LedgerView>>;
-  plan(batch: { firstKey: string; lastKey: string; sendKeys: string[]; upsert: boolean; pass: BatchPass }): Promise<number>;
+  plan(batch: { firstKey: string; lastKey: string; sendKeys: string[]; upsert: boolean; pass: BatchPass; positioned: boolean }): Promise<number>;
   markSent(seq: number): Promise<void>;
   settle(seq: number, outcomes: SettledOutcome[], rejections: Rejection[]): Promise<void>;
   /** Records where incremental reads start, once per job; returns the value in force. */
@@ -44,6 +53,14 @@ export interface Journal {
   enterIncremental(cursor: string): Promise<void>;
   /** A child's changes up to `upper` are all processed. */
   setChildWatermark(child: string, upper: string): Promise<void>;
+  /** Where the rate limiter keeps its sends across restarts; none for a dry run. */
+  sendJournal(options: { retainMs: number; now?: () => number }): SendJournal | undefined;
+  /**
+   * The broken rules settled since the last run that wrote its rejects files (a dry run keeps
+   * none: its rejects are written as they come); `markRejectionsReported` once written.
+   */
+  unreportedRejections(): { through: number; rows: AsyncIterable<Rejection> } | undefined;
+  markRejectionsReported(through: number): Promise<void>;
 }
 
 /** A journal that remembers nothing: dry runs never touch a job's checkpoint, so they are always a full pass. */
@@ -58,5 +75,8 @@ export function memoryJournal(): Journal {
     recordIncrementalSince: async (since) => since,
     enterIncremental: async () => {},
     setChildWatermark: async () => {},
+    sendJournal: () => undefined,
+    unreportedRejections: () => undefined,
+    markRejectionsReported: async () => {},
   };
 }

@@ -56,7 +56,7 @@ export interface JobResult {
  */
 export async function migrateJob(
   config: JobConfig,
-  options: { observer?: JobObserver; signal?: AbortSignal; source?: Kysely<any>; sourceDescription?: string } = {}, // eslint-disable-line @typescript-eslint/no-explicit-any -- legacy schema
+  options: { observer?: JobObserver; signal?: AbortSignal; source?: Kysely<any>; sourceDescription?: string; killPoint?: (name: string) => void } = {}, // eslint-disable-line @typescript-eslint/no-explicit-any -- legacy schema
 ): Promise<JobResult> {
   const observer = options.observer ?? {};
   const mapping = await loadMappingFile(config.mappingFile);
@@ -91,10 +91,15 @@ export async function migrateJob(
     // The mapping's duplicates policy: a pre-scan of the source decides who is sent (none without a policy).
     const duplicates = await planDuplicates(source, mapping.spec, mapRow, { pageSize: config.pageSize, ...(options.signal ? { signal: options.signal } : {}) });
     // report.html, report.json and rejects.csv: counts and samples gathered from the recorder hooks.
-    const report = createRunReport({ job: config.job, dryRun: config.dryRun, spec: mapping.spec, legacyIdKey: mapping.spec.legacyIdKey, duplicates: reportDuplicates(duplicates) });
+    // A real run's rejects files are written at its end from the checkpoint's record of them, which
+    // each settle writes in its own transaction: a kill between the two loses no line.
+    const rejectsFromRecord = !config.dryRun;
+    const report = createRunReport({
+      job: config.job, dryRun: config.dryRun, spec: mapping.spec, legacyIdKey: mapping.spec.legacyIdKey, duplicates: reportDuplicates(duplicates), rejectsFromRecord,
+    });
     releasers.push(() => report.discard());
     const comparison = config.compareTarget ? targetComparison(config, mapping.spec, observer, options.signal) : undefined;
-    const sender = config.dryRun ? dryRunBatchSender((line) => reports.payload(line)) : httpSender(config, mapping.spec, observer);
+    const sender = config.dryRun ? dryRunBatchSender((line) => reports.payload(line)) : httpSender(config, mapping.spec, observer, journal);
     const summary = await runPasses(
       {
         source,
@@ -104,7 +109,9 @@ export async function migrateJob(
         sender,
         started: (start) => observer.started?.({ ...start, job: config.job, dryRun: config.dryRun }),
         recorder: {
-          rejected: (rejection) => reports.rejected(rejection),
+          rejected: (rejection) => {
+            if (!rejectsFromRecord) reports.rejected(rejection);
+          },
           failed: (outcome) => reports.failed(outcome),
           progress: (counts) => observer.progress?.(counts),
           warn: (message) => observer.warn?.(message),
@@ -115,6 +122,7 @@ export async function migrateJob(
           settled: (outcomes) => report.settled(outcomes),
         },
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.killPoint ? { killPoint: options.killPoint } : {}),
         ...parallelOptions(config, mapping.hash, mapping.spec.duplicates === undefined),
       },
       {
@@ -129,8 +137,14 @@ export async function migrateJob(
       },
     );
     const target = await comparison?.finish();
+    const unreported = journal.unreportedRejections();
+    for await (const rejection of unreported?.rows ?? []) {
+      reports.rejected(rejection);
+      report.rejected(rejection);
+    }
     await reports.finish(summary);
     await report.finish(summary, reports.dir, target);
+    if (unreported) await journal.markRejectionsReported(unreported.through);
     return { summary, reports, checkpointFile, ...(target ? { target } : {}) };
   } finally {
     for (const release of releasers.reverse()) await release();
@@ -148,23 +162,38 @@ function parallelOptions(config: JobConfig, mappingHash: string, noDuplicatePoli
   return { parallel: { workers, databaseUrl: config.databaseUrl, mappingFile: config.mappingFile, mappingHash } };
 }
 
-function httpSender(config: JobConfig, spec: MappingSpec, observer: JobObserver): BatchSender {
+function httpSender(config: JobConfig, spec: MappingSpec, observer: JobObserver, journal: Journal): BatchSender {
+  const environmentId = requireValue(config.environmentId, 'an environment id (--environment-id or DYNAMIC_ENVIRONMENT_ID)');
+  const token = requireValue(config.token, 'an API token (DYNAMIC_API_TOKEN)');
+  const waiting = (wait: LoaderWait | undefined) => observer.waiting?.(wait);
+  const rateLimiter = new RateLimiter({
+    perMinute: config.rateLimitPerMinute,
+    // A restarted run starts with its predecessor's sends of the last window counted.
+    journal: journal.sendJournal({ retainMs: 10 * 60_000 }),
+    // The operator hears when the server's limit changed our rate; the probes back up are routine.
+    onLimitChange: (change) => {
+      if (change.reason !== 'probe') observer.warn?.(describeLimitChange(change));
+    },
+    onWait: waiting,
+  });
   const client = createBulkClient({
-    baseUrl: config.apiUrl,
-    environmentId: requireValue(config.environmentId, 'an environment id (--environment-id or DYNAMIC_ENVIRONMENT_ID)'),
-    token: requireValue(config.token, 'an API token (DYNAMIC_API_TOKEN)'),
-    rateLimiter: new RateLimiter({
-      perMinute: config.rateLimitPerMinute,
-      // The operator hears when the server's limit cut our rate; the slow probes back up are routine.
-      onLimitChange: (change) => {
-        if (change.reason !== 'probe') observer.warn?.(describeLimitChange(change));
-      },
-    }),
+    baseUrl: config.apiUrl, environmentId, token, rateLimiter,
     retries: config.retries,
     onRetry: (info) => observer.retry?.(info),
     onAttempt: () => observer.request?.(),
   });
-  return httpBatchSender(client, spec.legacyIdKey, (message) => observer.warn?.(message));
+  return httpBatchSender({
+    client,
+    legacyIdKey: spec.legacyIdKey,
+    // Look-ups go to the developer endpoints, a budget of their own (1500/min per IP).
+    lookups: {
+      baseUrl: config.apiUrl, environmentId, token, retries: config.retries,
+      rateLimiter: new RateLimiter({ perMinute: config.lookupRateLimitPerMinute }),
+      onRetry: (info) => observer.retry?.(info),
+    },
+    warn: (message) => observer.warn?.(message),
+    waiting,
+  });
 }
 
 /** `--compare-target`: read-only lookups with a rate limiter of their own (the developer endpoints' limit, not the bulk one). */

@@ -1,4 +1,4 @@
-import { formatChangeCursor, readAhead, readChangedChildParents, readChangedPages, readSourcePages } from '../extract/index.js';
+import { formatChangeCursor, readAhead, readChangedChildParents, readChangedPages, readRowsByKeys, readSourcePages } from '../extract/index.js';
 import type { ChangeCursor, SourceDb, SourceRow, SourceSpec } from '../extract/index.js';
 import type { RowMapper } from '../mapping/index.js';
 import type { MigrationPass, PassRow } from './run-migration.js';
@@ -37,6 +37,17 @@ export function childrenPass(source: SourceDb, spec: SourceSpec, mapRow: RowMapp
   return {
     name: 'children',
     pages: passRows(readAhead(readChangedChildParents(source, spec, opts)), mapRow, (row) => row.key),
+  };
+}
+
+/**
+ * The users an earlier run left in doubt, re-read by primary key, replayed first in every run.
+ * Positions are primary keys; these batches never move the job's cursor.
+ */
+export function inDoubtPass(source: SourceDb, spec: SourceSpec, mapRow: RowMapper, opts: { keys: readonly string[]; pageSize: number }): MigrationPass {
+  return {
+    name: 'in_doubt',
+    pages: passRows(readAhead(readRowsByKeys(source, spec, opts.keys, { pageSize: opts.pageSize })), mapRow, (row) => row.key),
   };
 }
 

@@ -1,11 +1,13 @@
 import type { BatchPass } from '../checkpoint/index.js';
 import { LoadError, coerceError } from '../errors.js';
+import { identityHash } from '../load/identity-holders.js';
 import { payloadHash } from '../mapping/index.js';
 import type { MapResult, Rejection } from '../mapping/index.js';
 import { BatchBuilder } from './batch-builder.js';
 import type { PlannedBatch } from './batch-builder.js';
 import type { BatchSender, PipelineOutcome } from './batch-sender.js';
 import type { Journal, SettledOutcome } from './journal.js';
+import { decideSend } from './send-decision.js';
 import { accountedFor, emptyCounts } from './run-summary.js';
 import type { RunCounts, RunSummary } from './run-summary.js';
 
@@ -27,7 +29,8 @@ export interface RunRecorder {
 /**
  * The rows one pass processes, and how its batches are journaled. `full` walks the primary key and
  * counts keys the ledger already holds as settled by an earlier attempt; `changes` and `children`
- * read changed rows and compare payload hashes with the ledger (see {@link runMigration}).
+ * read changed rows and compare payload hashes with the ledger; `in_doubt` re-reads the users an
+ * earlier run left in doubt (see {@link runMigration}).
  */
 export interface MigrationPass {
   name: BatchPass;
@@ -47,14 +50,22 @@ export interface PassRow {
 
 export interface MigrationDeps {
   pass: MigrationPass;
-  /** Keys left in doubt by an earlier run: always sent, with upsert. */
-  inDoubtKeys: ReadonlySet<string>;
+  /**
+   * Keys left in doubt by an earlier run: always sent (without upsert, then resolved by look-up),
+   * never skipped; a key leaves the set once a batch of this run settles it.
+   */
+  inDoubtKeys: Set<string>;
   journal: Journal;
   sender: BatchSender;
   recorder: RunRecorder;
   /** Aborting stops extraction; batches already in flight still settle. */
   signal?: AbortSignal;
   now?: () => number;
+  /**
+   * Called at named instants (`<pass>:answered`: a batch's answer is in, not yet settled; see
+   * run-passes.ts for the others), for tests that kill the process there. @default none
+   */
+  killPoint?: (name: string) => void;
 }
 
 export interface MigrationOptions {
@@ -66,7 +77,7 @@ export interface MigrationOptions {
   batchSize: number;
   /** Bulk requests in flight at once. @default 4 */
   concurrency: number;
-  /** Send every batch with `?upsert=true` (in-doubt batches always are). @default false */
+  /** `--upsert`: send every batch with `?upsert=true`, updating users that exist, whoever's. @default false */
   upsert: boolean;
   /** Incremental passes: send changed rows even when their payload hash equals the ledger's. @default false */
   resendUnchanged?: boolean;
@@ -79,9 +90,9 @@ export interface MigrationOptions {
  *
  * Every pass walks this one path. What differs is what the ledger means: in the `full` pass a key
  * already in the ledger was settled by an interrupted attempt of the same pass and is skipped; in
- * the incremental passes a user already in Dynamic is sent with upsert, unless its payload hash is
- * the ledger's (counted `unchanged`, not sent, unless `resendUnchanged`). In-doubt keys are always
- * sent, with upsert.
+ * the incremental passes the ledger's entry decides how a changed user is sent (see
+ * `decideSend`: with upsert only into a Dynamic user known to be ours; a conflict stays one;
+ * an unchanged payload is not sent). In-doubt keys are always sent, and resolved by look-up.
  */
 export async function runMigration(deps: MigrationDeps, options: MigrationOptions): Promise<RunSummary> {
   const now = deps.now ?? Date.now;
@@ -95,8 +106,10 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
   let fatal: Error | undefined;
   const stopped = () => fatal !== undefined || deps.signal?.aborted === true;
   const unplanned = (batch: PlannedBatch) => {
-    counts.extracted -= batch.users.length + batch.rejectedKeys.length;
+    counts.extracted -= batch.users.length + batch.rejectedKeys.length + (batch.held?.length ?? 0);
   };
+  // Children and in-doubt passes re-read users by key: their batches are no range of a cursor's order.
+  const positionedPass = pass.name === 'full' || pass.name === 'changes';
 
   const dispatch = async (batch: PlannedBatch): Promise<void> => {
     const seq = await deps.journal.plan({
@@ -105,13 +118,19 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
       sendKeys: batch.users.map((user) => user.legacyId),
       upsert: batch.upsert,
       pass: pass.name,
+      positioned: batch.positioned !== false && positionedPass,
     });
-    const outcomes = batch.users.length === 0 ? [] : await sendBatch(seq, batch);
-    if (outcomes === undefined) return; // left in doubt for the next run
-    await deps.journal.settle(seq, outcomes.filter(isSettledOutcome), batch.rejections);
+    const sent = batch.users.length === 0 ? [] : await sendBatch(seq, batch);
+    if (sent === undefined) return; // left in doubt for the next run
+    if (batch.users.length > 0) deps.killPoint?.(`${pass.name}:answered`);
+    const held = batch.held ?? [];
+    await deps.journal.settle(seq, sent.filter(isSettledOutcome), batch.rejections);
+    for (const outcome of sent) if (outcome.outcome !== 'in_doubt') inDoubtKeys.delete(outcome.legacyId);
+    for (const key of batch.rejectedKeys) inDoubtKeys.delete(key);
+    const outcomes = [...sent, ...held];
     tally(counts, outcomes, batch);
     for (const rejection of batch.rejections) deps.recorder.rejected(rejection);
-    for (const outcome of outcomes) if (outcome.outcome === 'failed') deps.recorder.failed(outcome);
+    for (const outcome of outcomes) if (outcome.outcome === 'failed' || outcome.outcome === 'conflict') deps.recorder.failed(outcome);
     deps.recorder.settled?.(outcomes);
     deps.recorder.progress(counts);
   };
@@ -119,9 +138,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
   const sendBatch = async (seq: number, batch: PlannedBatch): Promise<PipelineOutcome[] | undefined> => {
     await deps.journal.markSent(seq);
     try {
-      const outcomes = await deps.sender.send(batch, deps.signal ?? new AbortController().signal);
-      // A dry run hashes nothing (it keeps no ledger): its outcomes have no hash to carry.
-      return options.dryRun ? outcomes : withHashes(outcomes, batch);
+      return await deps.sender.send(batch, deps.signal ?? new AbortController().signal);
     } catch (thrown) {
       const error = coerceError(thrown);
       if (error instanceof LoadError && error.code === 'bad_request') {
@@ -136,12 +153,17 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
       // Stopped while waiting for a slot or a backoff: not a failure, just a batch for the next run.
       const interrupted = deps.signal?.aborted === true && !(error instanceof LoadError);
       if (!interrupted) fatal ??= error;
-      counts.inDoubt += batch.users.length + batch.rejectedKeys.length;
+      counts.inDoubt += batch.users.length + batch.rejectedKeys.length + (batch.held?.length ?? 0);
       return undefined;
     }
   };
 
-  const launch = async (batch: PlannedBatch) => {
+  const launch = async (batches: PlannedBatch[]) => {
+    // In order: the batch carrying a range's position is planned after the other one of its range.
+    for (const batch of batches) await launchOne(batch);
+  };
+
+  const launchOne = async (batch: PlannedBatch) => {
     while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
     if (fatal !== undefined) {
       unplanned(batch); // never journaled: the next run reads these rows again
@@ -176,18 +198,29 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
           const key = `${warning.field} ${warning.rule}`;
           warnings.set(key, (warnings.get(key) ?? 0) + 1);
         }
-        let completed: PlannedBatch | undefined;
+        let completed: PlannedBatch[] | undefined;
         if (!result.ok) {
           completed = builder.addRejected(position, result.rejections);
         } else {
           const hash = options.dryRun ? undefined : payloadHash(result.payload);
-          const inDynamic = incremental && known?.inDynamic === true;
-          if (inDynamic && !inDoubt && !options.resendUnchanged && known?.payloadHash === hash) {
+          const identities = options.dryRun ? '' : identityHash(result.payload);
+          const decision = decideSend(known, {
+            incremental, upsert: options.upsert, resendUnchanged: options.resendUnchanged === true, inDoubt, payloadHash: hash, identityHash: identities,
+          });
+          if (decision.action === 'unchanged') {
             counts.unchanged += 1;
             completed = builder.addSkipped(position);
+          } else if (decision.action === 'conflict') {
+            completed = builder.addSkipped(position, {
+              legacyId: result.legacyId, outcome: 'conflict', owner: 'other', errorCode: known?.outcome === 'conflict' ? 'conflict' : 'not_ours',
+              errorMessage: 'its row changed, but its Dynamic user is not known to be one this job created: the change is not sent (--upsert would)',
+            });
           } else {
-            const upsert = options.upsert || inDoubt || inDynamic;
-            completed = builder.addUser(position, { legacyId: result.legacyId, payload: result.payload, payloadHash: hash }, upsert);
+            const user = {
+              legacyId: result.legacyId, payload: result.payload, payloadHash: hash, identityHash: options.dryRun ? undefined : identities,
+              inDoubt: decision.inDoubt, guard: decision.guard, known,
+            };
+            completed = builder.addUser(position, user, decision.mode);
           }
         }
         if (completed) await launch(completed);
@@ -202,8 +235,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
     await Promise.allSettled([...inFlight]);
   }
 
-  const open = builder.flush();
-  if (open) unplanned(open);
+  for (const batch of builder.flush() ?? []) unplanned(batch);
   return {
     ...counts,
     job: options.job,
@@ -226,11 +258,6 @@ const ROWS_BETWEEN_IO_TURNS = 100;
 
 const nextIoTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function withHashes(outcomes: PipelineOutcome[], batch: PlannedBatch): PipelineOutcome[] {
-  const hashes = new Map(batch.users.map((user) => [user.legacyId, user.payloadHash]));
-  return outcomes.map((outcome) => ({ ...outcome, payloadHash: hashes.get(outcome.legacyId) }));
-}
-
 function isSettledOutcome(outcome: PipelineOutcome): outcome is SettledOutcome {
   return outcome.outcome !== 'would_send';
 }
@@ -241,7 +268,9 @@ function tally(counts: RunCounts, outcomes: PipelineOutcome[], batch: PlannedBat
     if (outcome === 'created') counts.created += 1;
     else if (outcome === 'updated') counts.updated += 1;
     else if (outcome === 'already_exists') counts.alreadyExisted += 1;
+    else if (outcome === 'conflict') counts.conflicts += 1;
     else if (outcome === 'failed') counts.failed += 1;
+    else if (outcome === 'in_doubt') counts.inDoubt += 1;
     else counts.wouldSend += 1;
   }
 }

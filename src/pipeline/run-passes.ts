@@ -4,7 +4,7 @@ import { CheckpointError } from '../errors.js';
 import type { RowMapper } from '../mapping/index.js';
 import { parallelFullPass } from './map-workers/parallel-full-pass.js';
 import type { ParallelPassOptions } from './map-workers/parallel-full-pass.js';
-import { changesPass, childrenPass, fullPass } from './migration-passes.js';
+import { changesPass, childrenPass, fullPass, inDoubtPass } from './migration-passes.js';
 import { runMigration } from './run-migration.js';
 import type { MigrationDeps, MigrationOptions, MigrationPass } from './run-migration.js';
 import { combineSummaries, emptyCounts } from './run-summary.js';
@@ -37,7 +37,9 @@ export interface PassesOptions extends MigrationOptions {
 }
 
 /** A pass that ended with every row's fate known: only then may the job's phase or a watermark move on. */
-const clean = (summary: RunSummary) => !summary.interrupted && summary.fatalError === undefined && summary.inDoubt === 0;
+const clean = (summary: RunSummary) => !stopped(summary) && summary.inDoubt === 0;
+/** A pass stopped by a signal or a fatal error: the passes after it wait for the next run. */
+const stopped = (summary: RunSummary) => summary.interrupted || summary.fatalError !== undefined;
 
 /**
  * One run of a job, in whichever phase it is. The first run records where incremental reads will
@@ -45,18 +47,29 @@ const clean = (summary: RunSummary) => !summary.interrupted && summary.fatalErro
  * when that full pass has settled everything and the mapping has a change cursor, the job turns
  * incremental. An incremental run freezes `upper = now() - lag`, reads the rows changed since the
  * cursor up to it, then, for each child with a `changeColumn`, the users whose child rows changed
- * since that child's watermark; a watermark only moves when its pass settled cleanly.
+ * since that child's watermark; a watermark only moves when its pass settled cleanly. Either way
+ * the users an earlier run left in doubt are replayed first (`in_doubt` pass).
+ *
+ * `killPoint` names, for tests: `resume:discarded` (unsettled batches moved into doubt),
+ * `resume:since-recorded`, `resume:counted`, and `<pass>:answered` (see runMigration).
  */
 export async function runPasses(deps: PassesDeps, options: PassesOptions): Promise<RunSummary> {
   const resume = await deps.journal.resumePoint();
-  const base = { ...deps, inDoubtKeys: resume.inDoubtKeys };
+  deps.killPoint?.('resume:discarded');
+  // Shared by the passes of this run: a key leaves it once a batch settles it.
+  const inDoubtKeys = new Set(resume.inDoubtKeys);
+  const base = { ...deps, inDoubtKeys };
+  // Users an earlier run left in doubt are replayed first, wherever they are in the source.
+  const replay = inDoubtKeys.size === 0 ? [] : [{ pass: inDoubtPass(deps.source, deps.spec, deps.mapRow, { keys: [...inDoubtKeys], pageSize: options.pageSize }) }];
   if (resume.phase === 'full') {
     const since = options.dryRun ? null : await deps.journal.recordIncrementalSince(await databaseNow(deps.source, options.lagSeconds));
+    deps.killPoint?.('resume:since-recorded');
     const total = await countSourceRows(deps.source, deps.spec, resume.cursor);
-    deps.started?.({ phase: 'full', total, resumedFrom: resume.cursor, inDoubt: resume.inDoubtKeys.size });
+    deps.killPoint?.('resume:counted');
+    deps.started?.({ phase: 'full', total: total + inDoubtKeys.size, resumedFrom: resume.cursor, inDoubt: inDoubtKeys.size });
     const pageOptions = { after: resume.cursor, pageSize: options.pageSize };
     const pass = deps.parallel ? parallelFullPass(deps.source, deps.spec, deps.parallel, pageOptions) : fullPass(deps.source, deps.spec, deps.mapRow, pageOptions);
-    const summary = await runMigration({ ...base, pass }, options);
+    const summary = await runInOrder(base, [...replay, { pass }], options);
     if (since !== null && deps.spec.changeCursor && clean(summary)) {
       await deps.journal.enterIncremental(formatChangeCursor({ at: since, key: '' }));
     }
@@ -68,29 +81,47 @@ export async function runPasses(deps: PassesDeps, options: PassesOptions): Promi
   const upper = await databaseNow(deps.source, options.lagSeconds);
   const after = changeCursorOf(resume.cursor, since);
   const total = await countChangedRows(deps.source, deps.spec, after, upper);
-  deps.started?.({ phase: 'incremental', total, resumedFrom: resume.cursor, inDoubt: resume.inDoubtKeys.size, upperBound: upper });
+  deps.killPoint?.('resume:counted');
+  deps.started?.({ phase: 'incremental', total: total + inDoubtKeys.size, resumedFrom: resume.cursor, inDoubt: inDoubtKeys.size, upperBound: upper });
 
-  const passes: Array<{ pass: MigrationPass; child?: string }> = [
-    { pass: changesPass(deps.source, deps.spec, deps.mapRow, { after, upper, pageSize: options.pageSize }) },
-  ];
+  const passes: PassInOrder[] = [...replay, { pass: changesPass(deps.source, deps.spec, deps.mapRow, { after, upper, pageSize: options.pageSize }) }];
   for (const [child, childSpec] of Object.entries(deps.spec.children ?? {})) {
     if (!childSpec.changeColumn) continue;
     const childSince = resume.childWatermarks[child] ?? since;
     passes.push({ child, pass: childrenPass(deps.source, deps.spec, deps.mapRow, { child, since: childSince, upper, pageSize: options.pageSize }) });
   }
+  const summary = await runInOrder(base, passes, options, async (child) => deps.journal.setChildWatermark(child, upper));
+  return { ...summary, phase: 'incremental', upperBound: upper };
+}
 
+interface PassInOrder {
+  pass: MigrationPass;
+  /** A changed-children pass: its watermark moves once it settled cleanly. */
+  child?: string;
+}
+
+/**
+ * Runs passes one after the other as one run: progress counted across them, and a pass that
+ * stopped (a signal, a fatal error) leaves the rest for the next run.
+ */
+async function runInOrder(
+  base: Omit<MigrationDeps, 'pass'>,
+  passes: PassInOrder[],
+  options: PassesOptions,
+  childSettled?: (child: string) => Promise<void>,
+): Promise<RunSummary> {
   let summary: RunSummary | undefined;
   let done: RunCounts = emptyCounts();
   for (const { pass, child } of passes) {
-    if (summary && !clean(summary)) break;
+    if (summary && stopped(summary)) break;
     const offset = done;
-    const progress = (counts: Readonly<RunCounts>) => deps.recorder.progress(addCounts(offset, counts));
-    const result = await runMigration({ ...base, recorder: { ...deps.recorder, progress }, pass }, options);
-    if (child !== undefined && clean(result)) await deps.journal.setChildWatermark(child, upper);
+    const progress = (counts: Readonly<RunCounts>) => base.recorder.progress(addCounts(offset, counts));
+    const result = await runMigration({ ...base, recorder: { ...base.recorder, progress }, pass }, options);
+    if (child !== undefined && clean(result)) await childSettled?.(child);
     summary = summary ? combineSummaries(summary, result) : result;
     done = addCounts(emptyCounts(), summary);
   }
-  return { ...(summary as RunSummary), phase: 'incremental', upperBound: upper };
+  return summary as RunSummary;
 }
 
 /** The job's cursor as a change cursor; before any settled batch, every change since `since`. */

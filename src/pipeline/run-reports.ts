@@ -41,7 +41,7 @@ export function openRunReports(dir: string, options: { dryRun: boolean }): RunRe
     rejected: (rejection) => rejects.write(rejection),
     // The API's code and message may quote what it refused (an email) or echo our request: scrubbed.
     failed: (outcome) =>
-      failures.write({ legacyId: outcome.legacyId, code: scrubCode(outcome.errorCode), message: scrubMessage(outcome.errorMessage) ?? undefined }),
+      failures.write({ legacyId: outcome.legacyId, outcome: outcome.outcome, code: scrubCode(outcome.errorCode), message: scrubMessage(outcome.errorMessage) ?? undefined }),
     payload: (line) => payloads?.write(line),
     async finish(summary) {
       await Promise.all([rejects.close(), failures.close(), payloads?.close()]);

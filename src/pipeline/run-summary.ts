@@ -7,12 +7,15 @@ export interface RunCounts {
   alreadySettled: number;
   created: number;
   updated: number;
+  /** A Dynamic user carrying the row's legacy id was already there (not created by this job). */
   alreadyExisted: number;
+  /** An identity of the user belongs to someone else in Dynamic: not sent, or refused; never updated. */
+  conflicts: number;
   rejected: number;
   failed: number;
   /** Dry run only: valid users that would have been sent. */
   wouldSend: number;
-  /** Rows planned or sent but not settled when the run stopped; the next run replays them. */
+  /** Users whose fate is unknown when the run stopped (an answer lost or silent); the next run resolves them. */
   inDoubt: number;
   /** Incremental runs: changed rows whose payload hash equals the ledger's, so nothing was sent. */
   unchanged: number;
@@ -37,22 +40,25 @@ export interface RunSummary extends RunCounts {
 }
 
 export function emptyCounts(): RunCounts {
-  return { extracted: 0, alreadySettled: 0, created: 0, updated: 0, alreadyExisted: 0, rejected: 0, failed: 0, wouldSend: 0, inDoubt: 0, unchanged: 0 };
+  return { extracted: 0, alreadySettled: 0, created: 0, updated: 0, alreadyExisted: 0, conflicts: 0, rejected: 0, failed: 0, wouldSend: 0, inDoubt: 0, unchanged: 0 };
 }
 
 export function accountedFor(counts: RunCounts): number {
   return (
-    counts.alreadySettled + counts.created + counts.updated + counts.alreadyExisted + counts.rejected +
+    counts.alreadySettled + counts.created + counts.updated + counts.alreadyExisted + counts.conflicts + counts.rejected +
     counts.failed + counts.wouldSend + counts.inDoubt + counts.unchanged
   );
 }
 
-/** CLI exit code for a finished run: 0 all good, 3 some rows rejected or failed, 130 interrupted, 1 otherwise. */
+/**
+ * CLI exit code for a finished run: 0 all good, 3 some rows rejected, failed, in conflict with
+ * someone else's account or still in doubt, 130 interrupted, 1 otherwise.
+ */
 export function exitCodeFor(summary: RunSummary): number {
   if (summary.fatalError !== undefined) return 1;
   if (summary.interrupted) return 130;
   if (!summary.addsUp) return 1;
-  return summary.rejected + summary.failed > 0 ? 3 : 0;
+  return summary.rejected + summary.failed + summary.conflicts + summary.inDoubt > 0 ? 3 : 0;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MappingSpec, MapResult } from '../mapping/index.js';
+import type { MappingSpec, MapResult, Rejection } from '../mapping/index.js';
 import type { PipelineOutcome } from '../pipeline/batch-sender.js';
 import type { RunSummary } from '../pipeline/run-summary.js';
 import { buildReportJson } from './build-report-json.js';
@@ -28,6 +28,12 @@ export interface RunReportOptions {
   now?: () => Date;
   /** For the sample pick. @default Math.random */
   random?: () => number;
+  /**
+   * rejects.csv is written from the job's record of rejections (`rejected`) rather than as rows
+   * are mapped: a real run, whose record survives a kill that a file being written does not.
+   * @default false
+   */
+  rejectsFromRecord?: boolean;
 }
 
 /** The three files a run's report leaves in its folder. */
@@ -40,6 +46,8 @@ export interface RunReportFiles {
 /** The report collector: its `mapped` and `settled` are `RunRecorder` hooks. */
 export interface RunReport {
   mapped(result: MapResult): void;
+  /** One line of rejects.csv, with `rejectsFromRecord`. */
+  rejected(rejection: Rejection): void;
   settled(outcomes: readonly PipelineOutcome[]): void;
   /** Writes `report.json`, `report.html` and `rejects.csv` (mode 0600) into `dir`; `target` when the run compared with Dynamic. */
   finish(summary: RunSummary, dir: string, target?: ReportTarget): Promise<RunReportFiles>;
@@ -73,10 +81,13 @@ export function createRunReport(options: RunReportOptions): RunReport {
       tally.add(result);
       options.duplicates?.observe(result);
       if (!result.ok) {
-        for (const rejection of result.rejections) rejects.write(rejection);
+        if (!options.rejectsFromRecord) for (const rejection of result.rejections) rejects.write(rejection);
         return;
       }
       samples.offer(() => ({ legacyId: result.legacyId, payload: maskPayload(result.payload, options.legacyIdKey) }));
+    },
+    rejected(rejection) {
+      rejects.write(rejection);
     },
     settled(outcomes) {
       // The samples change rarely once the reservoir is full: index them again only then.

@@ -12,7 +12,8 @@ export interface RollbackObserver {
 }
 
 /**
- * Deletes every ledger entry `created` with a Dynamic id, `concurrency` at a time, rate-limited,
+ * Deletes the Dynamic user of every ledger entry this job created (owner `job`, in Dynamic, with
+ * a Dynamic id: see `classifyForRollback`), `concurrency` at a time, rate-limited,
  * and marks each `rolled_back` as soon as Dynamic confirms (or answers 404). A killed rollback
  * therefore resumes where it stopped; a user deleted but not yet recorded is deleted again next
  * time, gets a 404, and is recorded then. A 401/403 stops everything (no later request can work);
@@ -30,7 +31,7 @@ export async function deleteCreatedUsers(
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   // Entries are read lazily by every worker from one iterator, so millions never sit in memory.
-  const entries = store.ledgerByOutcome(['created'], { pageSize: 200 });
+  const entries = store.ledgerByOutcome(['created', 'updated', 'already_exists'], { pageSize: 200, owner: 'job' });
   let reading = Promise.resolve();
   const next = async () => {
     // One reader at a time: the async generator must not be re-entered.

@@ -28,7 +28,8 @@ describe('batch splitting on a whole-body 400', () => {
     });
     const batch: PlannedBatch = { firstKey: '0', lastKey: '49', users, rejections: [], rejectedKeys: [], upsert: false };
     const client = createBulkClient({ baseUrl: emulator.baseUrl, environmentId: ENV, token: emulator.token, rateLimiter: new RateLimiter({ perMinute: 0 }) });
-    const outcomes = await httpBatchSender(client, 'legacyId').send(batch, new AbortController().signal);
+    const lookups = { baseUrl: emulator.baseUrl, environmentId: ENV, token: emulator.token, rateLimiter: new RateLimiter({ perMinute: 0 }) };
+    const outcomes = await httpBatchSender({ client, legacyIdKey: 'legacyId', lookups }).send(batch, new AbortController().signal);
 
     expect(outcomes).toHaveLength(50);
     const failed = outcomes.filter((outcome) => outcome.outcome === 'failed');

@@ -12,7 +12,7 @@ describe('dynamic-migrate run output modes', () => {
 
   beforeAll(async () => {
     fixture = await createMigrationFixture({ users: 60, seed: 31 });
-    emulator = await startEmulatorProcess(['--rate-limit', '0', '--failure-rate', '0.3', '--seed', '5']);
+    emulator = await startEmulatorProcess(['--rate-limit', '0', '--failure-rate', '0.3', '--seed', '7']);
     const rows = await fixture.db.admin.selectFrom('users').select(['email']).execute();
     emails = rows.map((row) => String(row.email ?? '').trim().toLowerCase()).filter((email) => email.includes('@'));
     expect(emails.length).toBeGreaterThan(10);

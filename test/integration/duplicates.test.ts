@@ -52,16 +52,20 @@ describe('duplicates within the source, decided before Dynamic refuses them', ()
       .filter((c) => c.format === 'oauth')
       .map((c) => `${String(c.oauth_provider)}:${String(c.oauth_account_id)}`);
 
-  it('without a policy every row is sent and Dynamic refuses the clashes with its own codes', async () => {
+  it('without a policy every row is sent and Dynamic refuses the clashes with its own codes: conflicts, never merged', async () => {
     const run = await migrate('dups-none');
     expect(run.rejects).toEqual([]);
-    // A case-twin email is "already there" for Dynamic; the other clashes fail.
-    expect(run.failed.map((f) => [f.legacyId, f.code])).toEqual([
-      ['4', 'wallet_account_exists_for_chain'],
-      ['6', 'social_account_already_exists'],
-      ['8', 'username_already_exists'],
+    // Each later row of a cluster claims an identity the first one's Dynamic user holds (a
+    // case-twin email too): a conflict with that user, looked up and named, never merged into it.
+    expect(run.failed.map((f) => [f.legacyId, f.outcome, f.code])).toEqual([
+      ['2', 'conflict', 'email_already_exists'],
+      ['4', 'conflict', 'wallet_account_exists_for_chain'],
+      ['6', 'conflict', 'social_account_already_exists'],
+      ['8', 'conflict', 'username_already_exists'],
     ]);
-    expect(run.summary).toMatchObject({ addsUp: true, created: 5, alreadyExisted: 1, failed: 3, rejected: 0 });
+    const holderOf = new Map(run.users.map((user) => [legacyIdOf(user, 'legacyId'), String(user.id)]));
+    expect(run.failed.find((f) => f.legacyId === '2')?.message).toContain(holderOf.get('1'));
+    expect(run.summary).toMatchObject({ addsUp: true, created: 5, alreadyExisted: 0, conflicts: 4, failed: 0, rejected: 0 });
     expect(run.landed).toEqual(['1', '3', '5', '7', '9']);
   });
 

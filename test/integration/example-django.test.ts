@@ -99,14 +99,14 @@ describe('example mapping: Django auth_user + django-allauth + wallets', () => {
     ].sort());
   });
 
-  it('real run: lands every valid user; a username that slugs like an earlier one fails with Dynamic\'s code', async () => {
+  it('real run: lands every valid user; a username that slugs like an earlier one is a conflict with Dynamic\'s code', async () => {
     const env = { DYNAMIC_API_URL: emulator.baseUrl, DYNAMIC_ENVIRONMENT_ID: ENVIRONMENT_ID, DYNAMIC_API_TOKEN: emulator.token };
     const result = await runCli(args('--concurrency', '1'), env);
     expect(result.stderr).not.toMatch(/unexpected error/);
     expect(result.code).toBe(3);
-    expect(latestSummary(fixture.dir, job)).toMatchObject({ addsUp: true, created: sentIds().length - 1, alreadyExisted: 0, failed: 1, rejected: 3 });
+    expect(latestSummary(fixture.dir, job)).toMatchObject({ addsUp: true, created: sentIds().length - 1, alreadyExisted: 0, conflicts: 1, failed: 0, rejected: 3 });
     const runDir = latestRunDir(fixture.dir, job);
-    expect(readJsonl(join(runDir, 'failed.jsonl')).map((f) => [f.legacyId, f.code])).toEqual([[String(NASTY.dotTwinSecond), 'username_already_exists']]);
+    expect(readJsonl(join(runDir, 'failed.jsonl')).map((f) => [f.legacyId, f.outcome, f.code])).toEqual([[String(NASTY.dotTwinSecond), 'conflict', 'username_already_exists']]);
 
     const users = await emulator.listUsers(ENVIRONMENT_ID);
     expect(users.map((user) => legacyIdOf(user, KEY)).sort()).toEqual(sentIds().filter((id) => id !== String(NASTY.dotTwinSecond)));

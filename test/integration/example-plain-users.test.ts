@@ -120,7 +120,7 @@ describe('example mapping: plain users table with wallet columns and a JSONB pro
     expect(warning?.message).not.toMatch(/Zo|🚀/u);
   });
 
-  it('real run: lands exactly the valid users; a case-twin email counts as already there, a shared wallet fails', async () => {
+  it('real run: lands exactly the valid users; a case-twin email and a shared wallet are conflicts with the users that hold them', async () => {
     const env = { DYNAMIC_API_URL: emulator.baseUrl, DYNAMIC_ENVIRONMENT_ID: ENVIRONMENT_ID, DYNAMIC_API_TOKEN: emulator.token };
     // One batch in flight, so which of the two look-alike rows arrives first is fixed.
     const result = await runCli(args('--concurrency', '1'), env);
@@ -128,14 +128,15 @@ describe('example mapping: plain users table with wallet columns and a JSONB pro
     expect(result.code).toBe(3);
     const sent = migratedRegular().length + NASTY_SENT.length;
     expect(latestSummary(fixture.dir, job)).toMatchObject({
-      addsUp: true, created: sent - 2, alreadyExisted: 1, failed: 1, rejected: REJECTED.length,
+      addsUp: true, created: sent - 2, alreadyExisted: 0, conflicts: 2, failed: 0, rejected: REJECTED.length,
     });
     const runDir = latestRunDir(fixture.dir, job);
     // Same address as user 2 in capitals: one EVM wallet for Dynamic, so a clash with another user.
     expect(SHARED_ETH_UPPER.toLowerCase()).toBe(String(regular[1]?.expected.wallets[0]?.publicWalletAddress));
-    expect(readJsonl(join(runDir, 'failed.jsonl')).map((f) => [f.legacyId, f.code])).toEqual([
-      [String(NASTY.sameEthOtherCase), 'wallet_account_exists_for_chain'],
-    ]);
+    expect(readJsonl(join(runDir, 'failed.jsonl')).map((f) => [f.legacyId, f.outcome, f.code]).sort()).toEqual([
+      [String(NASTY.emailSameButCase), 'conflict', 'email_already_exists'],
+      [String(NASTY.sameEthOtherCase), 'conflict', 'wallet_account_exists_for_chain'],
+    ].sort());
     expect(rejectionKeys(readJsonl(join(runDir, 'rejects.jsonl')))).toEqual([...REJECTED].sort());
 
     const users = await emulator.listUsers(ENVIRONMENT_ID);

@@ -32,6 +32,7 @@ interface RunArgs {
   'resend-unchanged': boolean;
   'compare-target': boolean;
   'compare-rate-limit': number;
+  'lookup-rate-limit': number;
   progress: boolean | undefined;
   'log-format': 'text' | 'json';
   quiet: boolean;
@@ -58,6 +59,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('allow-mapping-change', { type: 'boolean', default: false, describe: 'Run even though the mapping or source changed since the job started (users whose payload changed are re-sent by incremental runs); the environment can never change' })
       .option('compare-target', { type: 'boolean', default: false, describe: 'Look each user that maps cleanly up in Dynamic by email (or username), read-only (GET only), and predict create, update or conflict in the report; meant for --dry-run, needs DYNAMIC_API_TOKEN and the environment id' })
       .option('compare-rate-limit', { type: 'number', default: 1500, describe: 'Most --compare-target lookups per rolling minute (Dynamic allows 1500 developer requests per minute); 0 = no client-side limit' })
+      .option('lookup-rate-limit', { type: 'number', default: 1500, describe: 'Most look-ups per rolling minute of users whose answer was lost or who Dynamic says already exist after a retried request (list users: Dynamic allows 1500 developer requests per minute); 0 = no client-side limit' })
       .option('progress', { type: 'boolean', describe: 'Show a live progress display (default: when stderr is a terminal and --log-format is text)' })
       .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'stderr format: text for people, or json (one object per line: started, progress, retry, warn, finished, error) for log pipelines; never the token, never personal data' })
       .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors and the final summary' })
@@ -77,7 +79,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     // Even with --quiet, Ctrl-C says what it is doing: that is an answer to the operator, not noise.
     const interrupt = interruptOnSignals((message) => (args.quiet ? console.error(message) : observer.warn?.(message)));
     try {
-      const result = await migrateJob(config, { observer, signal: interrupt.signal });
+      const result = await migrateJob(config, { observer, signal: interrupt.signal, ...testKillPoint() });
       observer.stop();
       printSummary(result);
       setExitCode(exitCodeFor(result.summary));
@@ -102,7 +104,7 @@ async function runWithJsonLogs(args: RunArgs): Promise<void> {
   try {
     const config = await resolveRunConfig(args, process.env, (message) => observer.warn?.(message));
     tightenHeapFor(config);
-    const result = await migrateJob(config, { observer, signal: interrupt.signal });
+    const result = await migrateJob(config, { observer, signal: interrupt.signal, ...testKillPoint() });
     observer.finished(result.summary);
     printSummary(result);
     setExitCode(exitCodeFor(result.summary));
@@ -156,6 +158,7 @@ export async function resolveRunConfig(
     resendUnchanged: args['resend-unchanged'],
     compareTarget: args['compare-target'],
     compareRateLimitPerMinute: args['compare-rate-limit'],
+    lookupRateLimitPerMinute: args['lookup-rate-limit'],
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -169,4 +172,14 @@ export async function resolveRunConfig(
     requireSecureApiUrl(config.apiUrl, args['allow-insecure-api-url']);
   }
   return Object.freeze(config);
+}
+
+/**
+ * Tests only: `DYNAMIC_MIGRATE_TEST_KILL_AT=<name>` makes the run SIGKILL itself at that instant
+ * (see runPasses for the names), so a kill can be placed exactly. Unset in any real use.
+ */
+function testKillPoint(): { killPoint?: (name: string) => void } {
+  const at = process.env.DYNAMIC_MIGRATE_TEST_KILL_AT;
+  if (!at) return {};
+  return { killPoint: (name) => { if (name === at) process.kill(process.pid, 'SIGKILL'); } };
 }

@@ -35,7 +35,7 @@ describe('CheckpointStore cursor', () => {
     expect((await store.job())?.cursor).toBe('10');
 
     const status = await store.status();
-    expect(status.counts).toEqual({ created: 9, updated: 0, already_exists: 0, failed: 0, rejected: 1, rolled_back: 0 });
+    expect(status.counts).toEqual({ created: 9, updated: 0, already_exists: 0, conflict: 0, failed: 0, rejected: 1, rolled_back: 0 });
     expect(status.total).toBe(10);
     expect(status.batches).toEqual({ planned: 0, sent: 0, settled: 2 });
     const rejected = (await store.ledgerEntries(['3'])).get('3');
@@ -197,8 +197,8 @@ describe('CheckpointStore idMap', () => {
     const entries = [];
     for await (const entry of store.idMap({ pageSize: 2 })) entries.push(entry);
     expect(entries.map((entry) => entry.legacyId)).toEqual(['1', '2', '3', '9', '10', '100']);
-    expect(entries[2]).toEqual({ legacyId: '3', dynamicUserId: null, outcome: 'rejected' });
-    expect(entries[5]).toEqual({ legacyId: '100', dynamicUserId: 'dyn-100', outcome: 'created' });
+    expect(entries[2]).toEqual({ legacyId: '3', dynamicUserId: null, outcome: 'rejected', owner: null });
+    expect(entries[5]).toMatchObject({ legacyId: '100', dynamicUserId: 'dyn-100', outcome: 'created' });
 
     const rejections = [];
     for await (const rejection of store.rejections()) rejections.push(rejection);

@@ -7,7 +7,7 @@ import { scrubMessage } from '../../../src/checkpoint/scrub-message.js';
 const context = { batchSeq: 9, now: '2030-01-02T00:00:00.000Z' };
 const existing: LedgerEntry = {
   legacyId: '1', dynamicUserId: 'dyn-1', outcome: 'created', payloadHash: 'h1', errorCode: null, errorMessage: null,
-  batchSeq: 3, firstSeenAt: '2030-01-01T00:00:00.000Z', updatedAt: '2030-01-01T00:00:00.000Z',
+  batchSeq: 3, firstSeenAt: '2030-01-01T00:00:00.000Z', updatedAt: '2030-01-01T00:00:00.000Z', owner: 'job', identityHash: 'i1',
 };
 const incoming = (outcome: IncomingOutcome['outcome'], extra: Partial<IncomingOutcome> = {}): IncomingOutcome => ({
   legacyId: '1', outcome, dynamicUserId: null, payloadHash: null, errorCode: null, errorMessage: null, ...extra,
@@ -20,7 +20,7 @@ describe('mergeLedgerEntry', () => {
     });
   });
 
-  it.each(['failed', 'rejected'] as const)('a later %s leaves a success as it was', (outcome) => {
+  it.each(['failed', 'rejected', 'conflict'] as const)('a later %s leaves a success as it was', (outcome) => {
     expect(mergeLedgerEntry(existing, incoming(outcome, { errorCode: 'e' }), context)).toBe(existing);
   });
 
@@ -28,6 +28,12 @@ describe('mergeLedgerEntry', () => {
     expect(mergeLedgerEntry(existing, incoming('updated'), context)).toMatchObject({
       outcome: 'updated', dynamicUserId: 'dyn-1', payloadHash: 'h1', batchSeq: 9, firstSeenAt: existing.firstSeenAt,
     });
+  });
+
+  it('a user this job created stays its own whatever later sends say, so rollback finds it', () => {
+    expect(mergeLedgerEntry(existing, incoming('updated', { owner: 'other' }), context)).toMatchObject({ outcome: 'updated', owner: 'job', identityHash: 'i1' });
+    const foreign: LedgerEntry = { ...existing, outcome: 'conflict', owner: 'other', dynamicUserId: 'dyn-x' };
+    expect(mergeLedgerEntry(foreign, incoming('created', { owner: 'job', dynamicUserId: 'dyn-2' }), context)).toMatchObject({ outcome: 'created', owner: 'job', dynamicUserId: 'dyn-2' });
   });
 
   it('a later success clears the failure it replaces', () => {

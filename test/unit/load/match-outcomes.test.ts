@@ -51,28 +51,32 @@ describe('matchOutcomes', () => {
     expect(outcomes.map((o) => [o.legacyId, o.dynamicUserId])).toEqual([['1', 'dyn-a'], ['2', 'dyn-b']]);
   });
 
-  it('counts "already exists" codes as their own outcome, other failures as failed', () => {
-    const sent = [sentUser('1', 'a@x.io'), sentUser('2', 'b@x.io'), sentUser('3', 'c@x.io')];
+  it('reads an identity someone holds as a conflict (whose, the sender may look up), other failures as failed', () => {
+    const sent = [sentUser('1', 'a@x.io'), sentUser('2', 'b@x.io'), sentUser('3', 'c@x.io'), sentUser('4', 'd@x.io')];
     const outcomes = matchOutcomes(sent, response({
       failed: [
-        { user: { email: 'a@x.io', metadata: { legacyId: '1' } }, code: 'email_already_exists', error: 'Email already exists' },
+        { user: { id: 'echo', email: 'a@x.io', metadata: { legacyId: '1' } }, code: 'email_already_exists', error: 'Email already exists' },
         { user: { email: 'b@x.io', metadata: { legacyId: '2' } }, code: 'username_already_exists', error: 'Username taken' },
         { user: { email: 'c@x.io', metadata: { legacyId: '3' } }, code: 'duplicate_exists', error: 'dup' },
+        { user: { email: 'd@x.io', metadata: { legacyId: '4' } }, code: 'invalid_phone', error: 'bad phone' },
       ],
     }), KEY);
     expect(outcomes.map((o) => [o.legacyId, o.outcome, o.errorCode])).toEqual([
-      ['1', 'already_exists', 'email_already_exists'],
-      ['2', 'failed', 'username_already_exists'],
-      ['3', 'already_exists', 'duplicate_exists'],
+      ['1', 'conflict', 'email_already_exists'],
+      ['2', 'conflict', 'username_already_exists'],
+      ['3', 'conflict', 'duplicate_exists'],
+      ['4', 'failed', 'invalid_phone'],
     ]);
     expect(outcomes[1]!.errorMessage).toBe('Username taken');
+    // A failed entry echoes what was sent: no Dynamic id is taken from it.
+    expect(outcomes[0]!.dynamicUserId).toBeUndefined();
   });
 
-  it('reports a sent user the response is silent about as failed with no_outcome', () => {
+  it('keeps a sent user the response is silent about in doubt (no_outcome), not failed', () => {
     const outcomes = matchOutcomes([sentUser('1', 'a@x.io'), sentUser('2', 'b@x.io')], response({
       created: [{ id: 'dyn-1', metadata: { legacyId: '1' } }],
     }), KEY);
-    expect(outcomes[1]).toMatchObject({ legacyId: '2', outcome: 'failed', errorCode: 'no_outcome' });
+    expect(outcomes[1]).toMatchObject({ legacyId: '2', outcome: 'in_doubt', errorCode: 'no_outcome' });
     expect(outcomes[1]!.errorMessage).toMatch(/no outcome/);
   });
 
@@ -84,7 +88,7 @@ describe('matchOutcomes', () => {
     }), KEY, (entry) => unmatched.push(entry));
     expect(outcomes).toHaveLength(2);
     expect(outcomes[0]).toMatchObject({ legacyId: '1', outcome: 'created', dynamicUserId: 'dyn-x' });
-    expect(outcomes[1]).toMatchObject({ legacyId: '2', outcome: 'failed', errorCode: 'no_outcome' });
+    expect(outcomes[1]).toMatchObject({ legacyId: '2', outcome: 'in_doubt', errorCode: 'no_outcome' });
     expect(unmatched).toEqual([{ kind: 'created', user: { id: 'dyn-stranger', metadata: { legacyId: '999' } } }]);
   });
 

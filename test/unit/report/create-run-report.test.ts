@@ -15,7 +15,7 @@ afterEach(() => {
 function summary(rows: number, rejected: number): RunSummary {
   return {
     job: 'unit', dryRun: true, interrupted: false, durationMs: 1, addsUp: true, warnings: {},
-    extracted: rows, alreadySettled: 0, created: 0, updated: 0, alreadyExisted: 0, rejected, failed: 0, wouldSend: rows - rejected, inDoubt: 0, unchanged: 0,
+    extracted: rows, alreadySettled: 0, created: 0, updated: 0, alreadyExisted: 0, conflicts: 0, rejected, failed: 0, wouldSend: rows - rejected, inDoubt: 0, unchanged: 0,
   };
 }
 

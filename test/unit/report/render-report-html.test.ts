@@ -10,7 +10,7 @@ const EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 function summary(overrides: Partial<RunSummary> = {}): RunSummary {
   return {
     job: 'demo', dryRun: true, interrupted: false, durationMs: 10, addsUp: true, warnings: {},
-    extracted: 1234, alreadySettled: 0, created: 0, updated: 0, alreadyExisted: 0, rejected: 34, failed: 0, wouldSend: 1200, inDoubt: 0, unchanged: 0,
+    extracted: 1234, alreadySettled: 0, created: 0, updated: 0, alreadyExisted: 0, conflicts: 0, rejected: 34, failed: 0, wouldSend: 1200, inDoubt: 0, unchanged: 0,
     ...overrides,
   };
 }

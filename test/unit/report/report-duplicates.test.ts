@@ -17,7 +17,7 @@ afterEach(() => {
 const user = (id: number, email: string): MapResult => ({ ok: true, legacyId: String(id), payload: { email, metadata: { legacyId: String(id) } } });
 const summary = (rows: number): RunSummary => ({
   job: 'unit', dryRun: true, interrupted: false, durationMs: 1, addsUp: true, warnings: {},
-  extracted: rows, alreadySettled: 0, created: 0, updated: 0, alreadyExisted: 0, rejected: 0, failed: 0, wouldSend: rows, inDoubt: 0, unchanged: 0,
+  extracted: rows, alreadySettled: 0, created: 0, updated: 0, alreadyExisted: 0, conflicts: 0, rejected: 0, failed: 0, wouldSend: rows, inDoubt: 0, unchanged: 0,
 });
 
 async function runReport(results: MapResult[], options: Parameters<typeof reportDuplicates>[1]) {
