@@ -13,6 +13,8 @@ export interface CheckpointStatus {
   total: number;
   /** Journal entries by state; batches discarded after a crash are not counted. */
   batches: { planned: number; sent: number; settled: number };
+  /** Users whose fate is unknown (kept in doubt; the next run looks them up), beside those of unsettled batches. */
+  inDoubt: number;
 }
 
 /** Counts the ledger by outcome and the journal by state: two grouped queries, no row loaded. */
@@ -26,5 +28,6 @@ export function readCounts(raw: Database.Database): Omit<CheckpointStatus, 'job'
     batches[row.state] = Number(row.count);
   }
   const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
-  return { counts, total, batches };
+  const inDoubt = Number((raw.prepare('select count(*) from in_doubt').pluck().get() as number | bigint) ?? 0);
+  return { counts, total, batches, inDoubt };
 }

@@ -25,11 +25,11 @@ export interface ConsoleObserverOptions {
 const requestsText = (rates: RunRates, limit: number | undefined) =>
   `${rates.requestsPerMinute}${limit ? `/${limit}` : ''} req/min`;
 
-/** created/updated/unchanged/rejected/failed, as both displays show them. */
+/** created/updated/unchanged/rejected/conflicts/failed, as both displays show them. */
 const outcomeText = (counts: Readonly<RunCounts>, short = false) =>
   short
-    ? `created ${counts.created} updated ${counts.updated} unchanged ${counts.unchanged} rejected ${counts.rejected} failed ${counts.failed}`
-    : `created ${counts.created}, updated ${counts.updated}, already there ${counts.alreadyExisted}, unchanged ${counts.unchanged}, rejected ${counts.rejected}, failed ${counts.failed}`;
+    ? `created ${counts.created} updated ${counts.updated} unchanged ${counts.unchanged} rejected ${counts.rejected} conflicts ${counts.conflicts} failed ${counts.failed}`
+    : `created ${counts.created}, updated ${counts.updated}, already there ${counts.alreadyExisted}, unchanged ${counts.unchanged}, rejected ${counts.rejected}, conflicts ${counts.conflicts}, failed ${counts.failed}`;
 
 /** Control characters (but newline and tab) as `?`: text from the API must not move the cursor or recolour the terminal. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -166,7 +166,7 @@ export function createConsoleObserver(options: ConsoleObserverOptions): JobObser
         info.phase === 'incremental'
           ? `, changes after ${info.resumedFrom === null ? 'the first run' : displayed(info.resumedFrom)} up to ${info.upperBound ?? 'now'}`
           : info.resumedFrom === null ? '' : `, resuming after key ${displayed(info.resumedFrom)}`;
-      const doubt = info.inDoubt > 0 ? `, replaying ${info.inDoubt} in-doubt users with upsert` : '';
+      const doubt = info.inDoubt > 0 ? `, first replaying ${info.inDoubt} users left in doubt (looked up before anything is believed)` : '';
       console.error(`job ${info.job}: ${mode} over ${info.total} source rows${resume}${doubt}`);
       if (live) display = new LiveDisplay(info.total, requestsText({ rowsPerSecond: 0, requestsPerMinute: 0, etaSeconds: null }, options.rateLimitPerMinute), now);
     },
@@ -217,12 +217,13 @@ export function printSummary({ summary, reports, checkpointFile, target }: JobRe
       : [
           ['created', summary.created] as [string, number],
           ['updated', summary.updated] as [string, number],
-          ['already existed', summary.alreadyExisted] as [string, number],
+          ['already there (ours)', summary.alreadyExisted] as [string, number],
+          ['conflicts (someone else\'s)', summary.conflicts] as [string, number],
         ]),
     ...(summary.unchanged ? [['unchanged, not sent', summary.unchanged] as [string, number]] : []),
     ['rejected locally', summary.rejected],
     ...(summary.dryRun ? [] : [['failed remotely', summary.failed] as [string, number]]),
-    ...(summary.inDoubt ? [['in doubt (replayed next run)', summary.inDoubt] as [string, number]] : []),
+    ...(summary.inDoubt ? [['in doubt (resolved next run)', summary.inDoubt] as [string, number]] : []),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   console.log(`\nSummary of job ${summary.job}${summary.dryRun ? ' (dry run: nothing sent)' : ''}`);

@@ -34,6 +34,7 @@ export function reportTotals(summary: RunSummary): ReportTotals {
     rejected: summary.rejected,
     failed: summary.failed,
     alreadyExisted: summary.alreadyExisted,
+    conflicts: summary.conflicts,
     alreadySettled: summary.alreadySettled,
     inDoubt: summary.inDoubt,
   };

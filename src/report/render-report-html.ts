@@ -57,6 +57,7 @@ function leadSentence(report: ReportJson): string {
   if (totals.update > 0) parts.push(`${n(totals.update)} ${report.dryRun ? 'would be updated' : 'were updated'}`);
   if (totals.unchanged > 0) parts.push(`${n(totals.unchanged)} unchanged`);
   if (totals.alreadyExisted > 0) parts.push(`${n(totals.alreadyExisted)} already existed`);
+  if (totals.conflicts > 0) parts.push(`${n(totals.conflicts)} ${totals.conflicts === 1 ? 'is a conflict' : 'are conflicts'} with someone else's account (not updated)`);
   parts.push(`${n(totals.rejected)} ${totals.rejected === 1 ? 'is' : 'are'} rejected`);
   if (totals.failed > 0) parts.push(`${n(totals.failed)} failed`);
   return `Of ${n(totals.eligible)} eligible users in the source, ${parts.join(', ')}.`;

@@ -107,10 +107,13 @@ export interface ReportTotals {
   unchanged: number;
   rejected: number;
   failed: number;
+  /** A Dynamic user carrying the row's legacy id was already there (not created by this job). */
   alreadyExisted: number;
+  /** An identity of the user belongs to someone else in Dynamic: never updated without --upsert. */
+  conflicts: number;
   /** Settled by an earlier, interrupted attempt of the same pass. */
   alreadySettled: number;
-  /** Sent or planned but not settled when the run stopped; the next run replays them. */
+  /** Users whose fate is unknown when the run stopped; the next run looks them up. */
   inDoubt: number;
 }
 

@@ -41,7 +41,7 @@ describe('the progress display on a terminal', () => {
     const [bar] = barRows(screen.final);
     expect(barRows(screen.final)).toEqual([expect.stringMatching(/^\S+ 100% \| 1000\/1000 rows /)]);
     const row = screen.final.indexOf(bar ?? '');
-    expect(screen.final[row + 1]).toBe('  created 900 updated 0 unchanged 0 rejected 100 failed 0');
+    expect(screen.final[row + 1]).toBe('  created 900 updated 0 unchanged 0 rejected 100 conflicts 0 failed 0');
     expect(screen.final.filter((line) => line.includes('created 900 updated'))).toHaveLength(1);
   });
 
@@ -71,15 +71,16 @@ describe('the progress display on a terminal', () => {
     const start = final.indexOf('Summary of job pty-job');
     expect(start).toBeGreaterThan(0);
     expect(final[start - 1]).toBe('');
-    expect(final[start - 2]).toBe('  created 900 updated 0 unchanged 0 rejected 100 failed 0');
-    expect(final.slice(start + 1, start + 8)).toEqual([
-      '  extracted         1000',
-      '  created           900',
-      '  updated           0',
-      '  already existed   0',
-      '  rejected locally  100',
-      '  failed remotely   0',
-      '  check             ok: 1000 accounted for of 1000 extracted',
+    expect(final[start - 2]).toBe('  created 900 updated 0 unchanged 0 rejected 100 conflicts 0 failed 0');
+    expect(final.slice(start + 1, start + 9)).toEqual([
+      '  extracted                   1000',
+      '  created                     900',
+      '  updated                     0',
+      '  already there (ours)        0',
+      '  conflicts (someone else\'s)  0',
+      '  rejected locally            100',
+      '  failed remotely             0',
+      '  check                       ok: 1000 accounted for of 1000 extracted',
     ]);
     expect(final).toContain('  stopped early: connection to postgres://admin:[redacted]@db.internal/legacy lost while reading j***@e***.com; run the same command again to resume');
     expect(final.at(-1)).toBe('Checkpoint: /tmp/checkpoints/pty-job.db (id map: dynamic-migrate export idmap --job pty-job)');

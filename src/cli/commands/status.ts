@@ -41,7 +41,8 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       console.log(`  users in ledger ${status.total}`);
       for (const [outcome, count] of Object.entries(status.counts)) console.log(`    ${outcome.padEnd(15)} ${count}`);
       const unsettled = status.batches.planned + status.batches.sent;
-      console.log(`  batches in doubt ${unsettled}${unsettled ? ' (the next run replays them with upsert)' : ''}`);
+      console.log(`  batches in doubt ${unsettled}${unsettled ? ' (their users are in doubt: the next run replays them and looks them up)' : ''}`);
+      console.log(`  users in doubt  ${status.inDoubt}${status.inDoubt ? ' (an answer lost or silent: the next run looks them up first)' : ''}`);
       printLastRun(run?.summary ?? null);
       console.log('  files');
       console.log(`    checkpoint   ${files.checkpoint}`);
@@ -62,7 +63,7 @@ function printLastRun(summary: Record<string, unknown> | null): void {
   }
   const n = (key: string) => (typeof summary[key] === 'number' ? (summary[key] as number) : 0);
   const how = summary.dryRun ? 'dry run' : summary.interrupted ? 'stopped early' : 'finished';
-  console.log(`  last run       ${how} in ${(n('durationMs') / 1000).toFixed(1)} s: extracted ${n('extracted')}, created ${n('created')}, updated ${n('updated')}, already there ${n('alreadyExisted')}, unchanged ${n('unchanged')}, rejected ${n('rejected')}, failed ${n('failed')}${summary.dryRun ? `, would send ${n('wouldSend')}` : ''}`);
+  console.log(`  last run       ${how} in ${(n('durationMs') / 1000).toFixed(1)} s: extracted ${n('extracted')}, created ${n('created')}, updated ${n('updated')}, already there ${n('alreadyExisted')}, conflicts ${n('conflicts')}, unchanged ${n('unchanged')}, rejected ${n('rejected')}, failed ${n('failed')}${summary.dryRun ? `, would send ${n('wouldSend')}` : ''}`);
 }
 
 export function requireJob(job: string | undefined): string {

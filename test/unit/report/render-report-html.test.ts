@@ -77,7 +77,7 @@ describe('buildReportJson', () => {
   it('has a version, the totals in the report\'s words, and the date it was made', () => {
     const json = report();
     expect(json).toMatchObject({ version: 1, job: 'demo', dryRun: true, generatedAt: '2026-01-02T03:04:05.678Z', interrupted: false });
-    expect(json.totals).toEqual({ eligible: 1234, create: 1200, update: 0, unchanged: 0, rejected: 34, failed: 0, alreadyExisted: 0, alreadySettled: 0, inDoubt: 0 });
+    expect(json.totals).toEqual({ eligible: 1234, create: 1200, update: 0, unchanged: 0, rejected: 34, failed: 0, alreadyExisted: 0, conflicts: 0, alreadySettled: 0, inDoubt: 0 });
     expect(json.duplicates).toMatchObject({ available: true, total: 1 });
   });
 });
