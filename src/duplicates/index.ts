@@ -20,4 +20,4 @@ export {
 } from './duplicate-plan.js';
 export { maskIdentity } from './mask-identity.js';
 export { mergeIdentities, type Identities } from './merge-identities.js';
-export { planDuplicates, planDuplicatesFrom, type PlanDuplicatesOptions } from './plan-duplicates.js';
+export { compileRunMapper, planDuplicates, planDuplicatesFrom, type PlanDuplicatesOptions } from './plan-duplicates.js';

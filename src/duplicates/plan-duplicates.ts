@@ -1,7 +1,9 @@
 import { ConfigError } from '../errors.js';
 import { readSourcePages } from '../extract/index.js';
 import type { SourceDb, SourceRow } from '../extract/index.js';
+import { compileMapping } from '../mapping/index.js';
 import type { MapResult, MappingSpec } from '../mapping/index.js';
+import { applyDuplicatePlan } from './apply-duplicate-plan.js';
 import { decideDuplicates } from './decide-duplicates.js';
 import { createDuplicateDetector } from './duplicate-detector.js';
 import { EMPTY_DUPLICATE_PLAN } from './duplicate-plan.js';
@@ -13,6 +15,24 @@ export interface PlanDuplicatesOptions {
   pageSize?: number;
   /** Stops between pages. */
   signal?: AbortSignal;
+}
+
+/**
+ * The mapper a run sends through: `compileMapping(spec)` with the duplicates policy's plan applied
+ * (a pre-scan of the source, see {@link planDuplicates}; without a policy, the compiled mapping as
+ * it is). `run` maps every row with it and `reconcile` decides eligibility with it, so the two
+ * never disagree about which rows belong in Dynamic. Returns the plan too, for the run's report.
+ *
+ * @throws ConfigError when `newestBy` names no column of the source table
+ */
+export async function compileRunMapper(
+  source: SourceDb,
+  spec: MappingSpec,
+  options: PlanDuplicatesOptions = {},
+): Promise<{ mapRow: (row: SourceRow) => MapResult; plan: DuplicatePlan }> {
+  const compiled = compileMapping(spec);
+  const plan = await planDuplicates(source, spec, compiled, options);
+  return { mapRow: applyDuplicatePlan(compiled, plan), plan };
 }
 
 /**

@@ -3,12 +3,12 @@ import type { Kysely } from 'kysely';
 import { CheckpointStore, checkpointPath, fingerprintDifferences } from '../checkpoint/index.js';
 import type { Fingerprint } from '../checkpoint/index.js';
 import { acquireJobLock, lockPathFor } from '../checkpoint/job-lock.js';
-import { applyDuplicatePlan, planDuplicates } from '../duplicates/index.js';
+import { compileRunMapper } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
 import { connectSource, describeSource, withReadColumns } from '../extract/index.js';
 import { RateLimiter, createBulkClient, describeLimitChange } from '../load/index.js';
 import type { LoaderWait } from '../load/index.js';
-import { columnsToRead, compileMapping, loadMappingFile } from '../mapping/index.js';
+import { columnsToRead, loadMappingFile } from '../mapping/index.js';
 import type { MappingSpec } from '../mapping/index.js';
 import { dryRunBatchSender, httpBatchSender } from './batch-sender.js';
 import type { BatchSender } from './batch-sender.js';
@@ -85,11 +85,11 @@ export async function migrateJob(
     }
 
     const reports = openRunReports(join(config.reportsDir, config.job, newRunId()), { dryRun: config.dryRun });
-    const mapRow = compileMapping(mapping.spec);
     // Only the columns the mapping uses: a wide legacy table's other columns are never sent or parsed.
     const sourceSpec = await withReadColumns(source, mapping.spec.source, columnsToRead(mapping.spec));
-    // The mapping's duplicates policy: a pre-scan of the source decides who is sent (none without a policy).
-    const duplicates = await planDuplicates(source, mapping.spec, mapRow, { pageSize: config.pageSize, ...(options.signal ? { signal: options.signal } : {}) });
+    // The mapping with its duplicates policy: a pre-scan of the source decides who is sent (none
+    // without a policy). Reconcile decides eligibility with the same mapper.
+    const { mapRow, plan: duplicates } = await compileRunMapper(source, mapping.spec, { pageSize: config.pageSize, ...(options.signal ? { signal: options.signal } : {}) });
     // report.html, report.json and rejects.csv: counts and samples gathered from the recorder hooks.
     // A real run's rejects files are written at its end from the checkpoint's record of them, which
     // each settle writes in its own transaction: a kill between the two loses no line.
@@ -104,7 +104,7 @@ export async function migrateJob(
       {
         source,
         spec: sourceSpec,
-        mapRow: applyDuplicatePlan(mapRow, duplicates),
+        mapRow,
         journal,
         sender,
         started: (start) => observer.started?.({ ...start, job: config.job, dryRun: config.dryRun }),
