@@ -60,3 +60,20 @@ export function allCreated(batchKeys: string[]) {
     rejections: [],
   };
 }
+
+/** Closes `store` and opens its file again, as the next run would; the new store is tracked. */
+export async function reopen(
+  temp: { track: (store: CheckpointStore) => CheckpointStore },
+  store: CheckpointStore,
+  options: { now?: () => Date } = {},
+): Promise<CheckpointStore> {
+  await store.close();
+  return temp.track(await CheckpointStore.open(store.path, { create: false, ...options }));
+}
+
+/** Everything an async iterable yields, in order. */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
