@@ -53,12 +53,13 @@ export function markSent(raw: Database.Database, seq: number, now: string): void
 /**
  * Settles a batch in one transaction: the ledger entries of every outcome and rejection merged
  * with what the ledger knew, every broken rule of the rejected rows, the users the answer was
- * silent about kept in doubt and every other key of the batch out of doubt, the batch marked
- * settled, the cursor advanced. On any error nothing of it is written.
+ * silent about (and any sent key the result does not mention) kept in doubt and every other key of
+ * the batch out of doubt, the batch marked settled, the cursor advanced. On any error nothing of
+ * it is written.
  */
 export function settleBatch(raw: Database.Database, seq: number, result: SettleResult, now: string): void {
   raw.transaction(() => {
-    const batch = get<{ state: string }>(raw, 'select state from batches where seq = ?', seq);
+    const batch = get<{ state: string; legacy_ids: string }>(raw, 'select state, legacy_ids from batches where seq = ?', seq);
     if (!batch || batch.state === 'settled') {
       throw new CheckpointError(`batch ${seq} cannot be settled: it is ${batch ? 'already settled' : 'unknown'}`, { code: 'checkpoint_batch_state' });
     }
@@ -71,6 +72,10 @@ export function settleBatch(raw: Database.Database, seq: number, result: SettleR
     writeRejections(raw, seq, incoming.map((entry) => entry.legacyId), result.rejections);
     clearInDoubt(raw, incoming.map((entry) => entry.legacyId));
     addInDoubt(raw, inDoubtOf(result), now);
+    // A key sent but missing from the result is as unknown as one the answer was silent about.
+    const decided = new Set(incoming.map((entry) => entry.legacyId));
+    const unmentioned = (JSON.parse(batch.legacy_ids) as string[]).filter((legacyId) => !decided.has(legacyId));
+    addInDoubt(raw, unmentioned.map((legacyId) => ({ legacyId, reason: 'no_outcome' })), now);
     run(raw, `update batches set state = 'settled', settled_at = ? where seq = ?`, now, seq);
     advanceCursor(raw, now);
   })();

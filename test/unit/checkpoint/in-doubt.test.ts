@@ -111,4 +111,13 @@ describe('users in doubt, durably', () => {
     expect(await sorted(store)).toEqual(['3']);
     expect((await store.ledgerEntries(['2'])).get('2')).toMatchObject({ outcome: 'rejected', errorCode: 'required' });
   });
+
+  it('a key sent in the batch that the settle says nothing about stays in doubt', async () => {
+    let store = temp.track(await openStarted(temp.dir()));
+    const seq = await sendBatch(store, ['1', '2', '3']);
+    await store.settleBatch(seq, { outcomes: allCreated(['1']).outcomes, rejections: [{ legacyId: '2', field: 'email', rule: 'pattern', message: 'bad' }] });
+    store = await reopen(temp, store);
+    expect(await sorted(store)).toEqual(['3']);
+    expect((await store.ledgerEntries(['3'])).size).toBe(0);
+  });
 });
