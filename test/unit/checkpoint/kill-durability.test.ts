@@ -1,36 +1,20 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../../src/checkpoint/index.js';
+import { runUntilKilled } from './kill-child.js';
 import { useTempDir } from './temp-store.js';
 
 const temp = useTempDir();
-const fixture = fileURLToPath(new URL('./fixtures/settle-until-killed.ts', import.meta.url));
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Runs the fixture until it has reported `settles` commits, then SIGKILLs it; returns the seqs it reported. */
-function settleThenKill(path: string, settles: number): Promise<Set<number>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fixture, path], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    const reported = new Set<number>();
-    let buffered = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) reported.add(Number(line.replace('settled ', '')));
-      if (reported.size >= settles && child.exitCode === null) child.kill('SIGKILL');
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(reported);
-      else reject(new Error(`fixture exited with ${code}: ${stderr}`));
-    });
+/** Runs the settling fixture until it has reported `settles` commits, then SIGKILLs it; returns the seqs it reported. */
+async function settleThenKill(path: string, settles: number): Promise<Set<number>> {
+  const reported = new Set<number>();
+  await runUntilKilled('settle-until-killed.ts', [path], (line) => {
+    reported.add(Number(line.replace('settled ', '')));
+    return reported.size >= settles;
   });
+  return reported;
 }
 
 describe('durability across kill -9', () => {
@@ -75,4 +59,48 @@ describe('durability across kill -9', () => {
     expect(unsettled.every((batch) => batch.seq > cursorSeq)).toBe(true);
     expect(status.batches.settled).toBeGreaterThanOrEqual(settledSeqs.length);
   }, 60_000);
+});
+
+describe('users in doubt across kill -9', () => {
+  /** The keys fresh batch `seq` of discard-settle-until-killed.ts sent (its 20th key is rejected locally). */
+  const sentKeysOf = (seq: number) => Array.from({ length: 19 }, (_, index) => String(seq * 20 + index + 1));
+
+  it('a kill in the middle of a discard or a settle loses no key from doubt', async () => {
+    const path = join(temp.dir(), 'killed.db');
+    const journaled = new Set<number>();
+    const killedIn = new Set<string>();
+    // Each run resumes the last and dies halfway through one transaction: [step, row write within it].
+    const kills = [
+      [3, 20], // discarding the two unsettled batches: half of their keys moved to in_doubt
+      [1, 20], // the resumed run discarding what that kill left
+      [4, 90], // settling a replay of users in doubt: its ledger entries written, half of its keys out of doubt
+      [2, 10], // settling a fresh batch
+    ];
+    for (const [step, offset] of kills) {
+      const lines = await runUntilKilled('discard-settle-until-killed.ts', [path, String(step), String(offset)]);
+      for (const line of lines) if (line.startsWith('fresh ')) journaled.add(Number(line.slice('fresh '.length)));
+      killedIn.add(lines.at(-1) ?? '');
+
+      const raw = new Database(path);
+      try {
+        expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+      } finally {
+        raw.close();
+      }
+      const store = await CheckpointStore.open(path, { create: false });
+      try {
+        const inDoubt = await store.inDoubtKeys();
+        const sent = [...journaled].flatMap(sentKeysOf);
+        const ledger = await store.ledgerEntries(sent);
+        // Every key ever sent is decided (in the ledger) or still in doubt (unsettled batch or in_doubt).
+        expect(sent.filter((key) => !ledger.has(key) && !inDoubt.has(key))).toEqual([]);
+        for (const entry of ledger.values()) expect(entry.outcome).toBe('created');
+      } finally {
+        await store.close();
+      }
+    }
+    expect(journaled.size).toBeGreaterThanOrEqual(6);
+    // The kills fell inside both kinds of transaction.
+    expect([...killedIn].sort()).toEqual(['discarding', 'settling']);
+  }, 120_000);
 });
