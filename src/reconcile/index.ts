@@ -5,7 +5,7 @@ export { formatReconcileReport, EXAMPLES_PER_CATEGORY } from './format-reconcile
 export { listTargetUsers, type ListTargetUsersOptions } from './list-target-users.js';
 export { reconcileConfigSchema, type ReconcileConfig } from './reconcile-config.js';
 export * from './reconcile-report.js';
-export { MIGRATED_OUTCOMES, Reconciler, type SourceItem } from './reconciler.js';
+export { Reconciler, type LedgerItem, type SourceItem } from './reconciler.js';
 export { rowsStillPresent } from './rows-still-present.js';
 export { runReconcile, type ReconcileObserver } from './run-reconcile.js';
 export { toTargetUser, type ApiUserRecord, type TargetUser } from './target-user.js';

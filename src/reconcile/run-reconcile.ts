@@ -1,9 +1,10 @@
 import { CheckpointStore, checkpointPath } from '../checkpoint/index.js';
+import { compileRunMapper } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
 import { connectSource, readSourcePages } from '../extract/index.js';
 import type { SourceDb } from '../extract/index.js';
 import { RateLimiter } from '../load/index.js';
-import { compileMapping, loadMappingFile, payloadHash } from '../mapping/index.js';
+import { loadMappingFile, payloadHash } from '../mapping/index.js';
 import { comparableFromPayload } from './comparable-user.js';
 import { listTargetUsers } from './list-target-users.js';
 import type { ReconcileConfig } from './reconcile-config.js';
@@ -21,7 +22,8 @@ export interface ReconcileObserver {
 
 /**
  * Compares the eligible source rows, the job's ledger and the users Dynamic lists, and returns the
- * report. Read-only everywhere: the source through a read-only connection, the checkpoint only
+ * report. Eligibility is the run's: the same mapper, duplicates policy included (whose pre-scan
+ * reads the source once more, twice when it finds clusters). Read-only everywhere: the source through a read-only connection, the checkpoint only
  * read, Dynamic only listed. Closes what it opened, in reverse order, whatever happens.
  * @throws CheckpointError when the job has no checkpoint; ConfigError when it belongs to another
  *   environment; ExtractError / LoadError when the source or Dynamic cannot be read.
@@ -50,6 +52,8 @@ export async function runReconcile(
       reconciler.addLedgerEntry(entry);
       if (++ledgerCount % 10_000 === 0) observer.phase?.('ledger', ledgerCount);
     }
+    // The id map has no error codes: a conflict's (which identity someone else holds) is read apart.
+    for await (const entry of store.ledgerByOutcome(['conflict'])) reconciler.addLedgerEntry(entry);
     observer.phase?.('ledger', ledgerCount);
 
     const rateLimiter = new RateLimiter({ perMinute: config.rateLimitPerMinute });
@@ -65,10 +69,13 @@ export async function runReconcile(
     }
 
     source = connectSource(config.databaseUrl, { applicationName: 'dynamic-migrate reconcile' });
-    const map = compileMapping(mapping.spec);
+    const reading = { pageSize: config.pageSize, ...(deps.signal ? { signal: deps.signal } : {}) };
+    // The run's own mapper, duplicates policy included (its pre-scan reads the source first): a row
+    // is eligible here exactly when a run would send it.
+    const { mapRow } = await compileRunMapper(source, mapping.spec, reading);
     let sourceCount = 0;
-    for await (const page of readSourcePages(source, mapping.spec.source, { after: null, pageSize: config.pageSize, ...(deps.signal ? { signal: deps.signal } : {}) })) {
-      const results = page.map(map);
+    for await (const page of readSourcePages(source, mapping.spec.source, { after: null, ...reading })) {
+      const results = page.map(mapRow);
       const ledger = await store.ledgerEntries(results.filter((result) => result.ok).map((result) => result.legacyId));
       for (const result of results) {
         const item: SourceItem = result.ok
@@ -76,7 +83,7 @@ export async function runReconcile(
               legacyId: result.legacyId, eligible: true, fields: comparableFromPayload(result.payload),
               payloadHash: payloadHash(result.payload), ledgerHash: ledger.get(result.legacyId)?.payloadHash ?? null,
             }
-          : { legacyId: result.legacyId, eligible: false };
+          : { legacyId: result.legacyId, eligible: false, rules: [...new Set(result.rejections.map((rejection) => rejection.rule))] };
         reconciler.addSource(item);
       }
       sourceCount += page.length;
