@@ -24,14 +24,16 @@ export interface PlannedBatchInput {
   /**
    * Whether the cursor may move to `lastKey` once this batch settles (with all before it). False
    * for a batch whose keys are not a range of the pass's order (changed children, in-doubt
-   * replays), and for the first of two batches planned together over one key range. @default true
+   * replays: always false for them), and for the first of two batches planned together over one
+   * key range. @default true
    */
   positioned?: boolean;
 }
 
 /** Journals a batch in state `planned`; returns its seq. One autocommitted insert. */
 export function planBatch(raw: Database.Database, input: PlannedBatchInput, now: string): number {
-  const positioned = input.positioned ?? (input.pass !== 'children' && input.pass !== 'in_doubt');
+  // The keys of these passes are no range of the cursor's order, whatever the caller says.
+  const positioned = input.positioned !== false && input.pass !== 'children' && input.pass !== 'in_doubt';
   const result = run(
     raw,
     `insert into batches (first_key, last_key, legacy_ids, sent_count, state, upsert, attempts, planned_at, pass, positioned)

@@ -70,4 +70,13 @@ describe('the cursor and positioned batches', () => {
     await store.settleBatch(await send(store, { sendKeys: ['8', '900'], upsert: false, pass }), allCreated(['8', '900']));
     expect(await cursor(store)).toBe('20');
   });
+
+  it.each(['children', 'in_doubt'] as const)('a %s batch stays unpositioned even when planned with positioned: true', async (pass) => {
+    const store = temp.track(await openStarted(temp.dir()));
+    await store.settleBatch(await send(store, { sendKeys: keys(1, 10), upsert: false }), allCreated(keys(1, 10)));
+    const seq = await send(store, { sendKeys: ['3', '500'], upsert: false, pass, positioned: true });
+    expect((await store.batch(seq))?.positioned).toBe(false);
+    await store.settleBatch(seq, allCreated(['3', '500']));
+    expect(await cursor(store)).toBe('10');
+  });
 });
