@@ -1,4 +1,5 @@
 import type { OauthAccountPayload, UserPayload, WalletPayload } from '../contract/index.js';
+import { emailKey } from '../contract/identity-keys.js';
 import { IdentityIndexes } from './identity-indexes.js';
 import { payloadKeys, type PayloadKeys } from './payload-keys.js';
 import { splitPayload, type StoredUser, type UserProfile } from './stored-user.js';
@@ -37,6 +38,12 @@ export class EnvironmentUsers {
 
   get(id: string): StoredUser | undefined {
     return this.users.get(id);
+  }
+
+  /** The user holding this email (case-insensitive), from the unique index: a look-up costs no scan. */
+  byEmail(email: string): StoredUser | undefined {
+    const id = this.indexes.byEmail.get(emailKey(email));
+    return id === undefined ? undefined : this.users.get(id);
   }
 
   delete(id: string): boolean {

@@ -57,9 +57,17 @@ export class UserStore {
     environmentId: string,
     query: { offset: number; limit: number; filter?: { column: FilterColumn; value: string } },
   ): { count: number; users: ApiUser[] } {
-    const all = this.environments.get(environmentId)?.all() ?? [];
+    const env = this.environments.get(environmentId);
     const { filter } = query;
-    const matching = filter ? all.filter((u) => matchesFilter(u, filter.column, filter.value)) : all;
+    let matching: StoredUser[];
+    if (filter?.column === 'email') {
+      // Emails are unique: the index answers what a scan of every user would.
+      const user = env?.byEmail(filter.value);
+      matching = user ? [user] : [];
+    } else {
+      const all = env?.all() ?? [];
+      matching = filter ? all.filter((u) => matchesFilter(u, filter.column, filter.value)) : all;
+    }
     const page = matching.slice(query.offset, query.offset + query.limit);
     return { count: matching.length, users: page.map((u) => toApiUser(u, false)) };
   }

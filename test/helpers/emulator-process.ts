@@ -20,6 +20,8 @@ export interface EmulatorProcess {
   stats(): Promise<EmulatorStats>;
   /** Every user of the environment, all pages, in creation order. */
   listUsers(environmentId: string): Promise<ApiUser[]>;
+  /** Creates users as someone else would (one bulk request, no upsert); returns them as created. */
+  createUsers(environmentId: string, users: unknown[]): Promise<ApiUser[]>;
 }
 
 /**
@@ -55,6 +57,16 @@ export async function startEmulatorProcess(args: string[] = []): Promise<Emulato
   });
   const origin = new URL(baseUrl).origin;
   const auth = { authorization: `Bearer ${token}` };
+  const listAllUsers = async (environmentId: string): Promise<ApiUser[]> => {
+    const users: ApiUser[] = [];
+    for (;;) {
+      const res = await fetch(`${baseUrl}/environments/${environmentId}/users?offset=${users.length}&limit=100`, { headers: auth });
+      if (!res.ok) throw new Error(`listing users failed: HTTP ${res.status} ${await res.text()}`);
+      const page = (await res.json()) as { count: number; users: ApiUser[] };
+      users.push(...page.users);
+      if (page.users.length === 0 || users.length >= page.count) return users;
+    }
+  };
 
   return {
     baseUrl,
@@ -65,15 +77,37 @@ export async function startEmulatorProcess(args: string[] = []): Promise<Emulato
       return exited;
     },
     stats: async () => (await (await fetch(`${origin}/__emulator/stats`)).json()) as EmulatorStats,
-    listUsers: async (environmentId) => {
-      const users: ApiUser[] = [];
-      for (;;) {
-        const res = await fetch(`${baseUrl}/environments/${environmentId}/users?offset=${users.length}&limit=100`, { headers: auth });
-        if (!res.ok) throw new Error(`listing users failed: HTTP ${res.status} ${await res.text()}`);
-        const page = (await res.json()) as { count: number; users: ApiUser[] };
-        users.push(...page.users);
-        if (page.users.length === 0 || users.length >= page.count) return users;
+    createUsers: async (environmentId, users) => {
+      // As another client of the environment would: straight to the bulk endpoint, no upsert. An
+      // emulator with faults may refuse (429, 5xx: nothing stored) or drop the answer after storing:
+      // then the users it stored are found by listing, and only the others are sent again.
+      const emails = (list: unknown[]) => list.map((user) => String((user as { email?: string }).email ?? ''));
+      let pending = users;
+      const created: ApiUser[] = [];
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 50) throw new Error('createUsers: the emulator kept refusing');
+        let res: Response;
+        try {
+          res = await fetch(`${baseUrl}/environments/${environmentId}/users/bulk`, {
+            method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(pending),
+          });
+        } catch {
+          const stored = new Set(emails(await listAllUsers(environmentId)));
+          pending = pending.filter((user) => !stored.has(emails([user])[0]!));
+          continue;
+        }
+        if (res.status === 429 || res.status >= 500) {
+          await res.text();
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          continue;
+        }
+        const body = (await res.json()) as { created: ApiUser[]; failed: unknown[] };
+        if (!res.ok || body.failed.length > 0) throw new Error(`creating users failed: HTTP ${res.status} ${JSON.stringify(body)}`);
+        created.push(...body.created);
+        pending = [];
       }
+      return created;
     },
+    listUsers: listAllUsers,
   };
 }
