@@ -45,6 +45,10 @@ describe('dynamic-migrate reconcile', () => {
       sourceEligible: fixture.expectedValid, ledgerMigrated: fixture.expectedValid, targetUsers: fixture.expectedValid,
       agreeing: fixture.expectedValid, sourceRejected: fixture.seeded.deliberatelyInvalid,
     });
+    // The seed's invalid rows are expected absent, each with the rules it breaks; not a difference.
+    expect(clean.report.expectedAbsent).toHaveLength(fixture.seeded.deliberatelyInvalid);
+    expect(clean.report.expectedAbsent.every((entry) => entry.rules.length > 0 && !entry.inTarget)).toBe(true);
+    expect(clean.report.conflicts).toEqual([]);
 
     // Pick four migrated users: delete one in Dynamic, edit one, soft-delete one, hard-delete one in the source.
     const users = await emulator.listUsers(ENVIRONMENT_ID);
