@@ -226,6 +226,10 @@ export const MIGRATIONS: ReadonlyArray<(db: Kysely<CheckpointTables>) => Promise
     await sql`insert into batches_v4 select seq, first_key, last_key, legacy_ids, sent_count, state, upsert, attempts,
         planned_at, sent_at, settled_at, pass, case pass when 'children' then 0 else 1 end
       from batches`.execute(db);
+    // The autoincrement counter goes along (dropping batches would drop it): a seq discarded last,
+    // above every batch kept, is never reused, or the cursor chain (cursor_seq) would skip its reuser.
+    await sql`delete from sqlite_sequence where name = 'batches_v4'`.execute(db);
+    await sql`update sqlite_sequence set name = 'batches_v4' where name = 'batches'`.execute(db);
     await sql`drop table batches`.execute(db);
     await sql`alter table batches_v4 rename to batches`.execute(db);
     await sql`create index batches_state_seq on batches (state, seq)`.execute(db);

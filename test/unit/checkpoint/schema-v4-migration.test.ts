@@ -108,4 +108,29 @@ describe('checkpoint schema 3 → 4', () => {
     const after = store.unreportedRejections();
     expect([after.through, await collect(after.rows)]).toEqual([8, [{ legacyId: '42', field: 'email', rule: 'pattern', message: 'bad' }]]);
   });
+
+  it('never reuses the seq of a batch version 3 discarded last: the cursor waits for every new batch', async () => {
+    const path = join(temp.dir(), 'job.db');
+    // Run 1 settled 1 and 2 and was killed with 3 and 4 in flight; run 2 discarded them (cursor_seq 4) and stopped.
+    await writeVersion3(path, 4, (raw) => {
+      insertBatch(raw, { seq: 1, state: 'settled', pass: 'full', first: '1', last: '5', legacyIds: [] });
+      insertBatch(raw, { seq: 2, state: 'settled', pass: 'full', first: '6', last: '10', legacyIds: [] });
+      insertBatch(raw, { seq: 3, state: 'sent', pass: 'full', first: '11', last: '20', legacyIds: keys(11, 10) });
+      insertBatch(raw, { seq: 4, state: 'sent', pass: 'full', first: '21', last: '30', legacyIds: keys(21, 10) });
+      raw.prepare('delete from batches where seq > 2').run();
+    });
+    const store = temp.track(await CheckpointStore.open(path, { create: false }));
+    const plan = async (first: number) => {
+      const seq = await store.planBatch({ firstKey: String(first), lastKey: String(first + 9), sendKeys: keys(first, 10), upsert: false });
+      await store.markSent(seq);
+      return seq;
+    };
+    const seqs = [await plan(11), await plan(21), await plan(31)];
+    expect(seqs).toEqual([5, 6, 7]);
+    await store.settleBatch(seqs[2]!, allCreated(keys(31, 10)));
+    await store.settleBatch(seqs[1]!, allCreated(keys(21, 10)));
+    expect((await store.job())?.cursor).toBe('10');
+    await store.settleBatch(seqs[0]!, allCreated(keys(11, 10)));
+    expect((await store.job())?.cursor).toBe('40');
+  });
 });
