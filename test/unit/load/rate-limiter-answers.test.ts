@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ClientRateLimit } from '../../../src/emulator/client-rate-limit.js';
 import { RateLimiter, type LimitChange, type RateSlot, type SendJournal, type SendRecord } from '../../../src/load/index.js';
 import { mulberry32 } from '../../../src/shared/mulberry32.js';
-import { FakeClock, flush } from './fake-clock.js';
+import { FakeClock } from './fake-clock.js';
 
 const WINDOW = 60_000;
 
