@@ -36,6 +36,40 @@ describe('mergeLedgerEntry', () => {
     expect(mergeLedgerEntry(foreign, incoming('created', { owner: 'job', dynamicUserId: 'dyn-2' }), context)).toMatchObject({ outcome: 'created', owner: 'job', dynamicUserId: 'dyn-2' });
   });
 
+  it('a created user stays owner job through every later update, whatever owner those say', () => {
+    let entry = existing;
+    for (const [outcome, owner] of [['updated', 'other'], ['updated', undefined], ['already_exists', 'legacy_id'], ['updated', 'legacy_id']] as const) {
+      entry = mergeLedgerEntry(entry, incoming(outcome, owner ? { owner } : {}), context);
+      expect(entry).toMatchObject({ outcome, owner: 'job', dynamicUserId: 'dyn-1', firstSeenAt: existing.firstSeenAt });
+    }
+  });
+
+  it.each([
+    ['created', 'job'],
+    ['updated', 'legacy_id'],
+    ['already_exists', 'legacy_id'],
+  ] as const)('a conflict never replaces a success (%s, owner %s)', (outcome, owner) => {
+    const success: LedgerEntry = { ...existing, outcome, owner };
+    const clash = incoming('conflict', { owner: 'other', dynamicUserId: 'dyn-someone', errorCode: 'email_already_exists', errorMessage: 'taken' });
+    expect(mergeLedgerEntry(success, clash, context)).toBe(success);
+  });
+
+  it('a conflict replaces a failure, and a later success replaces the conflict', () => {
+    const failed: LedgerEntry = { ...existing, outcome: 'failed', owner: null, dynamicUserId: null, errorCode: 'internal' };
+    const conflict = mergeLedgerEntry(failed, incoming('conflict', { owner: 'other', dynamicUserId: 'dyn-someone', errorCode: 'email_already_exists' }), context);
+    expect(conflict).toMatchObject({ outcome: 'conflict', owner: 'other', dynamicUserId: 'dyn-someone', errorCode: 'email_already_exists' });
+    expect(mergeLedgerEntry(conflict, incoming('updated', { owner: 'other', dynamicUserId: 'dyn-someone' }), context)).toMatchObject({
+      outcome: 'updated', owner: 'other', errorCode: null,
+    });
+  });
+
+  it('a created outcome after rolled_back: this job\'s again, with the new Dynamic user', () => {
+    const rolledBack: LedgerEntry = { ...existing, outcome: 'rolled_back' };
+    expect(mergeLedgerEntry(rolledBack, incoming('created', { owner: 'job', dynamicUserId: 'dyn-new', payloadHash: 'h2' }), context)).toEqual({
+      ...existing, outcome: 'created', owner: 'job', dynamicUserId: 'dyn-new', payloadHash: 'h2', batchSeq: 9, updatedAt: context.now,
+    });
+  });
+
   it('a later success clears the failure it replaces', () => {
     const failed: LedgerEntry = { ...existing, outcome: 'failed', dynamicUserId: null, errorCode: 'e', errorMessage: 'm' };
     expect(mergeLedgerEntry(failed, incoming('created', { dynamicUserId: 'dyn-9' }), context)).toMatchObject({
