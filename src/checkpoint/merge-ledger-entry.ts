@@ -27,7 +27,8 @@ export const IN_DYNAMIC_OUTCOMES: ReadonlySet<LedgerOutcome> = new Set(['created
  *   Dynamic user id, payload hash or identity hash already known is never erased by an outcome
  *   that has none.
  * - A user this job created stays this job's (`owner: 'job'`) whatever later sends do to it, so
- *   rollback finds it even after an incremental run updated it.
+ *   rollback finds it even after an incremental run updated it; but only while it is in Dynamic:
+ *   once rolled back, a Dynamic user found later under the legacy id is whoever's the outcome says.
  */
 export function mergeLedgerEntry(
   existing: LedgerEntry | undefined,
@@ -51,7 +52,7 @@ export function mergeLedgerEntry(
     legacyId: existing.legacyId,
     dynamicUserId: incoming.dynamicUserId ?? existing.dynamicUserId,
     payloadHash: incoming.payloadHash ?? existing.payloadHash,
-    owner: existing.owner === 'job' ? 'job' : (incoming.owner ?? existing.owner),
+    owner: existing.owner === 'job' && IN_DYNAMIC_OUTCOMES.has(existing.outcome) ? 'job' : (incoming.owner ?? existing.owner),
     identityHash: incoming.identityHash ?? existing.identityHash,
     batchSeq: context.batchSeq,
     firstSeenAt: existing.firstSeenAt,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CheckpointStore, type SettledOutcome } from '../../../src/checkpoint/index.js';
-import { allCreated, FINGERPRINT, keys, openStarted, sendBatch, useTempDir } from './temp-store.js';
+import { allCreated, collect, FINGERPRINT, keys, openStarted, sendBatch, useTempDir } from './temp-store.js';
 
 const temp = useTempDir();
 
@@ -219,5 +219,24 @@ describe('CheckpointStore idMap', () => {
     expect((await store.job())?.cursor).toBe('2500');
     // Batches the cursor passed keep their row but drop their key list.
     expect((await store.batch(1))?.legacyIds).toEqual([]);
+  });
+});
+
+describe('CheckpointStore owners and rollback', () => {
+  it('after a rollback, a user found later under the legacy id is not the job\'s to delete', async () => {
+    const store = temp.track(await openStarted(temp.dir()));
+    const settle = async (outcome: SettledOutcome) => store.settleBatch(await sendBatch(store, [outcome.legacyId]), { outcomes: [outcome], rejections: [] });
+    await settle({ legacyId: '1', outcome: 'created', owner: 'job', dynamicUserId: 'dyn-1' });
+    await settle({ legacyId: '1', outcome: 'updated', owner: 'legacy_id', dynamicUserId: 'dyn-1' });
+    const toDelete = async () => (await collect(store.ledgerByOutcome(['created', 'updated', 'already_exists'], { owner: 'job' }))).map((e) => e.legacyId);
+    expect(await toDelete()).toEqual(['1']);
+    expect(await store.markRolledBack('1')).toBe(true);
+    expect(await toDelete()).toEqual([]);
+
+    // The next run finds a Dynamic user carrying legacy id 1 that it did not create.
+    await settle({ legacyId: '1', outcome: 'already_exists', owner: 'legacy_id', dynamicUserId: 'dyn-someone' });
+    expect((await store.ledgerEntries(['1'])).get('1')).toMatchObject({ outcome: 'already_exists', owner: 'legacy_id', dynamicUserId: 'dyn-someone' });
+    expect(await toDelete()).toEqual([]);
+    expect(await store.markRolledBack('1')).toBe(false);
   });
 });

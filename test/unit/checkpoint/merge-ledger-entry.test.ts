@@ -70,6 +70,20 @@ describe('mergeLedgerEntry', () => {
     });
   });
 
+  it.each([
+    ['already_exists', 'legacy_id'], // found carrying its legacy id, not created by this job
+    ['conflict', 'other'],
+    ['updated', 'other'], // with --upsert, into whoever holds its email now
+  ] as const)('after rolled_back, a later %s is not the job\'s: rollback must never delete it', (outcome, owner) => {
+    const rolledBack: LedgerEntry = { ...existing, outcome: 'rolled_back' };
+    expect(mergeLedgerEntry(rolledBack, incoming(outcome, { owner, dynamicUserId: 'dyn-someone' }), context)).toMatchObject({
+      outcome, owner, dynamicUserId: 'dyn-someone',
+    });
+    // Nor after a failure in between.
+    const failedSince = mergeLedgerEntry(rolledBack, incoming('failed', { errorCode: 'internal' }), context);
+    expect(mergeLedgerEntry(failedSince, incoming(outcome, { owner, dynamicUserId: 'dyn-someone' }), context)).toMatchObject({ outcome, owner });
+  });
+
   it('a later success clears the failure it replaces', () => {
     const failed: LedgerEntry = { ...existing, outcome: 'failed', dynamicUserId: null, errorCode: 'e', errorMessage: 'm' };
     expect(mergeLedgerEntry(failed, incoming('created', { dynamicUserId: 'dyn-9' }), context)).toMatchObject({
