@@ -27,8 +27,10 @@ export const IN_DYNAMIC_OUTCOMES: ReadonlySet<LedgerOutcome> = new Set(['created
  *   Dynamic user id, payload hash or identity hash already known is never erased by an outcome
  *   that has none.
  * - A user this job created stays this job's (`owner: 'job'`) whatever later sends do to it, so
- *   rollback finds it even after an incremental run updated it; but only while it is in Dynamic:
- *   once rolled back, a Dynamic user found later under the legacy id is whoever's the outcome says.
+ *   rollback finds it even after an incremental run updated it; but only while it is in Dynamic
+ *   and the outcome is about that very user: once rolled back, or when a later outcome names
+ *   another Dynamic user (an --upsert that reached someone else's account), that user is whoever's
+ *   the outcome says, and rollback never deletes it.
  */
 export function mergeLedgerEntry(
   existing: LedgerEntry | undefined,
@@ -52,10 +54,16 @@ export function mergeLedgerEntry(
     legacyId: existing.legacyId,
     dynamicUserId: incoming.dynamicUserId ?? existing.dynamicUserId,
     payloadHash: incoming.payloadHash ?? existing.payloadHash,
-    owner: existing.owner === 'job' && IN_DYNAMIC_OUTCOMES.has(existing.outcome) ? 'job' : (incoming.owner ?? existing.owner),
+    owner: stillOurs(existing, incoming) ? 'job' : (incoming.owner ?? existing.owner),
     identityHash: incoming.identityHash ?? existing.identityHash,
     batchSeq: context.batchSeq,
     firstSeenAt: existing.firstSeenAt,
     updatedAt: context.now,
   };
+}
+
+/** The job's own user, still in Dynamic, and the new outcome about that same Dynamic user. */
+function stillOurs(existing: LedgerEntry, incoming: IncomingOutcome): boolean {
+  if (existing.owner !== 'job' || !IN_DYNAMIC_OUTCOMES.has(existing.outcome)) return false;
+  return incoming.dynamicUserId === null || existing.dynamicUserId === null || incoming.dynamicUserId === existing.dynamicUserId;
 }

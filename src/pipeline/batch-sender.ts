@@ -189,13 +189,19 @@ function hashes(user: PlannedUser): Pick<PipelineOutcome, 'payloadHash' | 'ident
   return { ...(user.payloadHash ? { payloadHash: user.payloadHash } : {}), ...(user.identityHash ? { identityHash: user.identityHash } : {}) };
 }
 
-/** An answered outcome with whose user it is: a created one is this job's; an updated one keeps the owner the ledger knew. */
+/**
+ * An answered outcome with whose user it is: a created one is this job's; an updated one keeps the
+ * owner the ledger knew for that very Dynamic user (one rolled back, or another id, is not ours).
+ */
 function withOwner(outcome: UserOutcome, user: PlannedUser): PipelineOutcome {
   switch (outcome.outcome) {
     case 'created':
       return { ...outcome, owner: 'job', ...hashes(user) };
-    case 'updated':
-      return { ...outcome, owner: user.known?.owner ?? 'other', ...hashes(user) };
+    case 'updated': {
+      const known = user.known;
+      const same = known?.inDynamic === true && (outcome.dynamicUserId === undefined || outcome.dynamicUserId === known.dynamicUserId);
+      return { ...outcome, owner: same ? (known.owner ?? 'other') : 'other', ...hashes(user) };
+    }
     case 'conflict':
       return { ...outcome, owner: 'other', errorMessage: `${outcome.errorMessage ?? outcome.errorCode}: held by someone else in Dynamic; not updated` };
     default:

@@ -108,3 +108,11 @@ describe('scrubMessage', () => {
     expect(scrubMessage('x'.repeat(2000))?.length).toBe(500);
   });
 });
+
+describe('mergeLedgerEntry: whose user it is', () => {
+  it('an outcome about another Dynamic user (an --upsert that reached someone else) is not the job\'s', () => {
+    expect(mergeLedgerEntry(existing, incoming('updated', { owner: 'other', dynamicUserId: 'dyn-someone-else' }), context))
+      .toMatchObject({ outcome: 'updated', dynamicUserId: 'dyn-someone-else', owner: 'other' });
+    expect(mergeLedgerEntry(existing, incoming('updated', { owner: 'other', dynamicUserId: 'dyn-1' }), context)).toMatchObject({ owner: 'job' });
+  });
+});
