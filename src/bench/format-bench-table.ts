@@ -32,8 +32,25 @@ export function formatBenchTable(r: Record<string, any>): string {
       (x.limitChanges?.length ? `; client: ${x.limitChanges.join(' | ')}` : '')]);
   };
   rate('(c) at the limit', r.atLimit);
+  rate("(c') 5% spurious 429s", r.noise);
+  if (r.noise) rows.push(["(c') target", `>= 90% of the limit over ${r.noise.windows} windows: ${r.noise.fractionOfServerLimit >= 0.9 ? 'met' : 'NOT met'} (${n(r.noise.spurious)} spurious 429s)`]);
   rate('(d) server < client, headers', r.belowClient);
+  if (r.belowClient) rows.push(['(d) target', `exactly the announced limit: ${r.belowClient.acceptedPerWindow.slice(1).every((a: number) => a <= r.belowClient.server) && r.belowClient.rateLimitedPerWindow.slice(1).every((x: number) => x === 0) ? 'met' : 'NOT met'}`]);
   rate("(d') server < client, no headers", r.belowClientNoHeaders);
+  const d2 = r.belowClientNoHeaders;
+  if (d2) {
+    const later = d2.acceptedPerWindow.slice(2);
+    const fraction = later.reduce((a: number, b: number) => a + b, 0) / (d2.server * later.length);
+    const only429sEarly = d2.rateLimitedPerWindow.slice(2).every((x: number) => x === 0);
+    rows.push(["(d') target", `>= 90% of the server's limit from the third window on: ${n(fraction * 100, 1)}%; 429s only in the first two windows: ${only429sEarly ? 'yes' : 'NO'}`]);
+  }
+  if (r.restart) {
+    const x = r.restart;
+    rows.push(['(g) restart', `${x.perMinute}/min, batch ${x.batchSize} (${n(x.realSeconds, 1)} s real): first run accepted [${x.first.acceptedPerWindow.join(', ')}], killed 1.5 windows in; ` +
+      `restarted 10 s later: ${n(x.restarted.rateLimited)} x 429, accepted per window [${x.restarted.acceptedPerWindow.join(', ')}], ` +
+      `${n(x.fractionFromSecondWindow * 100, 1)}% of the limit from its second window on`]);
+    rows.push(['(g) target', `0 x 429 from the restarted run and >= 95% from its second window: ${x.restarted.rateLimited === 0 && x.fractionFromSecondWindow >= 0.95 ? 'met' : 'NOT met'}`]);
+  }
   if (r.incremental) {
     const i = r.incremental;
     rows.push(['(e) incremental 1%', `${n(i.seconds, 2)} s total, ${n(i.secondsBeforeFirstRequest, 2)} s before the first request; ${n(i.rowsChanged)} changed, ` +

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: builds a synthetic legacy database in real PostgreSQL and measures the pipeline
  * (issue 6). Flags: `--scale N` (users, default 100000), `--quick` (rate-limit scenarios on a clock
- * 6x faster), `--only dry` / `--only e2e` (just the dry run, or just the end-to-end run (b), for
+ * 6x faster; `--speedup F` for another factor), `--only rate` (just the rate-limit scenarios of
+ * issue 14), `--only dry` / `--only e2e` (just the dry run, or just the end-to-end run (b), for
  * `node --cpu-prof`; `--only e2e,naive` adds the naive end-to-end run and the ratio),
  * `--emulator-cpu-prof DIR` (profile the emulator process too), `--workers N` (also a dry run with
  * N map workers), `--skip-rate` (no rate-limit scenarios, e.g. at 1,000,000 users), `--out FILE`. The end-to-end runs
@@ -24,7 +25,7 @@ import { startPostgres } from '../shared/start-postgres.js';
 import { runCliDryRun } from './cli-dry-run.js';
 import { spawnEmulator } from './emulator-process.js';
 import { runNaiveBaseline } from './naive-baseline.js';
-import { BENCH_ENVIRONMENT, BENCH_TOKEN, runRateLimitScenario } from './rate-limit-scenario.js';
+import { BENCH_ENVIRONMENT, BENCH_TOKEN, runRateLimitScenario, runRestartScenario } from './rate-limit-scenario.js';
 import { seedBenchDatabase } from './seed-bench-database.js';
 import { tableReads } from './table-stats.js';
 import { formatBenchTable } from './format-bench-table.js';
@@ -77,16 +78,49 @@ try {
     try { return { value: await run(source), seconds: (performance.now() - started) / 1000 }; } finally { await source.destroy(); }
   };
 
-  log(only === 'e2e' ? '(a) dry run skipped (--only e2e)' : '(a) dry run: dynamic-migrate run --dry-run in its own process');
+  log(only === 'e2e' || only === 'rate' ? `(a) dry run skipped (--only ${only})` : '(a) dry run: dynamic-migrate run --dry-run in its own process');
   const cliDryRun = (job: string, workers = 0) => runCliDryRun({ databaseUrl, mappingFile, workDir: work, job, workers });
-  const dry = only === 'e2e' ? undefined : await cliDryRun('bench-dry');
+  const dry = only === 'e2e' || only === 'rate' ? undefined : await cliDryRun('bench-dry');
   if (dry) results.dryRun = dry;
   if (dry && dryRunWorkers > 0) {
     log(`(a') dry run, --workers ${dryRunWorkers}`);
     results.dryRunWorkers = { workers: dryRunWorkers, ...(await cliDryRun('bench-dry-workers', dryRunWorkers)) };
   }
+  /**
+   * The rate limiter in the real world (issue 14), each on the scaled clock: (c) server and client
+   * at L, no headers; (c') the same with 5% spurious 429s (Retry-After: 1); (d) a server at L/2
+   * announcing it in headers; (d') the same without headers; (g) the CLI killed in the middle of
+   * a window and restarted 10 s later.
+   */
+  const rateScenarios = async (valid: number) => {
+    const batchFor = (windows: number, perMinute: number) => Math.max(1, Math.min(50, Math.floor(valid / (windows * perMinute * 1.1))));
+    const source = connectSource(databaseUrl);
+    try {
+      const scenario = (server: number, windows: number, serverHeaders: boolean, noise = 0) =>
+        runRateLimitScenario(source, mapping.spec, { serverPerMinute: server, clientPerMinute: limit, windows, factor, batchSize: batchFor(windows, server), serverHeaders, noise })
+          .then((result) => ({ server, client: limit, windows, batchSize: batchFor(windows, server), serverHeaders, noise, ...result }));
+      log(`(c) server limit ${limit}/min, client ${limit}/min, 2 windows, no rate-limit headers`);
+      results.atLimit = await scenario(limit, 2, false);
+      log(`(c') server limit ${limit}/min, client ${limit}/min, 5 windows, 5% spurious 429s (Retry-After: 1), no headers`);
+      results.noise = await scenario(limit, 5, false, 0.05);
+      const lower = Math.floor(limit / 2);
+      log(`(d) server limit ${lower}/min, client ${limit}/min, 3 windows, rate-limit headers`);
+      results.belowClient = await scenario(lower, 3, true);
+      log(`(d') server limit ${lower}/min, client ${limit}/min, 4 windows, no rate-limit headers`);
+      results.belowClientNoHeaders = await scenario(lower, 4, false);
+    } finally {
+      await source.destroy();
+    }
+    log(`(g) restart: the CLI at ${limit}/min killed 1.5 windows in, restarted 10 s later, watched 3 windows`);
+    const restartBatch = batchFor(4.5, limit);
+    results.restart = {
+      perMinute: limit, batchSize: restartBatch,
+      ...(await runRestartScenario({ perMinute: limit, killAfterWindows: 1.5, restartAfterMs: 10_000, windows: 3, factor, batchSize: restartBatch, databaseUrl, mappingFile, workDir: work })),
+    };
+  };
+
   // A labelled block: `--only e2e` leaves it right after (b).
-  scenarios: if (only !== 'dry') {
+  scenarios: if (only !== 'dry' && only !== 'rate') {
     if (dry) {
       log('(f) naive baseline, dry');
       const naiveDry = await runNaiveBaseline(databaseUrl, mapping.spec);
@@ -126,25 +160,9 @@ try {
     await naiveEndToEnd();
     if (skipRate) break scenarios;
 
-    const valid = dry.users - dry.rejected;
-    const batchFor = (windows: number, perMinute: number) => Math.max(1, Math.min(50, Math.floor(valid / (windows * perMinute * 1.1))));
-    // (c) and (d') hide the emulator's rate-limit headers, as Dynamic documents none; (d) shows them.
-    log(`(c) server limit ${limit}/min, client ${limit}/min, 2 windows, no rate-limit headers`);
-    const source = connectSource(databaseUrl);
-    try {
-      const scenario = (server: number, windows: number, serverHeaders: boolean) =>
-        runRateLimitScenario(source, mapping.spec, { serverPerMinute: server, clientPerMinute: limit, windows, factor, batchSize: batchFor(windows, server), serverHeaders })
-          .then((result) => ({ server, client: limit, windows, batchSize: batchFor(windows, server), serverHeaders, ...result }));
-      results.atLimit = await scenario(limit, 2, false);
-      const lower = Math.floor(limit / 2);
-      log(`(d) server limit ${lower}/min, client ${limit}/min, 3 windows, rate-limit headers`);
-      results.belowClient = await scenario(lower, 3, true);
-      log(`(d') server limit ${lower}/min, client ${limit}/min, 3 windows, no rate-limit headers`);
-      results.belowClientNoHeaders = await scenario(lower, 3, false);
-    } finally {
-      await source.destroy();
-    }
+    await rateScenarios(dry.users - dry.rejected);
   }
+  if (only === 'rate') await rateScenarios(Math.floor(scale * 0.9));
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(formatBenchTable(results));

@@ -7,7 +7,7 @@ import { compileRunMapper } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
 import { connectSource, describeSource, withReadColumns } from '../extract/index.js';
 import { RateLimiter, createBulkClient, describeLimitChange } from '../load/index.js';
-import type { LoaderWait } from '../load/index.js';
+import type { LoaderWait, Sleep } from '../load/index.js';
 import { columnsToRead, loadMappingFile } from '../mapping/index.js';
 import type { MappingSpec } from '../mapping/index.js';
 import { dryRunBatchSender, httpBatchSender } from './batch-sender.js';
@@ -56,7 +56,12 @@ export interface JobResult {
  */
 export async function migrateJob(
   config: JobConfig,
-  options: { observer?: JobObserver; signal?: AbortSignal; source?: Kysely<any>; sourceDescription?: string; killPoint?: (name: string) => void } = {}, // eslint-disable-line @typescript-eslint/no-explicit-any -- legacy schema
+  options: {
+    observer?: JobObserver; signal?: AbortSignal; source?: Kysely<any>; sourceDescription?: string; // eslint-disable-line @typescript-eslint/no-explicit-any -- legacy schema
+    killPoint?: (name: string) => void;
+    /** The loader's clock and sleep (the rate limiter, backoffs, the send journal): a scaled one for the bench. @default real time */
+    clock?: LoaderClock;
+  } = {},
 ): Promise<JobResult> {
   const observer = options.observer ?? {};
   const mapping = await loadMappingFile(config.mappingFile);
@@ -99,7 +104,7 @@ export async function migrateJob(
     });
     releasers.push(() => report.discard());
     const comparison = config.compareTarget ? targetComparison(config, mapping.spec, observer, options.signal) : undefined;
-    const sender = config.dryRun ? dryRunBatchSender((line) => reports.payload(line)) : httpSender(config, mapping.spec, observer, journal);
+    const sender = config.dryRun ? dryRunBatchSender((line) => reports.payload(line)) : httpSender(config, mapping.spec, observer, journal, options.clock);
     const summary = await runPasses(
       {
         source,
@@ -162,14 +167,21 @@ function parallelOptions(config: JobConfig, mappingHash: string, noDuplicatePoli
   return { parallel: { workers, databaseUrl: config.databaseUrl, mappingFile: config.mappingFile, mappingHash } };
 }
 
-function httpSender(config: JobConfig, spec: MappingSpec, observer: JobObserver, journal: Journal): BatchSender {
+/** Time as the loader sees it. */
+export interface LoaderClock {
+  now: () => number;
+  sleep: Sleep;
+}
+
+function httpSender(config: JobConfig, spec: MappingSpec, observer: JobObserver, journal: Journal, clock?: LoaderClock): BatchSender {
   const environmentId = requireValue(config.environmentId, 'an environment id (--environment-id or DYNAMIC_ENVIRONMENT_ID)');
   const token = requireValue(config.token, 'an API token (DYNAMIC_API_TOKEN)');
   const waiting = (wait: LoaderWait | undefined) => observer.waiting?.(wait);
   const rateLimiter = new RateLimiter({
     perMinute: config.rateLimitPerMinute,
     // A restarted run starts with its predecessor's sends of the last window counted.
-    journal: journal.sendJournal({ retainMs: 10 * 60_000 }),
+    journal: journal.sendJournal({ retainMs: 10 * 60_000, ...(clock ? { now: clock.now } : {}) }),
+    ...(clock ? { now: clock.now, sleep: clock.sleep } : {}),
     // The operator hears when the server's limit changed our rate; the probes back up are routine.
     onLimitChange: (change) => {
       if (change.reason !== 'probe') observer.warn?.(describeLimitChange(change));
@@ -181,6 +193,7 @@ function httpSender(config: JobConfig, spec: MappingSpec, observer: JobObserver,
     retries: config.retries,
     onRetry: (info) => observer.retry?.(info),
     onAttempt: () => observer.request?.(),
+    ...(clock ? { sleep: clock.sleep } : {}),
   });
   return httpBatchSender({
     client,
@@ -188,8 +201,9 @@ function httpSender(config: JobConfig, spec: MappingSpec, observer: JobObserver,
     // Look-ups go to the developer endpoints, a budget of their own (1500/min per IP).
     lookups: {
       baseUrl: config.apiUrl, environmentId, token, retries: config.retries,
-      rateLimiter: new RateLimiter({ perMinute: config.lookupRateLimitPerMinute }),
+      rateLimiter: new RateLimiter({ perMinute: config.lookupRateLimitPerMinute, ...(clock ? { now: clock.now, sleep: clock.sleep } : {}) }),
       onRetry: (info) => observer.retry?.(info),
+      ...(clock ? { sleep: clock.sleep } : {}),
     },
     warn: (message) => observer.warn?.(message),
     waiting,

@@ -9,6 +9,7 @@ import { flagOrEnv, withJobOptions, withSourceOptions } from '../shared-options.
 import { interruptOnSignals } from '../interrupt.js';
 import { passwordFlagWarning, registerCliSecrets, requireSecureApiUrl, withInsecureApiUrlOption } from '../secret-guards.js';
 import { tightenHeapFor } from '../tune-heap.js';
+import type { ScaledClock } from '../../shared/scaled-clock.js';
 
 interface RunArgs {
   mapping: string;
@@ -79,7 +80,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     // Even with --quiet, Ctrl-C says what it is doing: that is an answer to the operator, not noise.
     const interrupt = interruptOnSignals((message) => (args.quiet ? console.error(message) : observer.warn?.(message)));
     try {
-      const result = await migrateJob(config, { observer, signal: interrupt.signal, ...testKillPoint() });
+      const result = await migrateJob(config, { observer, signal: interrupt.signal, ...testKillPoint(), ...(await benchClock()) });
       observer.stop();
       printSummary(result);
       setExitCode(exitCodeFor(result.summary));
@@ -104,7 +105,7 @@ async function runWithJsonLogs(args: RunArgs): Promise<void> {
   try {
     const config = await resolveRunConfig(args, process.env, (message) => observer.warn?.(message));
     tightenHeapFor(config);
-    const result = await migrateJob(config, { observer, signal: interrupt.signal, ...testKillPoint() });
+    const result = await migrateJob(config, { observer, signal: interrupt.signal, ...testKillPoint(), ...(await benchClock()) });
     observer.finished(result.summary);
     printSummary(result);
     setExitCode(exitCodeFor(result.summary));
@@ -182,4 +183,16 @@ function testKillPoint(): { killPoint?: (name: string) => void } {
   const at = process.env.DYNAMIC_MIGRATE_TEST_KILL_AT;
   if (!at) return {};
   return { killPoint: (name) => { if (name === at) process.kill(process.pid, 'SIGKILL'); } };
+}
+
+/**
+ * Bench only: `DYNAMIC_MIGRATE_BENCH_CLOCK=<origin ms>:<factor>` runs the loader's clock `factor`
+ * times faster from `origin`, the clock of the bench's in-process emulator, so a restart scenario
+ * can kill and restart real processes on one-minute windows in seconds. Unset in any real use.
+ */
+async function benchClock(): Promise<{ clock?: ScaledClock }> {
+  const match = /^(\d+):(\d+(?:\.\d+)?)$/.exec(process.env.DYNAMIC_MIGRATE_BENCH_CLOCK ?? '');
+  if (!match) return {};
+  const { scaledClock } = await import('../../shared/scaled-clock.js');
+  return { clock: scaledClock(Number(match[2]), Number(match[1])) };
 }
