@@ -127,6 +127,21 @@ describe('bulk client against the emulator', () => {
     expect(elapsed).toBeGreaterThanOrEqual(3_000);
   }, 60_000);
 
+  it('a 429 whose body is not JSON is still a 429: every sender pauses for its Retry-After, then goes on', async () => {
+    const emu = await start(['--rate-limit', '0', '--spurious-429-rate', '0.5', '--seed', '4']);
+    const retries: RetryInfo[] = [];
+    const c = client(emu, { rateLimiter: new RateLimiter({ perMinute: 150 }), onRetry: (info) => retries.push(info) });
+    const batches = [0, 1, 2, 3].map((b) => users(500 + b * 5, 5));
+    const outcomes = await sendAll(c, batches);
+    expect(outcomes.map((o) => o.outcome)).toEqual(Array(20).fill('created'));
+    const stats = await emu.stats();
+    expect(stats.spurious429s).toBeGreaterThan(0);
+    const waits = retries.filter((r) => r.status === 429);
+    expect(waits).toHaveLength(stats.spurious429s);
+    for (const wait of waits) expect(wait.delayMs).toBe(1_000); // Retry-After: 1, exactly
+    expect(waits[0]!.reason).toMatch(/^429 rate_limited: Too Many Requests/);
+  }, 30_000);
+
   it('gives up waiting for a rate-limit slot as soon as the caller aborts', async () => {
     const emu = await start(['--rate-limit', '1']);
     const c = client(emu, { rateLimiter: new RateLimiter({ perMinute: 150 }) });
