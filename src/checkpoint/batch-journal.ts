@@ -72,7 +72,8 @@ export function settleBatch(raw: Database.Database, seq: number, result: SettleR
     }
     writeLedgerEntries(raw, merged.values());
     writeRejections(raw, seq, incoming.map((entry) => entry.legacyId), result.rejections);
-    clearInDoubt(raw, incoming.map((entry) => entry.legacyId));
+    // A row rejected now says nothing about what an earlier attempt of it did in Dynamic: it stays in doubt.
+    clearInDoubt(raw, incoming.filter((entry) => entry.outcome !== 'rejected').map((entry) => entry.legacyId));
     addInDoubt(raw, inDoubtOf(result), now);
     // A key sent but missing from the result is as unknown as one the answer was silent about.
     const decided = new Set(incoming.map((entry) => entry.legacyId));

@@ -65,5 +65,6 @@ export function mergeLedgerEntry(
 /** The job's own user, still in Dynamic, and the new outcome about that same Dynamic user. */
 function stillOurs(existing: LedgerEntry, incoming: IncomingOutcome): boolean {
   if (existing.owner !== 'job' || !IN_DYNAMIC_OUTCOMES.has(existing.outcome)) return false;
-  return incoming.dynamicUserId === null || existing.dynamicUserId === null || incoming.dynamicUserId === existing.dynamicUserId;
+  // No id in the new outcome: nothing says it is another user. An id where none was known: it may be anyone's.
+  return incoming.dynamicUserId === null || incoming.dynamicUserId === existing.dynamicUserId;
 }

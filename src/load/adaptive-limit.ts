@@ -33,6 +33,9 @@ export const NOISE_SHARE = 0.1;
 export const FIRST_PROBE_AFTER_WINDOWS = 3;
 export const MAX_PROBE_AFTER_WINDOWS = 32;
 
+/** Windows the peak of accepted requests is remembered over (see the policy, point 4). */
+export const PEAK_WINDOWS = 3;
+
 /** A first probe raises the rate by this share of the configured limit (at least one request); each that holds, twice as much. */
 export const PROBE_STEP_SHARE = 0.05;
 
@@ -52,18 +55,21 @@ type Detail = Pick<LimitChange, 'reason' | 'acceptedInWindow'>;
  *    short of our own limit), recurring in the next window with about as many accepted before it
  *    (within 10%, or 3 requests). Random 429s come while we send at our own rate, every slot used (a refused
  *    request keeps its slot), so they are not evidence.
- * 4. The rate is then set to the most requests the server was ever seen to accept within one
- *    window (`peak`, measured by the slot log): the server demonstrably allows that much, and the
- *    slot log's conservative holding means sending at it causes no 429 against a sliding-window
- *    server. Never below `peak`, so noise cannot ratchet the rate down; never on no evidence at
- *    all (nothing accepted yet tells nothing: a restarted run meeting its predecessor's window).
+ * 4. The rate is then set to the most requests the server was seen to accept within one window
+ *    over the last {@link PEAK_WINDOWS} windows (`peak`, measured by the slot log): the server
+ *    demonstrably allows that much, and the slot log's conservative holding means sending at it
+ *    causes no 429 against a sliding-window server. Never below that peak, so noise cannot ratchet
+ *    the rate down; never on no evidence at all (nothing accepted yet tells nothing: a restarted run
+ *    meeting its predecessor's window). The peak forgets older windows, so a limit that dropped
+ *    for good is followed down too.
  * 5. After {@link FIRST_PROBE_AFTER_WINDOWS} windows at the lowered rate, held back by it, the rate
- *    probes back up toward the configured limit: by 5% of it, then, each window the probe holds,
+ *    probes back up toward the configured limit: by 5% of it, then, each window a probe holds,
  *    by twice the step before (a limit that was low for a while comes back in a few windows). A
- *    429 for a request sent above the level we lowered to, while the server accepted no more than
- *    that level (within 3%), is the known limit again: back to it at once, the step back to 5%, and the next probe waits twice as long (at
- *    most {@link MAX_PROBE_AFTER_WINDOWS} windows), so a real limit costs one short 429 episode
- *    per probe, rarer and rarer.
+ *    probe is judged after a whole window at its rate, never on one 429 (a proxy's would do): it
+ *    holds when the server accepted more than the level we lowered to; it failed when there were
+ *    429s and the server accepted no more than that level: back to it, the step back to 5%, and
+ *    the next probe waits twice as long (at most {@link MAX_PROBE_AFTER_WINDOWS} windows), so a
+ *    real limit costs one window of 429 episodes per probe, rarer and rarer.
  * 6. A 429 for a request granted before the last cut says nothing new (it was sent at the old rate).
  *
  * Pure: every method takes the time; the RateLimiter feeds it levels from its slot log.
@@ -75,12 +81,14 @@ export class AdaptiveLimit {
   cuts = 0;
   /** The limit came from the server's headers: exact, nothing to estimate or probe. */
   private announced = false;
-  /** Most requests of ours the server accepted within one window, ever. */
-  private peak = 0;
+  /** Accepted levels of the last {@link PEAK_WINDOWS} windows, oldest first: the peak is their most. */
+  private readonly levels: Array<{ at: number; level: number }> = [];
   /** The first refusal of a possible episode of evidence, waiting for its confirmation. */
   private evidence: { at: number; accepted: number } | undefined;
   /** The level the rate was lowered to: what the server is believed to allow. */
   private known: number | undefined;
+  /** The probe under way: when it began, the most the server accepted since, whether it refused. */
+  private probing: { startedAt: number; peak: number; refused: boolean } | undefined;
   private probeAfterWindows = FIRST_PROBE_AFTER_WINDOWS;
   /** Windows to wait before the next probe: the interval after a cut, one after a probe that held. */
   private nextProbeAfter = FIRST_PROBE_AFTER_WINDOWS;
@@ -105,9 +113,20 @@ export class AdaptiveLimit {
     return this.set(limit, now, { reason: 'server_limit' }, true);
   }
 
-  /** The server accepted a request; `level` = our requests it accepted within the window up to now. */
-  accepted(level: number): void {
-    if (level > this.peak) this.peak = level;
+  /** The server accepted a request at `now`; `level` = our requests it accepted within the window up to now. */
+  accepted(level: number, now: number): void {
+    const last = this.levels.at(-1);
+    if (last && last.level >= level && now - last.at < this.windowMs / 10) return; // nothing new: keep the list short
+    this.levels.push({ at: now, level });
+    while (this.levels.length > 0 && this.levels[0]!.at <= now - PEAK_WINDOWS * this.windowMs) this.levels.shift();
+    if (this.probing && level > this.probing.peak) this.probing.peak = level;
+  }
+
+  /** The most the server accepted of ours within one window, over the last few windows. */
+  private peak(now: number): number {
+    let peak = 0;
+    for (const { at, level } of this.levels) if (at > now - PEAK_WINDOWS * this.windowMs && level > peak) peak = level;
+    return peak;
   }
 
   /**
@@ -117,12 +136,10 @@ export class AdaptiveLimit {
    */
   rateLimited(under: GrantedUnder, { sent, accepted }: { sent: number; accepted: number }, now: number): LimitChange | undefined {
     if (this.announced || under.cuts < this.cuts) return undefined;
-    if (this.known !== undefined && under.limit > this.known && accepted <= this.known + Math.max(3, 0.03 * this.known)) {
-      // A probe above the known limit failed: back to it, and wait longer before the next probe.
-      this.probeAfterWindows = Math.min(MAX_PROBE_AFTER_WINDOWS, this.probeAfterWindows * 2);
-      this.nextProbeAfter = this.probeAfterWindows;
-      this.probeStep = 0;
-      return this.set(this.known, now, { reason: 'probe_failed', acceptedInWindow: this.peak }, true);
+    if (this.probing && this.known !== undefined && under.limit > this.known) {
+      // Sent above the known level while probing: judged with the whole window, not on this 429.
+      this.probing.refused = true;
+      return this.judgeProbe(now);
     }
     if (sent > (1 - NOISE_SHARE) * under.limit) return undefined; // refused at our own rate: noise
     const earlier = this.evidence;
@@ -133,26 +150,54 @@ export class AdaptiveLimit {
     }
     this.evidence = undefined;
     // What the server was seen to accept: it allows that much, and (refused twice there) no more.
-    const target = this.peak;
+    const target = this.peak(now);
     if (target < 1 || target >= this.limit) return undefined;
     this.known = target;
+    this.probing = undefined;
     this.nextProbeAfter = this.probeAfterWindows;
     this.probeStep = 0;
-    return this.set(target, now, { reason: 'rate_limited', acceptedInWindow: this.peak }, true);
+    return this.set(target, now, { reason: 'rate_limited', acceptedInWindow: target }, true);
   }
 
   /** Called when a grant waits on the adapted limit alone: a step up once the probe interval has passed. */
   probe(now: number): LimitChange | undefined {
     if (this.announced || this.known === undefined || this.limit >= this.configured) return undefined;
+    if (this.probing) {
+      const failed = this.judgeProbe(now);
+      if (failed || this.probing) return failed;
+    }
     if (now - this.changedAt < this.nextProbeAfter * this.windowMs) return undefined;
-    // What the server accepted meanwhile is a level it allows too.
-    this.known = Math.max(this.known, Math.min(this.peak, this.limit));
     const first = Math.max(1, Math.ceil(this.configured * PROBE_STEP_SHARE));
     this.probeStep = this.probeStep === 0 ? first : this.probeStep * 2;
     this.nextProbeAfter = 1;
     const next = Math.min(this.configured, this.limit + this.probeStep);
-    if (next >= this.configured) this.known = undefined; // back at the configured rate: nothing lowered
+    if (next >= this.configured) {
+      this.known = undefined; // back at the configured rate: nothing lowered any more
+    } else {
+      this.probing = { startedAt: now, peak: 0, refused: false };
+    }
     return this.set(next, now, { reason: 'probe' }, false);
+  }
+
+  /**
+   * After a whole window at a probed rate: held (the server accepted more than the known level,
+   * which rises to it) or failed (429s, and no more accepted: back to the known level).
+   * Undefined while the window is not over, or when the probe held.
+   */
+  private judgeProbe(now: number): LimitChange | undefined {
+    const probe = this.probing;
+    const known = this.known;
+    if (!probe || known === undefined || now - probe.startedAt < this.windowMs) return undefined;
+    this.probing = undefined;
+    if (probe.peak > known + Math.max(3, 0.03 * known)) {
+      this.known = Math.min(probe.peak, this.limit);
+      return undefined;
+    }
+    if (!probe.refused) return undefined; // not refused, not more accepted: we sent no more; try again later
+    this.probeAfterWindows = Math.min(MAX_PROBE_AFTER_WINDOWS, this.probeAfterWindows * 2);
+    this.nextProbeAfter = this.probeAfterWindows;
+    this.probeStep = 0;
+    return this.set(known, now, { reason: 'probe_failed', acceptedInWindow: probe.peak }, true);
   }
 
   private set(limit: number, now: number, detail: Detail, cut: boolean): LimitChange {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { listUsersResponseSchema, type UserPayload } from '../contract/index.js';
 import { emailKey, oauthKey, present, usernameKey, walletKey } from '../contract/identity-keys.js';
+import { LoadError } from '../errors.js';
 import { developerRequest, httpFailure, type AnswerReading, type DeveloperRequestOptions } from './developer-request.js';
 import { parseJson } from './server-answer.js';
 
@@ -96,22 +97,33 @@ export function identityKeysOfUser(user: ApiUserRecord): Set<string> {
   return keys;
 }
 
-/** At most this many users are read per look-up: one is the norm, more means a loose match. */
-const LOOKUP_LIMIT = 10;
+/** Users read per page of a look-up: one is the norm, more means a loose match. */
+const LOOKUP_PAGE = 20;
+/** Pages a look-up reads before it gives up on finding the exact holder among loose matches. */
+const LOOKUP_PAGES = 5;
 
 /**
  * The users of the environment holding `identity`, through `GET .../users?filter[filterColumn]=…`
  * (read-only, retried as the loader retries, one slot of the developer-endpoint limiter per
  * attempt). The answer is checked here too, so an API that matches loosely (substrings, another
- * provider's account id, another chain's address) cannot make someone the holder who is not.
- * @throws LoadError when the look-up cannot succeed (401/403/404, retries exhausted).
+ * provider's account id, another chain's address) cannot make someone the holder who is not; and
+ * it is read page after page while pages come full, so the exact holder cannot hide behind loose
+ * matches. A look-up still full after {@link LOOKUP_PAGES} pages cannot tell: it throws.
+ * @throws LoadError when the look-up cannot succeed (401/403/404, retries exhausted, too many matches).
  */
 export async function findIdentityHolders(identity: Identity, legacyIdKey: string, options: DeveloperRequestOptions): Promise<IdentityHolder[]> {
-  const query = new URLSearchParams({ 'filter[filterColumn]': identity.column, 'filter[filterValue]': identity.value, offset: '0', limit: String(LOOKUP_LIMIT) });
-  const users = await developerRequest(`/users?${query.toString()}`, { what: `looking a user up by ${identity.column}` }, readUsers, options);
-  return users
-    .filter((user) => identityKeysOfUser(user).has(identity.key))
-    .map((user) => ({ id: String(user.id ?? ''), legacyId: legacyIdOf(user, legacyIdKey), user }));
+  const holders: IdentityHolder[] = [];
+  for (let page = 0; page < LOOKUP_PAGES; page++) {
+    const query = new URLSearchParams({
+      'filter[filterColumn]': identity.column, 'filter[filterValue]': identity.value, offset: String(page * LOOKUP_PAGE), limit: String(LOOKUP_PAGE),
+    });
+    const users = await developerRequest(`/users?${query.toString()}`, { what: `looking a user up by ${identity.column}` }, readUsers, options);
+    for (const user of users) {
+      if (identityKeysOfUser(user).has(identity.key)) holders.push({ id: String(user.id ?? ''), legacyId: legacyIdOf(user, legacyIdKey), user });
+    }
+    if (users.length < LOOKUP_PAGE) return holders;
+  }
+  throw new LoadError(`looking a user up by ${identity.column} matched more than ${LOOKUP_PAGE * LOOKUP_PAGES} users: cannot tell who holds it`, { code: 'lookup_ambiguous' });
 }
 
 /** `metadata[legacyIdKey]` of a listed user, as text; null when absent. */

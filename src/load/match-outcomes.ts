@@ -16,6 +16,8 @@ export interface UserOutcome {
   dynamicUserId?: string;
   /** Whose Dynamic user `dynamicUserId` is: `job` = created by this job. */
   owner?: 'job' | 'legacy_id' | 'other';
+  /** When Dynamic says that user was created (created, updated): tells a user a lost attempt made from one there before. */
+  dynamicCreatedAt?: string;
   /** The server's `failed[].code`, or `no_outcome` when the response said nothing about this user. */
   errorCode?: string;
   errorMessage?: string;
@@ -91,7 +93,10 @@ function take(list: Entry[] | undefined): Entry | undefined {
 }
 
 function toOutcome(legacyId: string, entry: Entry): UserOutcome {
-  if (entry.kind !== 'failed') return { legacyId, outcome: entry.kind, ...(entry.user.id ? { dynamicUserId: entry.user.id } : {}) };
+  if (entry.kind !== 'failed') {
+    const createdAt = typeof entry.user.createdAt === 'string' ? { dynamicCreatedAt: entry.user.createdAt } : {};
+    return { legacyId, outcome: entry.kind, ...(entry.user.id ? { dynamicUserId: entry.user.id } : {}), ...createdAt };
+  }
   const code = entry.code ?? 'unknown';
   // A failed entry echoes what we sent: its id, if any, is not a Dynamic user's.
   const outcome = IDENTITY_CLASH_CODES.has(code) ? 'conflict' : 'failed';

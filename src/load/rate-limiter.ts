@@ -120,7 +120,7 @@ export class RateLimiter {
     if (this.journal) {
       // What our predecessor sent is still in the server's window: those slots are taken.
       this.log.restore(this.journal.recent(), this.now());
-      this.adaptive.accepted(this.log.peakAccepted(this.windowMs));
+      this.adaptive.accepted(this.log.peakAccepted(this.windowMs), this.now());
     }
   }
 
@@ -194,7 +194,7 @@ export class RateLimiter {
         this.log.finish(id, now, outcome);
         if (journalId !== undefined) this.journal?.answered(journalId, now, outcome);
         const since = now - this.windowMs;
-        if (outcome === 'accepted') this.adaptive.accepted(this.log.acceptedSince(since));
+        if (outcome === 'accepted') this.adaptive.accepted(this.log.acceptedSince(since), now);
         const server = answer?.headers ? readServerLimit(answer.headers) : undefined;
         // A limit without a window is taken to be per our window (Dynamic's limits are per minute).
         let change = server ? this.adaptive.serverSays(server.limit, server.windowMs ?? this.windowMs, now) : undefined;

@@ -6,8 +6,8 @@ import {
 
 /** Who holds a user's identities in Dynamic, as far as deciding what to do with it goes. */
 export type Resolution =
-  /** Every identity held is held by one Dynamic user carrying this row's legacy id. */
-  | { kind: 'ours'; dynamicUserId: string; differs: boolean }
+  /** Every identity held is held by one Dynamic user carrying this row's legacy id (`createdAt` as the API says). */
+  | { kind: 'ours'; dynamicUserId: string; differs: boolean; createdAt?: string }
   /** Some identity is held by another Dynamic user: never to be updated on our word. */
   | { kind: 'foreign'; dynamicUserId: string; column: IdentityColumn }
   /** Nobody holds any of its identities. */
@@ -55,7 +55,8 @@ export async function resolveUser(
     }
   }
   if (!ours) return { kind: 'absent' };
-  return { kind: 'ours', dynamicUserId: ours.id, differs: differsFromPayload(payload, ours.user) };
+  const createdAt = typeof ours.user.createdAt === 'string' ? ours.user.createdAt : undefined;
+  return { kind: 'ours', dynamicUserId: ours.id, differs: differsFromPayload(payload, ours.user), ...(createdAt ? { createdAt } : {}) };
 }
 
 /** Payload fields the API shows in other shapes (credentials), not under their own name. */

@@ -5,6 +5,7 @@ import { hasUniqueIdentity } from '../load/identity-holders.js';
 import { resolveUser, type Resolution } from '../load/resolve-user.js';
 import { LoadError, coerceError } from '../errors.js';
 import type { PlannedBatch, PlannedUser } from './batch-builder.js';
+import { ownerOfFound } from './ownership.js';
 
 /** Outcome kinds the pipeline counts: the loader's, plus `would_send` for a dry run. */
 export type PipelineOutcome = Omit<UserOutcome, 'outcome'> & {
@@ -31,6 +32,11 @@ export interface HttpBatchSenderOptions {
   warn?: (message: string) => void;
   /** Hears when the sender stops to look users up, and when it is done. */
   waiting?: (wait: LoaderWait | undefined) => void;
+  /**
+   * When the job started (ms since the epoch): a Dynamic user created before it is never taken for
+   * one of the job's own lost attempts (see `ownerOfFound`). @default unknown: only the ledger vouches
+   */
+  jobStartedAt?: number;
 }
 
 /**
@@ -75,7 +81,7 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
   };
 
   /** Looks users up, telling the display while any look-up is going on. */
-  const resolve = async (user: PlannedUser, clashCode?: string): Promise<Resolution | { kind: 'unknown'; reason: string }> => {
+  const resolve = async (user: PlannedUser, clashCode?: string): Promise<Looked> => {
     if (resolving++ === 0) options.waiting?.({ reason: 'resolving', message: 'looking up users whose answer was lost, before trusting "already exists"' });
     try {
       return await resolveUser(user.legacyId, user.payload, { legacyIdKey, request: options.lookups, ...(clashCode ? { clashCode } : {}) });
@@ -92,21 +98,26 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
     const results = new Map<string, PipelineOutcome>();
     const refresh: PlannedUser[] = []; // ours, but Dynamic holds other data: one upsert of their own
     /** Settles a looked-up user; false when nobody holds its identities (it is to be sent). */
-    const settle = (user: PlannedUser, resolution: Resolution | { kind: 'unknown'; reason: string }, maybeOurs: boolean, code?: string): boolean => {
+    const settle = (user: PlannedUser, resolution: Looked, maybeOurs: boolean, code?: string): boolean => {
       switch (resolution.kind) {
-        case 'ours':
-          // Created by an attempt of this job whose answer was lost, or (never sent by this job)
-          // by someone's earlier run with this legacy id: ours to update, not this job's to roll back.
-          results.set(user.legacyId, maybeOurs
-            ? { legacyId: user.legacyId, outcome: 'created', owner: 'job', dynamicUserId: resolution.dynamicUserId, ...hashes(user) }
-            : { legacyId: user.legacyId, outcome: 'already_exists', owner: 'legacy_id', dynamicUserId: resolution.dynamicUserId, ...hashes(user) });
+        case 'ours': {
+          const owner = ownerOfFound(resolution, { maybeOurs, known: user.known, jobStartedAt: options.jobStartedAt });
+          if (owner === 'unknown') {
+            results.set(user.legacyId, conflict(user, resolution.dynamicUserId, 'legacy id', code, 'it carries this legacy id, but was there before this job and the ledger cannot vouch for it'));
+            return true;
+          }
+          // Created by an attempt of this job whose answer was lost (owner job), or there before the
+          // job, carrying this legacy id (e.g. a job since reset): ours to update, not to roll back.
+          const outcome = owner === 'job' ? 'created' : 'already_exists';
+          results.set(user.legacyId, { legacyId: user.legacyId, outcome, owner, dynamicUserId: resolution.dynamicUserId, ...hashes(user) });
           if (resolution.differs) refresh.push(user);
           return true;
+        }
         case 'foreign':
           results.set(user.legacyId, conflict(user, resolution.dynamicUserId, resolution.column, code));
           return true;
         case 'unknown':
-          results.set(user.legacyId, { legacyId: user.legacyId, outcome: 'in_doubt', errorCode: 'lookup_failed', errorMessage: `could not be looked up: ${resolution.reason}` });
+          results.set(user.legacyId, stillInDoubt(user, 'lookup_failed', `could not be looked up: ${resolution.reason}`));
           return true;
         case 'absent':
           return false;
@@ -121,20 +132,25 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
       const byId = new Map(toSend.map((user) => [user.legacyId, user]));
       for (const outcome of outcomes) {
         const user = byId.get(outcome.legacyId) as PlannedUser;
-        if (outcome.outcome === 'conflict') {
-          // Whose is it? Ours (this legacy id) or someone else's: only a look-up tells.
-          if (settle(user, await resolve(user, outcome.errorCode), user.inDoubt === true || mayHaveLanded, outcome.errorCode)) continue;
-          results.set(user.legacyId, { ...outcome, owner: 'other', errorMessage: `${outcome.errorMessage ?? outcome.errorCode}; no user holding its identities was found by look-up` });
+        if (outcome.outcome !== 'conflict') {
+          results.set(user.legacyId, withOwner(outcome, user, false, options.jobStartedAt));
           continue;
         }
-        results.set(user.legacyId, withOwner(outcome, user));
+        // Whose is it? Ours (this legacy id) or someone else's: only a look-up tells.
+        const maybeOurs = user.inDoubt === true || mayHaveLanded;
+        if (settle(user, await resolve(user, outcome.errorCode), maybeOurs, outcome.errorCode)) continue;
+        // Refused as existing, yet nobody found holding it (a list that lags behind, say): when one
+        // of our attempts may have made it, nobody knows yet; otherwise someone else holds it.
+        results.set(user.legacyId, maybeOurs
+          ? stillInDoubt(user, outcome.errorCode ?? 'no_holder_found', `${outcome.errorMessage ?? outcome.errorCode}; no user holding its identities was found by look-up yet`)
+          : { ...outcome, owner: 'other', errorMessage: `${outcome.errorMessage ?? outcome.errorCode}; no user holding its identities was found by look-up` });
       }
     }
     if (refresh.length > 0) await refreshOurs(refresh, results, stop);
     return users.map((user) => results.get(user.legacyId) as PipelineOutcome);
   };
 
-  /** Ours, holding other data than the payload: updated, keeping the outcome the look-up gave (`created` by this job stays so). */
+  /** Ours, holding other data than the payload: updated, keeping the owner the look-up gave (`created` by this job stays so). */
   const refreshOurs = async (users: PlannedUser[], results: Map<string, PipelineOutcome>, stop: AbortSignal): Promise<void> => {
     let outcomes: UserOutcome[];
     try {
@@ -143,19 +159,22 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
       const error = coerceError(thrown);
       if (!(error instanceof LoadError) || error.isAuthFailure) throw error;
       // Ours, its data unsure: in doubt, so the next run looks it up and compares again.
-      for (const user of users) results.set(user.legacyId, { legacyId: user.legacyId, outcome: 'in_doubt', errorCode: 'refresh_failed', errorMessage: error.message });
+      for (const user of users) results.set(user.legacyId, stillInDoubt(user, 'refresh_failed', error.message));
       return;
     }
     for (const outcome of outcomes) {
       const found = results.get(outcome.legacyId) as PipelineOutcome;
-      if (outcome.outcome === 'created' || outcome.outcome === 'updated') {
+      if (outcome.outcome === 'created') {
+        // Our user vanished meanwhile and the upsert made a new one: that one is the job's.
+        results.set(outcome.legacyId, { ...found, outcome: 'created', owner: 'job', ...(outcome.dynamicUserId ? { dynamicUserId: outcome.dynamicUserId } : {}) });
+      } else if (outcome.outcome === 'updated') {
         // The payload is what Dynamic holds now; one found there before this job was updated by it.
         if (found.outcome === 'already_exists') results.set(outcome.legacyId, { ...found, outcome: 'updated' });
-        continue;
+      } else {
+        // Still ours; what Dynamic holds is not the payload (no hash), so a later run sends it again.
+        const { payloadHash: _stale, ...kept } = found;
+        results.set(outcome.legacyId, { ...kept, ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}), ...(outcome.errorMessage ? { errorMessage: outcome.errorMessage } : {}) });
       }
-      // Still ours and created by this job; what Dynamic holds is not the payload (no hash), so a later run sends it again.
-      const { payloadHash: _stale, ...kept } = found;
-      results.set(outcome.legacyId, { ...kept, ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}), ...(outcome.errorMessage ? { errorMessage: outcome.errorMessage } : {}) });
     }
   };
 
@@ -164,8 +183,11 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
     for (const user of users.filter((candidate) => candidate.guard)) {
       const resolution = await resolve(user);
       if (resolution.kind === 'foreign') results.set(user.legacyId, conflict(user, resolution.dynamicUserId, resolution.column));
-      else if (resolution.kind === 'unknown') results.set(user.legacyId, { legacyId: user.legacyId, outcome: 'in_doubt', errorCode: 'lookup_failed', errorMessage: `could not be looked up: ${resolution.reason}` });
-      else if (resolution.kind === 'absent' && user.known?.dynamicUserId) {
+      else if (resolution.kind === 'unknown') results.set(user.legacyId, stillInDoubt(user, 'lookup_failed', `could not be looked up: ${resolution.reason}`));
+      else if (resolution.kind === 'ours' && ownerOfFound(resolution, { maybeOurs: false, known: user.known, jobStartedAt: options.jobStartedAt }) === 'unknown') {
+        // Recorded without an owner (before schema 4) and there before the job: maybe a merge of old, never ours to push into.
+        results.set(user.legacyId, conflict(user, resolution.dynamicUserId, 'legacy id', undefined, 'it carries this legacy id, but was there before this job and the ledger cannot vouch for it'));
+      } else if (resolution.kind === 'absent' && user.known?.dynamicUserId) {
         results.set(user.legacyId, {
           legacyId: user.legacyId, outcome: 'failed', errorCode: 'identity_changed',
           errorMessage: `none of its identities is held by its Dynamic user ${user.known.dynamicUserId} any more, and the bulk upsert finds users by identity: update that user by hand`,
@@ -174,15 +196,21 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
     }
     const toSend = users.filter((user) => !results.has(user.legacyId));
     if (toSend.length > 0) {
-      const { outcomes } = await sendUsers(toSend, true, stop);
+      const { outcomes, mayHaveLanded } = await sendUsers(toSend, true, stop);
       const byId = new Map(toSend.map((user) => [user.legacyId, user]));
-      for (const outcome of outcomes) results.set(outcome.legacyId, withOwner(outcome, byId.get(outcome.legacyId) as PlannedUser));
+      for (const outcome of outcomes) {
+        const user = byId.get(outcome.legacyId) as PlannedUser;
+        results.set(outcome.legacyId, withOwner(outcome, user, user.inDoubt === true || mayHaveLanded, options.jobStartedAt));
+      }
     }
     return users.map((user) => results.get(user.legacyId) as PipelineOutcome);
   };
 
   return { send: (batch, stop) => (batch.upsert ? sendUpsert(batch.users, stop) : sendCreate(batch.users, stop)) };
 }
+
+/** A look-up's answer, or why none could be had. */
+type Looked = Resolution | { kind: 'unknown'; reason: string };
 
 /** The hashes of what was sent, for outcomes that mean Dynamic now holds it. */
 function hashes(user: PlannedUser): Pick<PipelineOutcome, 'payloadHash' | 'identityHash'> {
@@ -191,16 +219,19 @@ function hashes(user: PlannedUser): Pick<PipelineOutcome, 'payloadHash' | 'ident
 
 /**
  * An answered outcome with whose user it is: a created one is this job's; an updated one keeps the
- * owner the ledger knew for that very Dynamic user (one rolled back, or another id, is not ours).
+ * owner the ledger knew for that very Dynamic user, unless an attempt of this job may have made it
+ * (see `ownerOfFound`: an upsert replaying a lost answer says "updated" about the user it created).
  */
-function withOwner(outcome: UserOutcome, user: PlannedUser): PipelineOutcome {
+function withOwner(outcome: UserOutcome, user: PlannedUser, maybeOurs: boolean, jobStartedAt: number | undefined): PipelineOutcome {
   switch (outcome.outcome) {
     case 'created':
       return { ...outcome, owner: 'job', ...hashes(user) };
     case 'updated': {
-      const known = user.known;
-      const same = known?.inDynamic === true && (outcome.dynamicUserId === undefined || outcome.dynamicUserId === known.dynamicUserId);
-      return { ...outcome, owner: same ? (known.owner ?? 'other') : 'other', ...hashes(user) };
+      const found = { dynamicUserId: outcome.dynamicUserId ?? '', createdAt: outcome.dynamicCreatedAt };
+      const owner = ownerOfFound(found, { maybeOurs, known: user.known, jobStartedAt });
+      if (owner === 'job' && user.known?.dynamicUserId !== outcome.dynamicUserId) return { ...outcome, outcome: 'created', owner, ...hashes(user) };
+      const same = user.known?.inDynamic === true && user.known.dynamicUserId === outcome.dynamicUserId;
+      return { ...outcome, owner: owner === 'job' ? 'job' : same ? (user.known?.owner ?? 'other') : 'other', ...hashes(user) };
     }
     case 'conflict':
       return { ...outcome, owner: 'other', errorMessage: `${outcome.errorMessage ?? outcome.errorCode}: held by someone else in Dynamic; not updated` };
@@ -209,10 +240,17 @@ function withOwner(outcome: UserOutcome, user: PlannedUser): PipelineOutcome {
   }
 }
 
-function conflict(user: PlannedUser, holderId: string, column: string, code?: string): PipelineOutcome {
+/** Nobody knows yet what became of it: the next run looks it up again. */
+function stillInDoubt(user: PlannedUser, code: string, message: string): PipelineOutcome {
+  return { legacyId: user.legacyId, outcome: 'in_doubt', errorCode: code, errorMessage: message };
+}
+
+function conflict(user: PlannedUser, holderId: string, column: string, code?: string, why?: string): PipelineOutcome {
   return {
-    legacyId: user.legacyId, outcome: 'conflict', owner: 'other', dynamicUserId: holderId, errorCode: code ?? `${column}_held_by_another_user`,
-    errorMessage: `its ${column} belongs to Dynamic user ${holderId}, which does not carry this legacy id: not ours to update`,
+    legacyId: user.legacyId, outcome: 'conflict', owner: 'other', dynamicUserId: holderId, errorCode: code ?? `${column.replace(/ /g, '_')}_held_by_another_user`,
+    errorMessage: why
+      ? `Dynamic user ${holderId}: ${why}: not updated`
+      : `its ${column} belongs to Dynamic user ${holderId}, which does not carry this legacy id: not ours to update`,
   };
 }
 

@@ -72,6 +72,8 @@ export async function migrateJob(
     const sourceDescription = options.sourceDescription ?? describeSource(config.databaseUrl ?? '');
 
     let journal: Journal = memoryJournal();
+    /** When the job's first run began: users Dynamic created before it are never the job's own. */
+    let jobStartedAt: number | undefined;
     let checkpointFile: string | undefined;
     if (!config.dryRun) {
       checkpointFile = checkpointPath(config.checkpointDir, config.job);
@@ -87,6 +89,7 @@ export async function migrateJob(
         environmentId: config.environmentId ?? null,
       }, { allowMappingChange: config.allowMappingChange, warn: (message) => observer.warn?.(message) });
       journal = checkpointJournal(store);
+      jobStartedAt = Date.parse((await store.job())?.createdAt ?? '');
     }
 
     const reports = openRunReports(join(config.reportsDir, config.job, newRunId()), { dryRun: config.dryRun });
@@ -103,8 +106,12 @@ export async function migrateJob(
       job: config.job, dryRun: config.dryRun, spec: mapping.spec, legacyIdKey: mapping.spec.legacyIdKey, duplicates: reportDuplicates(duplicates), rejectsFromRecord,
     });
     releasers.push(() => report.discard());
-    const comparison = config.compareTarget ? targetComparison(config, mapping.spec, observer, options.signal) : undefined;
-    const sender = config.dryRun ? dryRunBatchSender((line) => reports.payload(line)) : httpSender(config, mapping.spec, observer, journal, options.clock);
+    // One limiter for every request to the developer endpoints (look-ups, --compare-target): one budget per IP.
+    const developerLimiter = new RateLimiter({ perMinute: developerPerMinute(config), ...(options.clock ? { now: options.clock.now, sleep: options.clock.sleep } : {}) });
+    const comparison = config.compareTarget ? targetComparison(config, mapping.spec, observer, developerLimiter, options.signal) : undefined;
+    const sender = config.dryRun
+      ? dryRunBatchSender((line) => reports.payload(line))
+      : httpSender(config, mapping.spec, observer, { journal, developerLimiter, jobStartedAt: Number.isFinite(jobStartedAt) ? jobStartedAt : undefined, clock: options.clock });
     const summary = await runPasses(
       {
         source,
@@ -173,10 +180,17 @@ export interface LoaderClock {
   sleep: Sleep;
 }
 
-function httpSender(config: JobConfig, spec: MappingSpec, observer: JobObserver, journal: Journal, clock?: LoaderClock): BatchSender {
+function httpSender(
+  config: JobConfig,
+  spec: MappingSpec,
+  observer: JobObserver,
+  deps: { journal: Journal; developerLimiter: RateLimiter; jobStartedAt: number | undefined; clock: LoaderClock | undefined },
+): BatchSender {
+  const { journal, clock } = deps;
   const environmentId = requireValue(config.environmentId, 'an environment id (--environment-id or DYNAMIC_ENVIRONMENT_ID)');
   const token = requireValue(config.token, 'an API token (DYNAMIC_API_TOKEN)');
-  const waiting = (wait: LoaderWait | undefined) => observer.waiting?.(wait);
+  // The limiter's pauses and the sender's look-ups both tell the display; one must not clear the other's.
+  const board = waitBoard((wait) => observer.waiting?.(wait));
   const rateLimiter = new RateLimiter({
     perMinute: config.rateLimitPerMinute,
     // A restarted run starts with its predecessor's sends of the last window counted.
@@ -186,7 +200,7 @@ function httpSender(config: JobConfig, spec: MappingSpec, observer: JobObserver,
     onLimitChange: (change) => {
       if (change.reason !== 'probe') observer.warn?.(describeLimitChange(change));
     },
-    onWait: waiting,
+    onWait: (wait) => board.set('limiter', wait),
   });
   const client = createBulkClient({
     baseUrl: config.apiUrl, environmentId, token, rateLimiter,
@@ -201,24 +215,44 @@ function httpSender(config: JobConfig, spec: MappingSpec, observer: JobObserver,
     // Look-ups go to the developer endpoints, a budget of their own (1500/min per IP).
     lookups: {
       baseUrl: config.apiUrl, environmentId, token, retries: config.retries,
-      rateLimiter: new RateLimiter({ perMinute: config.lookupRateLimitPerMinute, ...(clock ? { now: clock.now, sleep: clock.sleep } : {}) }),
+      rateLimiter: deps.developerLimiter,
       onRetry: (info) => observer.retry?.(info),
       ...(clock ? { sleep: clock.sleep } : {}),
     },
     warn: (message) => observer.warn?.(message),
-    waiting,
+    waiting: (wait) => board.set('lookups', wait),
+    ...(deps.jobStartedAt !== undefined ? { jobStartedAt: deps.jobStartedAt } : {}),
   });
 }
 
-/** `--compare-target`: read-only lookups with a rate limiter of their own (the developer endpoints' limit, not the bulk one). */
-function targetComparison(config: JobConfig, spec: MappingSpec, observer: JobObserver, signal: AbortSignal | undefined): TargetComparison {
+/** The developer endpoints' budget of this run: the stricter of the limits that apply (0 = none). */
+function developerPerMinute(config: JobConfig): number {
+  const limits = [...(config.dryRun ? [] : [config.lookupRateLimitPerMinute]), ...(config.compareTarget ? [config.compareRateLimitPerMinute] : [])];
+  const set = limits.filter((limit) => limit > 0);
+  return set.length === 0 ? 0 : Math.min(...set);
+}
+
+/** Several sources of waits, one display: the newest wait shows until it ends, then the one before it. */
+function waitBoard(show: (wait: LoaderWait | undefined) => void): { set(source: string, wait: LoaderWait | undefined): void } {
+  const waits = new Map<string, LoaderWait>();
+  return {
+    set(source, wait) {
+      waits.delete(source);
+      if (wait) waits.set(source, wait);
+      show([...waits.values()].at(-1));
+    },
+  };
+}
+
+/** `--compare-target`: read-only lookups on the developer endpoints' limiter (not the bulk one). */
+function targetComparison(config: JobConfig, spec: MappingSpec, observer: JobObserver, rateLimiter: RateLimiter, signal: AbortSignal | undefined): TargetComparison {
   return createTargetComparison({
     legacyIdKey: spec.legacyIdKey,
     request: {
       baseUrl: config.apiUrl,
       environmentId: requireValue(config.environmentId, 'an environment id (--environment-id or DYNAMIC_ENVIRONMENT_ID) for --compare-target'),
       token: requireValue(config.token, 'an API token (DYNAMIC_API_TOKEN) for --compare-target'),
-      rateLimiter: new RateLimiter({ perMinute: config.compareRateLimitPerMinute }),
+      rateLimiter,
       retries: config.retries,
       onRetry: (info) => observer.retry?.(info),
       ...(signal ? { signal } : {}),

@@ -44,11 +44,21 @@ export function childrenPass(source: SourceDb, spec: SourceSpec, mapRow: RowMapp
  * The users an earlier run left in doubt, re-read by primary key, replayed first in every run.
  * Positions are primary keys; these batches never move the job's cursor.
  */
-export function inDoubtPass(source: SourceDb, spec: SourceSpec, mapRow: RowMapper, opts: { keys: readonly string[]; pageSize: number }): MigrationPass {
-  return {
-    name: 'in_doubt',
-    pages: passRows(readAhead(readRowsByKeys(source, spec, opts.keys, { pageSize: opts.pageSize })), mapRow, (row) => row.key),
-  };
+export function inDoubtPass(
+  source: SourceDb, spec: SourceSpec, mapRow: RowMapper,
+  opts: { keys: readonly string[]; pageSize: number; onMissing?: (keys: string[]) => void },
+): MigrationPass {
+  const seen = new Set<string>();
+  async function* pages(): AsyncGenerator<SourceRow[]> {
+    for await (const page of readAhead(readRowsByKeys(source, spec, opts.keys, { pageSize: opts.pageSize }))) {
+      for (const row of page) seen.add(row.key);
+      yield page;
+    }
+    // Read to the end: the keys never yielded are no longer selected by the source.
+    const missing = opts.keys.filter((key) => !seen.has(key));
+    if (missing.length > 0) opts.onMissing?.(missing);
+  }
+  return { name: 'in_doubt', pages: passRows(pages(), mapRow, (row) => row.key) };
 }
 
 async function* passRows(pages: AsyncIterable<SourceRow[]>, mapRow: RowMapper, positionOf: (row: SourceRow) => string): AsyncGenerator<PassRow[]> {

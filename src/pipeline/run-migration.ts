@@ -108,8 +108,6 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
   const unplanned = (batch: PlannedBatch) => {
     counts.extracted -= batch.users.length + batch.rejectedKeys.length + (batch.held?.length ?? 0);
   };
-  // Children and in-doubt passes re-read users by key: their batches are no range of a cursor's order.
-  const positionedPass = pass.name === 'full' || pass.name === 'changes';
 
   const dispatch = async (batch: PlannedBatch): Promise<void> => {
     const seq = await deps.journal.plan({
@@ -118,7 +116,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
       sendKeys: batch.users.map((user) => user.legacyId),
       upsert: batch.upsert,
       pass: pass.name,
-      positioned: batch.positioned !== false && positionedPass,
+      positioned: batch.positioned !== false,
     });
     const sent = batch.users.length === 0 ? [] : await sendBatch(seq, batch);
     if (sent === undefined) return; // left in doubt for the next run

@@ -60,7 +60,11 @@ export async function runPasses(deps: PassesDeps, options: PassesOptions): Promi
   const inDoubtKeys = new Set(resume.inDoubtKeys);
   const base = { ...deps, inDoubtKeys };
   // Users an earlier run left in doubt are replayed first, wherever they are in the source.
-  const replay = inDoubtKeys.size === 0 ? [] : [{ pass: inDoubtPass(deps.source, deps.spec, deps.mapRow, { keys: [...inDoubtKeys], pageSize: options.pageSize }) }];
+  const onMissing = (keys: string[]) => deps.recorder.warn(
+    `${keys.length} user(s) left in doubt are no longer selected by the source (deleted or filtered out; e.g. legacy id ${keys[0]}): `
+      + 'they stay in doubt (see status); a user an earlier attempt created for them may be in Dynamic (reconcile lists it)',
+  );
+  const replay = inDoubtKeys.size === 0 ? [] : [{ pass: inDoubtPass(deps.source, deps.spec, deps.mapRow, { keys: [...inDoubtKeys], pageSize: options.pageSize, onMissing }) }];
   if (resume.phase === 'full') {
     const since = options.dryRun ? null : await deps.journal.recordIncrementalSince(await databaseNow(deps.source, options.lagSeconds));
     deps.killPoint?.('resume:since-recorded');

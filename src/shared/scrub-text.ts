@@ -25,6 +25,10 @@ const DYNAMIC_TOKEN = /\bdyn_[A-Za-z0-9_-]{8,}/g;
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]*@/gi;
 /** `password=...` in a libpq conninfo string or a query string. */
 const PASSWORD_PARAM = /\b(password\s*=\s*)('[^']*'|[^\s&]+)/gi;
+/** An EVM address (hex): personal in a legacy table, quoted by wallet errors. */
+const EVM_ADDRESS = /\b0x[0-9a-fA-F]{40}\b/g;
+/** A phone number in E.164 form, quoted by phone errors. */
+const PHONE = /\+[1-9]\d{6,14}\b/g;
 
 /** `jane.doe@example.com` → `j***@e***.com`: enough to tell two addresses apart in a log, no more. */
 export function maskEmail(email: string): string {
@@ -37,7 +41,8 @@ export function maskEmail(email: string): string {
 
 /**
  * `text` with every registered secret, bearer credential, `dyn_` token and URL or conninfo
- * password replaced by `[redacted]`, email addresses masked, and (with `maxLength`) shortened.
+ * password replaced by `[redacted]`, email addresses, EVM addresses and E.164 phone numbers
+ * masked, and (with `maxLength`) shortened.
  * Pure but for the registry of secrets.
  */
 export function scrubText(text: string, options: { maxLength?: number } = {}): string {
@@ -49,7 +54,9 @@ export function scrubText(text: string, options: { maxLength?: number } = {}): s
     .replace(PASSWORD_PARAM, '$1[redacted]')
     .replace(BEARER, '$1[redacted]')
     .replace(DYNAMIC_TOKEN, '[redacted]')
-    .replace(EMAIL, maskEmail);
+    .replace(EMAIL, maskEmail)
+    .replace(EVM_ADDRESS, (address) => `${address.slice(0, 4)}…${address.slice(-2)}`)
+    .replace(PHONE, (phone) => `${phone.slice(0, 3)}…${phone.slice(-2)}`);
   const max = options.maxLength;
   return max !== undefined && result.length > max ? `${result.slice(0, max - 1)}…` : result;
 }

@@ -16,8 +16,8 @@ const WARNING =
   'WARNING-START the API refused user jane.doe@example.com with token dyn_abcdefghijklmnop: this warning is deliberately long so that it wraps onto a second row of the terminal WARNING-END';
 const WAIT_SECONDS = 12;
 
-/** A redraw of the display comes at most every 100 ms; this is well past one. */
-const REDRAW = 250;
+/** A redraw of the display comes every 100 ms; this is well past one, even on a loaded machine. */
+const REDRAW = 700;
 
 const mark = (name: string) => process.stderr.write(screenMark(name));
 

@@ -114,7 +114,7 @@ describe('chaos: SIGKILL five times against a faulty, rate-limited API', () => {
     // The kills really caught batches on the wire or unsettled (else in-doubt replay went untested).
     expect(killsWithBatchesInDoubt).toBeGreaterThan(0);
 
-    // Rerun until it completes; each rerun replays the in-doubt batches with upsert, then resumes.
+    // Rerun until it completes; each rerun replays the users in doubt (no upsert; looked up), then resumes.
     let finished = false;
     for (let attempt = 0; attempt < 4 && !finished; attempt++) {
       const result = await runCli(runArgs('chaos'), apiEnv(target));

@@ -88,9 +88,11 @@ describe('a target that already holds someone else\'s accounts', () => {
 
   it('a faulty run (a kill, lost answers, replays) lands everyone else once and never touches them', async () => {
     const { child, done } = spawnCli(runArgs(), apiEnv());
-    while ((await emulator.stats()).usersStored < foreign.length + 200) await new Promise((resolve) => setTimeout(resolve, 30));
+    let exited = false;
+    void done.then(() => (exited = true));
+    while (!exited && (await emulator.stats()).usersStored < foreign.length + 200) await new Promise((resolve) => setTimeout(resolve, 30));
     child.kill('SIGKILL');
-    await done;
+    expect((await done).signal, 'the first run ended before its kill').toBe('SIGKILL');
     await runToEnd();
 
     expect(await snapshot()).toEqual(before);

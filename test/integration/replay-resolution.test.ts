@@ -21,10 +21,12 @@ describe('the sender resolves who holds a user before trusting "already exists" 
     await emulator?.stop();
   });
 
-  const sender = () => {
+  /** The job started at `jobStartedAt`: a Dynamic user created before it is never one of its own attempts. */
+  const sender = (jobStartedAt = testStarted) => {
     const request = { baseUrl: emulator.baseUrl, environmentId: ENV, token: emulator.token, rateLimiter: new RateLimiter({ perMinute: 0 }) };
-    return httpBatchSender({ client: createBulkClient(request), legacyIdKey: 'legacyId', lookups: request });
+    return httpBatchSender({ client: createBulkClient(request), legacyIdKey: 'legacyId', lookups: request, jobStartedAt });
   };
+  const testStarted = Date.now();
   const planned = (legacyId: string, payload: UserPayload, extra: Partial<PlannedUser> = {}): PlannedUser => ({
     legacyId, payload, payloadHash: payloadHash(payload), identityHash: identityHash(payload), ...extra,
   });
@@ -83,6 +85,13 @@ describe('the sender resolves who holds a user before trusting "already exists" 
     expect(outcome).toMatchObject({ outcome: 'created', owner: 'job', dynamicUserId: landed!.id });
     expect((await emulator.stats()).bulkRequests).toBe(before.bulkRequests);
     expect((await emulator.listUsers(ENV)).filter((user) => (user.metadata as Record<string, unknown>).legacyId === '6')).toHaveLength(1);
+  });
+
+  it('an in-doubt user Dynamic created before the job started is never taken for the job\'s own: already there, not rolled back', async () => {
+    const [earlier] = await emulator.createUsers(ENV, [{ email: 'before-the-job@ours.example', metadata: { legacyId: '9' } }]);
+    const later = Date.now() + 10 * 60_000; // this job began well after that user was made (a job since reset)
+    const [outcome] = await sender(later).send(batch([planned('9', { email: 'before-the-job@ours.example', metadata: { legacyId: '9' } }, { inDoubt: true })], false), new AbortController().signal);
+    expect(outcome).toMatchObject({ outcome: 'already_exists', owner: 'legacy_id', dynamicUserId: earlier!.id });
   });
 
   it('a fresh user whose email someone else holds is a conflict naming the holder, and a user carrying our legacy id is already there', async () => {

@@ -50,7 +50,9 @@ describe('a restart while the server\'s rate-limit window is still full', () => 
     });
     await sleep(3_000);
     second.child.kill('SIGKILL');
-    await second.done;
+    const secondResult = await second.done;
+    // It was alive and waiting when killed, not crashed at start (which would also send nothing).
+    expect(secondResult.signal, secondResult.stderr).toBe('SIGKILL');
     const stats = await emulator.stats();
     return { sentBefore, sentAfter: stats.bulkRequests - sentBefore, rateLimited: stats.rateLimited };
   }

@@ -49,6 +49,8 @@ const OLD_LEDGER = [
   { id: '4', outcome: 'failed', dyn: null, error: 'internal' },
   { id: '5', outcome: 'rejected', dyn: null, error: 'pattern' },
   { id: '6', outcome: 'rolled_back', dyn: 'dyn-6', error: null },
+  // Version 3 recorded a user the answer was silent about as failed: it may be in Dynamic.
+  { id: '7', outcome: 'failed', dyn: null, error: 'no_outcome' },
 ];
 
 function fillEveryState(raw: Database.Database): void {
@@ -83,6 +85,7 @@ describe('checkpoint schema 3 → 4', () => {
       ['4', 'failed', null, null, 'internal', 'p', null],
       ['5', 'rejected', null, null, 'pattern', 'p', null],
       ['6', 'rolled_back', 'job', 'dyn-6', null, 'p', null],
+      ['7', 'failed', null, null, 'no_outcome', 'p', null],
     ]);
 
     // What version 3 reported is not reported again; the cursor is where it was.
@@ -95,7 +98,7 @@ describe('checkpoint schema 3 → 4', () => {
     const { through, rows } = store.unreportedRejections();
     expect([through, await collect(rows)]).toEqual([7, []]);
 
-    const inDoubt = [...keys(11, 10), ...keys(21, 10), '4', '8'].sort();
+    const inDoubt = [...keys(11, 10), ...keys(21, 10), '4', '8', '7'].sort();
     expect([...(await store.inDoubtKeys())].sort()).toEqual(inDoubt);
     await store.discardUnsettled();
     expect([...(await store.inDoubtKeys())].sort()).toEqual(inDoubt);

@@ -9,7 +9,7 @@ const levels = (sent: number, accepted = sent) => ({ sent, accepted });
 /** The policy after the server accepted `peak` of our requests within one window. */
 function seen(configured: number, peak: number): AdaptiveLimit {
   const adaptive = new AdaptiveLimit(configured, MINUTE);
-  adaptive.accepted(peak);
+  adaptive.accepted(peak, 0);
   return adaptive;
 }
 
@@ -79,47 +79,61 @@ describe('AdaptiveLimit (the rate policy)', () => {
     adaptive.rateLimited(adaptive.grantedUnder(), levels(300), 0);
     adaptive.rateLimited(adaptive.grantedUnder(), levels(300), MINUTE);
     expect(adaptive.limit).toBe(300);
-    // Heavy noise at the lowered rate: 429s at 80% of it, window after window.
-    for (let w = 2; w < 12; w++) adaptive.rateLimited(adaptive.grantedUnder(), levels(240), w * MINUTE);
+    // Heavy noise at the lowered rate: 429s at 80% of it, window after window, the server still
+    // taking the lowered rate whole.
+    for (let w = 2; w < 12; w++) {
+      adaptive.accepted(300, w * MINUTE - 1);
+      adaptive.rateLimited(adaptive.grantedUnder(), levels(240), w * MINUTE);
+    }
     expect(adaptive.limit).toBe(300);
   });
 
-  it('probes back toward the configured limit, faster while probes hold; a probe refused at the known level goes back at once and waits twice as long', () => {
+  it('follows a limit that dropped for good: the peak forgets windows older than a few', () => {
+    const adaptive = seen(150, 150);
+    // Later the server allows only 75: it accepts 75 a window and refuses the rest, window after window.
+    for (let w = 5; w < 9; w++) {
+      adaptive.accepted(75, w * MINUTE + 1_000);
+      adaptive.rateLimited(adaptive.grantedUnder(), levels(80, 75), w * MINUTE + 2_000);
+    }
+    expect(adaptive.limit).toBe(75);
+  });
+
+  it('probes back toward the configured limit, judging each probe over a whole window, faster while probes hold', () => {
     const adaptive = seen(600, 300);
     adaptive.rateLimited(adaptive.grantedUnder(), levels(300), 0);
     adaptive.rateLimited(adaptive.grantedUnder(), levels(300), MINUTE); // lowered to 300 at 1 min
     expect(adaptive.probe(3 * MINUTE)).toBeUndefined(); // not yet: three windows at the lowered rate first
     expect(adaptive.probe(4 * MINUTE)).toMatchObject({ reason: 'probe', limit: 330 }); // 5% of 600
     const probing = adaptive.grantedUnder();
-    // Noise at the probed rate (the server accepting above the known level) is not the limit.
-    expect(adaptive.rateLimited(probing, levels(330, 320), 4 * MINUTE + 30_000)).toBeUndefined();
-    // Refused while the server accepted no more than the known level: the limit is still there.
-    expect(adaptive.rateLimited(probing, levels(334, 301), 4 * MINUTE + 40_000)).toMatchObject({ reason: 'probe_failed', limit: 300 });
-    const failedAt = 4 * MINUTE + 40_000;
-    expect(adaptive.probe(failedAt + 6 * MINUTE - 1)).toBeUndefined(); // six windows now
-    expect(adaptive.probe(failedAt + 6 * MINUTE)).toMatchObject({ limit: 330 });
-    // Probes that hold go up by twice the step each window: 30, 60, 120, then the configured 600.
-    adaptive.accepted(330);
-    expect(adaptive.probe(failedAt + 7 * MINUTE)).toMatchObject({ limit: 390 });
-    adaptive.accepted(390);
-    expect(adaptive.probe(failedAt + 8 * MINUTE)).toMatchObject({ limit: 510 });
-    adaptive.accepted(510);
-    expect(adaptive.probe(failedAt + 9 * MINUTE)).toMatchObject({ limit: 600 });
-    expect(adaptive.probe(failedAt + 20 * MINUTE)).toBeUndefined();
+    // A proxy's 429 early in the probe window, the server still at the known level: never judged on one 429.
+    adaptive.accepted(300, 4 * MINUTE + 5_000);
+    expect(adaptive.rateLimited(probing, levels(330, 300), 4 * MINUTE + 6_000)).toBeUndefined();
+    expect(adaptive.limit).toBe(330);
+    // Over the window the server took more than the known level: the probe held, the next goes twice as far.
+    adaptive.accepted(328, 4 * MINUTE + 50_000);
+    expect(adaptive.probe(5 * MINUTE)).toMatchObject({ reason: 'probe', limit: 390 });
+    adaptive.accepted(390, 5 * MINUTE + 50_000);
+    expect(adaptive.probe(6 * MINUTE)).toMatchObject({ limit: 510 });
+    adaptive.accepted(510, 6 * MINUTE + 50_000);
+    expect(adaptive.probe(7 * MINUTE)).toMatchObject({ limit: 600 });
+    expect(adaptive.probe(20 * MINUTE)).toBeUndefined();
   });
 
-  it('waits ever longer between probes a real limit keeps refusing, up to the most', () => {
+  it('a probe the server refused a whole window, accepting no more than the known level, goes back and waits twice as long', () => {
     const adaptive = seen(600, 300);
     adaptive.rateLimited(adaptive.grantedUnder(), levels(300), 0);
     adaptive.rateLimited(adaptive.grantedUnder(), levels(300), MINUTE);
     let now = MINUTE;
     let wait = 3;
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 6; i++) {
       expect(adaptive.probe(now + wait * MINUTE - 1)).toBeUndefined();
       now += wait * MINUTE;
       expect(adaptive.probe(now)).toMatchObject({ limit: 330 });
-      expect(adaptive.rateLimited(adaptive.grantedUnder(), levels(331, 300), now + 1)).toMatchObject({ reason: 'probe_failed', limit: 300 });
-      now += 1;
+      const probing = adaptive.grantedUnder();
+      adaptive.accepted(300, now + 10_000);
+      expect(adaptive.rateLimited(probing, levels(334, 300), now + 20_000)).toBeUndefined(); // within the window: noted
+      expect(adaptive.rateLimited(probing, levels(334, 301), now + MINUTE)).toMatchObject({ reason: 'probe_failed', limit: 300 });
+      now += MINUTE;
       wait = Math.min(MAX_PROBE_AFTER_WINDOWS, wait * 2);
     }
     expect(wait).toBe(MAX_PROBE_AFTER_WINDOWS);
@@ -132,8 +146,8 @@ describe('AdaptiveLimit (the rate policy)', () => {
     expect(adaptive.limit).toBe(60);
     let now = 4 * MINUTE;
     while (adaptive.limit < 100) {
-      adaptive.accepted(adaptive.limit); // the server takes every probe
       expect(adaptive.probe(now)?.reason).toBe('probe');
+      adaptive.accepted(adaptive.limit, now + 30_000); // the server takes every probe
       now += MINUTE;
     }
     expect(adaptive.limit).toBe(100);

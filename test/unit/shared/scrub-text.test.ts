@@ -58,6 +58,12 @@ describe('scrubText', () => {
     expect(scrubText('short', { maxLength: 20 })).toBe('short');
   });
 
+  it('masks EVM wallet addresses and E.164 phone numbers that error texts quote, not ids or counts', () => {
+    expect(scrubText('wallet 0x52908400098527886E0F7030069857D2E4169EE7 is linked; phone +14155550199 taken'))
+      .toBe('wallet 0x52…E7 is linked; phone +14…99 taken');
+    expect(scrubText('user 0f0e0d0c-0b0a-4909-8807-060504030201 after 12345678901 ms')).toBe('user 0f0e0d0c-0b0a-4909-8807-060504030201 after 12345678901 ms');
+  });
+
   it('leaves text with nothing to hide as it is', () => {
     expect(scrubText('422 email_already_exists: invalid value at [0].email')).toBe('422 email_already_exists: invalid value at [0].email');
   });
