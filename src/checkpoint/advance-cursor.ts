@@ -30,5 +30,5 @@ export function advanceCursor(raw: Database.Database, now: string): void {
   );
   if (positioned) run(raw, 'update job set cursor = ?, cursor_seq = ?, updated_at = ? where id = 1', positioned.last_key, last.seq, now);
   else run(raw, 'update job set cursor_seq = ?, updated_at = ? where id = 1', last.seq, now);
-  run(raw, `update batches set legacy_ids = '[]' where seq > ? and seq <= ?`, from, last.seq);
+  run(raw, `update batches set legacy_ids = '[]', sent_identities = '{}' where seq > ? and seq <= ?`, from, last.seq);
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Identity } from '../load/identity-holders.js';
 import type { Selectable } from 'kysely';
 import { CheckpointError } from '../errors.js';
 import { advanceCursor } from './advance-cursor.js';
@@ -21,6 +22,8 @@ export interface PlannedBatchInput {
   sendKeys: string[];
   upsert: boolean;
   pass?: BatchPass;
+  /** The identities sent for each key: kept in doubt with the key if the batch's fate stays unknown. */
+  sentIdentities?: Readonly<Record<string, readonly Identity[]>>;
   /**
    * Whether the cursor may move to `lastKey` once this batch settles (with all before it). False
    * for a batch whose keys are not a range of the pass's order (changed children, in-doubt
@@ -36,10 +39,10 @@ export function planBatch(raw: Database.Database, input: PlannedBatchInput, now:
   const positioned = input.positioned !== false && input.pass !== 'children' && input.pass !== 'in_doubt';
   const result = run(
     raw,
-    `insert into batches (first_key, last_key, legacy_ids, sent_count, state, upsert, attempts, planned_at, pass, positioned)
-      values (?, ?, ?, ?, 'planned', ?, 0, ?, ?, ?)`,
+    `insert into batches (first_key, last_key, legacy_ids, sent_count, state, upsert, attempts, planned_at, pass, positioned, sent_identities)
+      values (?, ?, ?, ?, 'planned', ?, 0, ?, ?, ?, ?)`,
     input.firstKey, input.lastKey, JSON.stringify(input.sendKeys), input.sendKeys.length, input.upsert ? 1 : 0, now,
-    input.pass ?? 'full', positioned ? 1 : 0,
+    input.pass ?? 'full', positioned ? 1 : 0, JSON.stringify(input.sentIdentities ?? {}),
   );
   return Number(result.lastInsertRowid);
 }
@@ -61,7 +64,7 @@ export function markSent(raw: Database.Database, seq: number, now: string): void
  */
 export function settleBatch(raw: Database.Database, seq: number, result: SettleResult, now: string): void {
   raw.transaction(() => {
-    const batch = get<{ state: string; legacy_ids: string }>(raw, 'select state, legacy_ids from batches where seq = ?', seq);
+    const batch = get<{ state: string; legacy_ids: string; sent_identities: string }>(raw, 'select state, legacy_ids, sent_identities from batches where seq = ?', seq);
     if (!batch || batch.state === 'settled') {
       throw new CheckpointError(`batch ${seq} cannot be settled: it is ${batch ? 'already settled' : 'unknown'}`, { code: 'checkpoint_batch_state' });
     }
@@ -74,11 +77,12 @@ export function settleBatch(raw: Database.Database, seq: number, result: SettleR
     writeRejections(raw, seq, incoming.map((entry) => entry.legacyId), result.rejections);
     // A row rejected now says nothing about what an earlier attempt of it did in Dynamic: it stays in doubt.
     clearInDoubt(raw, incoming.filter((entry) => entry.outcome !== 'rejected').map((entry) => entry.legacyId));
-    addInDoubt(raw, inDoubtOf(result), now);
+    const sent = JSON.parse(batch.sent_identities) as Record<string, Identity[]>;
+    addInDoubt(raw, inDoubtOf(result).map((key) => ({ ...key, identities: sent[key.legacyId] ?? [] })), now);
     // A key sent but missing from the result is as unknown as one the answer was silent about.
     const decided = new Set(incoming.map((entry) => entry.legacyId));
     const unmentioned = (JSON.parse(batch.legacy_ids) as string[]).filter((legacyId) => !decided.has(legacyId));
-    addInDoubt(raw, unmentioned.map((legacyId) => ({ legacyId, reason: 'no_outcome' })), now);
+    addInDoubt(raw, unmentioned.map((legacyId) => ({ legacyId, reason: 'no_outcome', identities: sent[legacyId] ?? [] })), now);
     run(raw, `update batches set state = 'settled', settled_at = ? where seq = ?`, now, seq);
     advanceCursor(raw, now);
   })();
@@ -104,10 +108,14 @@ export function discardUnsettled(raw: Database.Database, now: string): void {
   raw.transaction(() => {
     const max = get<{ seq: number | null }>(raw, 'select max(seq) as seq from batches');
     const cursorSeq = readCursorSeq(raw);
-    const keys = unsettledBatches(raw).flatMap((batch) => batch.legacyIds.map((legacyId) => ({ legacyId, reason: 'unanswered' })));
+    const rows = all<{ legacy_ids: string; sent_identities: string }>(raw, `select legacy_ids, sent_identities from batches where state in ('planned', 'sent') order by seq`);
+    const keys = rows.flatMap((row) => {
+      const sent = JSON.parse(row.sent_identities) as Record<string, Identity[]>;
+      return (JSON.parse(row.legacy_ids) as string[]).map((legacyId) => ({ legacyId, reason: 'unanswered', identities: sent[legacyId] ?? [] }));
+    });
     addInDoubt(raw, keys, now);
     run(raw, `delete from batches where state in ('planned', 'sent')`);
-    run(raw, `update batches set legacy_ids = '[]' where seq > ?`, cursorSeq);
+    run(raw, `update batches set legacy_ids = '[]', sent_identities = '{}' where seq > ?`, cursorSeq);
     run(raw, 'update job set cursor_seq = ?, updated_at = ? where id = 1', Math.max(cursorSeq, max?.seq ?? 0), now);
   })();
 }

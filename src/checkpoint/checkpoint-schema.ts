@@ -82,6 +82,8 @@ export interface CheckpointTables {
     pass: BatchPass;
     /** 1: the cursor may move to `last_key` once the batch and all before it settle. Since schema 4. */
     positioned: number;
+    /** JSON object: key → the identities sent for it (see identity-holders.ts); emptied with `legacy_ids`. Since schema 4. */
+    sent_identities: string;
   };
   ledger: {
     legacy_id: string;
@@ -105,6 +107,8 @@ export interface CheckpointTables {
     sort_key: string;
     since: string;
     reason: string;
+    /** JSON array of the identities the attempts in doubt carried: looked up when the row's have changed since. */
+    identities: string;
   };
   /** The rate limiter's sends of the last window, so a restart knows what the server still counts. Since schema 4. */
   sends: {
@@ -221,10 +225,11 @@ export const MIGRATIONS: ReadonlyArray<(db: Kysely<CheckpointTables>) => Promise
       sent_at text,
       settled_at text,
       pass text not null default 'full' check (pass in (${sql.raw(quoted(BATCH_PASSES))})),
-      positioned integer not null default 1 check (positioned in (0, 1))
+      positioned integer not null default 1 check (positioned in (0, 1)),
+      sent_identities text not null default '{}'
     )`.execute(db);
     await sql`insert into batches_v4 select seq, first_key, last_key, legacy_ids, sent_count, state, upsert, attempts,
-        planned_at, sent_at, settled_at, pass, case pass when 'children' then 0 else 1 end
+        planned_at, sent_at, settled_at, pass, case pass when 'children' then 0 else 1 end, '{}'
       from batches`.execute(db);
     // The autoincrement counter goes along (dropping batches would drop it): a seq discarded last,
     // above every batch kept, is never reused, or the cursor chain (cursor_seq) would skip its reuser.
@@ -237,7 +242,8 @@ export const MIGRATIONS: ReadonlyArray<(db: Kysely<CheckpointTables>) => Promise
       legacy_id text primary key,
       sort_key text not null unique,
       since text not null,
-      reason text not null
+      reason text not null,
+      identities text not null default '[]'
     )`.execute(db);
     await sql`create table sends (
       id integer primary key autoincrement,

@@ -2,7 +2,8 @@ import type { SendJournal } from '../load/index.js';
 import * as journal from './batch-journal.js';
 import type { BatchRecord, LedgerEntry } from './checkpoint-records.js';
 import type { LedgerOutcome, LedgerOwner } from './checkpoint-schema.js';
-import { readInDoubt } from './in-doubt.js';
+import { readInDoubt, readInDoubtIdentities } from './in-doubt.js';
+import type { Identity } from '../load/identity-holders.js';
 import { JobCheckpoint } from './job-checkpoint.js';
 import { readJob } from './job-row.js';
 import { markRolledBack, pageLedger, readLedgerEntries } from './ledger-queries.js';
@@ -90,6 +91,11 @@ export class CheckpointStore extends JobCheckpoint {
    */
   async inDoubtKeys(): Promise<Set<string>> {
     return new Set([...readInDoubt(this.raw), ...journal.unsettledBatches(this.raw).flatMap((batch) => batch.legacyIds)]);
+  }
+
+  /** The identities the attempts in doubt carried, by key (after `discardUnsettled`). */
+  async inDoubtIdentities(): Promise<Map<string, Identity[]>> {
+    return readInDoubtIdentities(this.raw);
   }
 
   /** One journal entry, settled or not; undefined when unknown or discarded. */

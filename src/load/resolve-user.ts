@@ -1,7 +1,7 @@
 import type { UserPayload } from '../contract/index.js';
 import type { DeveloperRequestOptions } from './developer-request.js';
 import {
-  findIdentityHolders, identitiesOf, identityKeysOfUser, type ApiUserRecord, type IdentityColumn, type IdentityHolder,
+  findIdentityHolders, identitiesOf, identityKeysOfUser, type ApiUserRecord, type Identity, type IdentityColumn, type IdentityHolder,
 } from './identity-holders.js';
 
 /** Who holds a user's identities in Dynamic, as far as deciding what to do with it goes. */
@@ -26,8 +26,8 @@ const CODE_COLUMNS: Readonly<Record<string, IdentityColumn>> = {
 };
 
 /**
- * Looks up who holds the identities of `payload` (see `findIdentityHolders`), one identity at a
- * time, the one `clashCode` names first. Stops at the first identity someone else holds. Once a
+ * Looks up who holds the identities of `payload` (or `identities`, when given: those an earlier
+ * attempt carried), one identity at a time, the one `clashCode` names first. Stops at the first identity someone else holds. Once a
  * user carrying this legacy id is found, the identities it already holds need no look-up of their
  * own, so a user found whole costs one request. `differs`: the data Dynamic holds is not what the
  * payload says (see {@link differsFromPayload}).
@@ -36,10 +36,10 @@ const CODE_COLUMNS: Readonly<Record<string, IdentityColumn>> = {
 export async function resolveUser(
   legacyId: string,
   payload: UserPayload,
-  options: { legacyIdKey: string; request: DeveloperRequestOptions; clashCode?: string },
+  options: { legacyIdKey: string; request: DeveloperRequestOptions; clashCode?: string; identities?: readonly Identity[] },
 ): Promise<Resolution> {
   const first = options.clashCode ? CODE_COLUMNS[options.clashCode] : undefined;
-  const identities = identitiesOf(payload).sort((a, b) => Number(b.column === first) - Number(a.column === first));
+  const identities = [...(options.identities ?? identitiesOf(payload))].sort((a, b) => Number(b.column === first) - Number(a.column === first));
   let ours: IdentityHolder | undefined;
   let oursHolds = new Set<string>();
   for (const identity of identities) {

@@ -1,4 +1,5 @@
 import type { UserPayload } from '../contract/index.js';
+import type { Identity } from '../load/identity-holders.js';
 import type { Rejection } from '../mapping/index.js';
 import type { PipelineOutcome } from './batch-sender.js';
 import type { LedgerView } from './journal.js';
@@ -20,6 +21,8 @@ export interface PlannedUser {
   guard?: boolean;
   /** What the ledger knew about it before this run. */
   known?: LedgerView | undefined;
+  /** In doubt: the identities the lost attempts carried (how Dynamic may hold it if its row changed since). */
+  sentIdentities?: Identity[];
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { BulkClient, LoaderWait, UserOutcome } from '../load/index.js';
 import { matchOutcomes } from '../load/index.js';
 import type { DeveloperRequestOptions } from '../load/developer-request.js';
-import { hasUniqueIdentity } from '../load/identity-holders.js';
+import { hasUniqueIdentity, identitiesOf, type Identity } from '../load/identity-holders.js';
 import { resolveUser, type Resolution } from '../load/resolve-user.js';
 import { LoadError, coerceError } from '../errors.js';
 import type { PlannedBatch, PlannedUser } from './batch-builder.js';
@@ -81,10 +81,10 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
   };
 
   /** Looks users up, telling the display while any look-up is going on. */
-  const resolve = async (user: PlannedUser, clashCode?: string): Promise<Looked> => {
+  const resolve = async (user: PlannedUser, clashCode?: string, identities?: Identity[]): Promise<Looked> => {
     if (resolving++ === 0) options.waiting?.({ reason: 'resolving', message: 'looking up users whose answer was lost, before trusting "already exists"' });
     try {
-      return await resolveUser(user.legacyId, user.payload, { legacyIdKey, request: options.lookups, ...(clashCode ? { clashCode } : {}) });
+      return await resolveUser(user.legacyId, user.payload, { legacyIdKey, request: options.lookups, ...(clashCode ? { clashCode } : {}), ...(identities ? { identities } : {}) });
     } catch (thrown) {
       const error = coerceError(thrown);
       if (!(error instanceof LoadError) || error.isAuthFailure) throw error;
@@ -124,7 +124,29 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
       }
     };
     for (const user of users) {
-      if (user.inDoubt && !hasUniqueIdentity(user.payload)) settle(user, await resolve(user), true);
+      if (!user.inDoubt) continue;
+      // A lost attempt with other identities than the row has now (its email changed since): if
+      // Dynamic holds it under those, sending the new ones would create the user a second time.
+      const current = new Set(identitiesOf(user.payload).map((identity) => identity.key));
+      const former = (user.sentIdentities ?? []).filter((identity) => !current.has(identity.key));
+      if (former.length > 0) {
+        const earlier = await resolve(user, undefined, former);
+        if (earlier.kind === 'ours') {
+          settle(user, { ...earlier, differs: false }, true);
+          const found = results.get(user.legacyId) as PipelineOutcome;
+          const { payloadHash: _stale, identityHash: _old, ...kept } = found;
+          results.set(user.legacyId, {
+            ...kept, errorCode: 'identity_changed',
+            errorMessage: `Dynamic holds it as user ${earlier.dynamicUserId} under the identities of an earlier attempt; its row has others now, and the bulk upsert finds users by identity: update that user by hand`,
+          });
+          continue;
+        }
+        if (earlier.kind === 'unknown') {
+          settle(user, earlier, true);
+          continue;
+        }
+      }
+      if (!hasUniqueIdentity(user.payload)) settle(user, await resolve(user), true);
     }
     const toSend = users.filter((user) => !results.has(user.legacyId));
     if (toSend.length > 0) {

@@ -12,11 +12,13 @@ export function checkpointJournal(store: CheckpointStore): Journal {
     async resumePoint() {
       await store.discardUnsettled();
       const inDoubtKeys = await store.inDoubtKeys();
+      const inDoubtIdentities = await store.inDoubtIdentities();
       const job = await store.job();
       return {
         phase: job?.phase ?? 'full',
         cursor: job?.cursor ?? null,
         inDoubtKeys,
+        inDoubtIdentities,
         incrementalSince: job?.incrementalSince ?? null,
         childWatermarks: job?.childWatermarks ?? {},
       };

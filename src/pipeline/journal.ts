@@ -1,6 +1,7 @@
 import type { BatchPass, JobPhase, LedgerOutcome, LedgerOwner } from '../checkpoint/index.js';
 import type { Rejection } from '../mapping/index.js';
 import type { SendJournal, UserOutcome } from '../load/index.js';
+import type { Identity } from '../load/identity-holders.js';
 
 /** A user outcome plus the hashes of the payload and identities that produced it, as the ledger keeps it. */
 export type SettledOutcome = UserOutcome & { payloadHash?: string; identityHash?: string };
@@ -15,6 +16,8 @@ export interface ResumePoint {
    * about): replayed first, without upsert, and resolved by look-up; never skipped.
    */
   inDoubtKeys: Set<string>;
+  /** The identities the attempts in doubt carried, by key: how Dynamic may hold a user whose row changed since. */
+  inDoubtIdentities: ReadonlyMap<string, Identity[]>;
   /** Where incremental reads start; null before the first run recorded it. */
   incrementalSince: string | null;
   /** Child name → timestamp up to which its changes were processed (absent: from `incrementalSince`). */
@@ -44,7 +47,10 @@ export interface Journal {
   resumePoint(): Promise<ResumePoint>;
   /** What the ledger holds for these keys (keys never settled are absent). */
   ledger(keys: string[]): Promise<Map<string, LedgerView>>;
-  plan(batch: { firstKey: string; lastKey: string; sendKeys: string[]; upsert: boolean; pass: BatchPass; positioned: boolean }): Promise<number>;
+  plan(batch: {
+    firstKey: string; lastKey: string; sendKeys: string[]; upsert: boolean; pass: BatchPass; positioned: boolean;
+    sentIdentities?: Record<string, Identity[]>;
+  }): Promise<number>;
   markSent(seq: number): Promise<void>;
   settle(seq: number, outcomes: SettledOutcome[], rejections: Rejection[]): Promise<void>;
   /** Records where incremental reads start, once per job; returns the value in force. */
@@ -67,7 +73,7 @@ export interface Journal {
 export function memoryJournal(): Journal {
   let seq = 0;
   return {
-    resumePoint: async () => ({ phase: 'full', cursor: null, inDoubtKeys: new Set(), incrementalSince: null, childWatermarks: {} }),
+    resumePoint: async () => ({ phase: 'full', cursor: null, inDoubtKeys: new Set(), inDoubtIdentities: new Map(), incrementalSince: null, childWatermarks: {} }),
     ledger: async () => new Map(),
     plan: async () => ++seq,
     markSent: async () => {},

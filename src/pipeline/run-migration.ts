@@ -1,6 +1,6 @@
 import type { BatchPass } from '../checkpoint/index.js';
 import { LoadError, coerceError } from '../errors.js';
-import { identityHash } from '../load/identity-holders.js';
+import { identitiesOf, identityHash, type Identity } from '../load/identity-holders.js';
 import { payloadHash } from '../mapping/index.js';
 import type { MapResult, Rejection } from '../mapping/index.js';
 import { BatchBuilder } from './batch-builder.js';
@@ -55,6 +55,8 @@ export interface MigrationDeps {
    * never skipped; a key leaves the set once a batch of this run settles it.
    */
   inDoubtKeys: Set<string>;
+  /** The identities the attempts in doubt carried (see ResumePoint). @default none */
+  inDoubtIdentities?: ReadonlyMap<string, Identity[]>;
   journal: Journal;
   sender: BatchSender;
   recorder: RunRecorder;
@@ -117,6 +119,8 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
       upsert: batch.upsert,
       pass: pass.name,
       positioned: batch.positioned !== false,
+      // Kept in doubt with each key should its answer be lost: how Dynamic may hold it, if its row changes meanwhile.
+      ...(options.dryRun ? {} : { sentIdentities: Object.fromEntries(batch.users.map((user) => [user.legacyId, identitiesOf(user.payload)])) }),
     });
     const sent = batch.users.length === 0 ? [] : await sendBatch(seq, batch);
     if (sent === undefined) return; // left in doubt for the next run
@@ -128,7 +132,8 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
     const outcomes = [...sent, ...held];
     tally(counts, outcomes, batch);
     for (const rejection of batch.rejections) deps.recorder.rejected(rejection);
-    for (const outcome of outcomes) if (outcome.outcome === 'failed' || outcome.outcome === 'conflict') deps.recorder.failed(outcome);
+    // failed.jsonl: refusals, conflicts, and users settled with a warning (e.g. identity_changed); not those still in doubt.
+    for (const outcome of outcomes) if (outcome.outcome !== 'in_doubt' && (outcome.outcome === 'failed' || outcome.outcome === 'conflict' || outcome.errorCode)) deps.recorder.failed(outcome);
     deps.recorder.settled?.(outcomes);
     deps.recorder.progress(counts);
   };
@@ -217,6 +222,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
             const user = {
               legacyId: result.legacyId, payload: result.payload, payloadHash: hash, identityHash: options.dryRun ? undefined : identities,
               inDoubt: decision.inDoubt, guard: decision.guard, known,
+              ...(decision.inDoubt ? { sentIdentities: deps.inDoubtIdentities?.get(result.legacyId) ?? [] } : {}),
             };
             completed = builder.addUser(position, user, decision.mode);
           }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserPayload } from '../../src/contract/index.js';
 import { RateLimiter, createBulkClient } from '../../src/load/index.js';
-import { identityHash } from '../../src/load/identity-holders.js';
+import { identitiesOf, identityHash } from '../../src/load/identity-holders.js';
 import { payloadHash } from '../../src/mapping/index.js';
 import type { PlannedBatch, PlannedUser } from '../../src/pipeline/batch-builder.js';
 import { httpBatchSender } from '../../src/pipeline/batch-sender.js';
@@ -85,6 +85,19 @@ describe('the sender resolves who holds a user before trusting "already exists" 
     expect(outcome).toMatchObject({ outcome: 'created', owner: 'job', dynamicUserId: landed!.id });
     expect((await emulator.stats()).bulkRequests).toBe(before.bulkRequests);
     expect((await emulator.listUsers(ENV)).filter((user) => (user.metadata as Record<string, unknown>).legacyId === '6')).toHaveLength(1);
+  });
+
+  it('an in-doubt user whose email changed since the lost attempt is found under the old one: not created twice', async () => {
+    const [landed] = await emulator.createUsers(ENV, [{ email: 'old-address@ours.example', metadata: { legacyId: '10' } }]);
+    const before = await emulator.stats();
+    const sentBefore = identitiesOf({ email: 'old-address@ours.example' });
+    const [outcome] = await sender().send(batch([
+      planned('10', { email: 'new-address@ours.example', metadata: { legacyId: '10' } }, { inDoubt: true, sentIdentities: sentBefore }),
+    ], false), new AbortController().signal);
+    expect(outcome).toMatchObject({ outcome: 'created', owner: 'job', dynamicUserId: landed!.id, errorCode: 'identity_changed' });
+    expect(outcome!.payloadHash).toBeUndefined(); // Dynamic does not hold this payload: a later run sends it again
+    expect((await emulator.stats()).bulkRequests).toBe(before.bulkRequests);
+    expect((await emulator.listUsers(ENV)).filter((user) => (user.metadata as Record<string, unknown>).legacyId === '10')).toHaveLength(1);
   });
 
   it('an in-doubt user Dynamic created before the job started is never taken for the job\'s own: already there, not rolled back', async () => {

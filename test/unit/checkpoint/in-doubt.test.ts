@@ -121,3 +121,27 @@ describe('users in doubt, durably', () => {
     expect((await store.ledgerEntries(['3'])).size).toBe(0);
   });
 });
+
+describe('the identities of the attempts in doubt', () => {
+  const email = (address: string) => ({ key: `email:${address}`, column: 'email' as const, value: address });
+
+  it('go into doubt with their keys, and the identities of every later attempt in doubt are added to them', async () => {
+    let store = temp.track(await openStarted(temp.dir()));
+    const first = await store.planBatch({ firstKey: '1', lastKey: '2', sendKeys: ['1', '2'], upsert: false, sentIdentities: { 1: [email('a@x.io')], 2: [email('b@x.io')] } });
+    await store.markSent(first);
+    store = await reopen(temp, store);
+    await store.discardUnsettled();
+    expect(await store.inDoubtIdentities()).toEqual(new Map([['1', [email('a@x.io')]], ['2', [email('b@x.io')]]]));
+    // The replay of 1 carries its new email and is lost again (silent answer): both emails stay.
+    const replay = await store.planBatch({ firstKey: '1', lastKey: '1', sendKeys: ['1'], upsert: false, pass: 'in_doubt', sentIdentities: { 1: [email('a2@x.io')] } });
+    await store.markSent(replay);
+    await store.settleBatch(replay, { outcomes: [{ legacyId: '1', outcome: 'in_doubt', errorCode: 'no_outcome' }], rejections: [] });
+    store = await reopen(temp, store);
+    expect((await store.inDoubtIdentities()).get('1')).toEqual([email('a@x.io'), email('a2@x.io')]);
+    // Settled for good: gone with the key.
+    const last = await store.planBatch({ firstKey: '1', lastKey: '2', sendKeys: ['1', '2'], upsert: false, pass: 'in_doubt' });
+    await store.markSent(last);
+    await store.settleBatch(last, allCreated(['1', '2']));
+    expect(await store.inDoubtIdentities()).toEqual(new Map());
+  });
+});
