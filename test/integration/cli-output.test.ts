@@ -61,6 +61,6 @@ describe('dynamic-migrate run output modes', () => {
     expect([0, 3]).toContain(result.code);
     expect(result.stderr).toMatch(/^job text-job: run over \d+ source rows/m);
     // The first progress event always prints a line; later ones every few seconds.
-    expect(result.stderr).toMatch(/progress: \d+\/\d+ rows \(created \d+, updated \d+, already there \d+, unchanged \d+, rejected \d+, failed \d+\) \d+ rows\/s, \d+\/600 req\/min, ETA \S+/);
+    expect(result.stderr).toMatch(/progress: \d+\/\d+ rows \(created \d+, updated \d+, already there \d+, unchanged \d+, rejected \d+, conflicts \d+, failed \d+\) \d+ rows\/s, \d+\/600 req\/min, ETA \S+/);
   });
 });

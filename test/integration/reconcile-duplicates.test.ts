@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReconcileReport } from '../../src/reconcile/index.js';
-import { createExampleFixture, legacyIdOf } from '../fixtures/example-fixture.js';
+import { createExampleFixture } from '../fixtures/example-fixture.js';
 import type { ExampleFixture } from '../fixtures/example-fixture.js';
 import { CLUSTERS, duplicatesMapping, seedDuplicates } from '../fixtures/duplicates/seed.js';
 import { startEmulatorProcess } from '../helpers/emulator-process.js';
@@ -50,7 +50,6 @@ describe('dynamic-migrate reconcile after runs with a duplicates policy and with
   }
   const ids = (entries: ReadonlyArray<{ legacyId: string }>) => entries.map((entry) => entry.legacyId);
   const rejectedMembers = Object.values(CLUSTERS).map(([, other]) => other); // 2, 4, 6, 8
-  const firstMembers = Object.values(CLUSTERS).map(([first]) => first); // 1, 3, 5, 7
 
   it('rejectAllButFirst, migrated cleanly: exit 0, the policy’s rejects reported as expected absent', async () => {
     const job = await setUp('recon-dups-first', { policy: 'rejectAllButFirst' });
@@ -86,35 +85,6 @@ describe('dynamic-migrate reconcile after runs with a duplicates policy and with
     expect(report.counts.sourceRejectedByRule).toEqual({ duplicate_merged: 4 });
     expect(report.counts.agreeing).toBe(5);
     expect(code).toBe(0);
-  });
-
-  it('without a policy: each later cluster member is a conflict with the first one’s user, never missing, and the holders agree', async () => {
-    const job = await setUp('recon-dups-none');
-    await job.run();
-    const holders = new Map((await emulator.listUsers(job.environmentId)).map((user) => [legacyIdOf(user, 'legacyId'), String(user.id)]));
-
-    const { code, report } = await job.reconcileJson();
-    expect(code).toBe(3); // a conflict is a difference: someone must decide about it
-    expect(report.agree).toBe(false);
-    expect(report.missing).toEqual([]);
-    expect(report.conflicts).toEqual([
-      { legacyId: '2', holderDynamicUserId: holders.get('1'), holderInTarget: true, code: 'email_already_exists' },
-      { legacyId: '4', holderDynamicUserId: holders.get('3'), holderInTarget: true, code: 'wallet_account_exists_for_chain' },
-      { legacyId: '6', holderDynamicUserId: holders.get('5'), holderInTarget: true, code: 'social_account_already_exists' },
-      { legacyId: '8', holderDynamicUserId: holders.get('7'), holderInTarget: true, code: 'username_already_exists' },
-    ]);
-    // The holders are the first members' own users: agreeing, and nobody's extra, differing or duplicate.
-    expect(firstMembers.every((id) => holders.has(id))).toBe(true);
-    expect(report.counts).toMatchObject({ sourceEligible: 9, sourceRejected: 0, ledgerMigrated: 5, agreeing: 5 });
-    for (const category of ['differs', 'deletedInSource', 'ledgerNotInTarget', 'extra', 'duplicates', 'expectedAbsent'] as const) {
-      expect(report[category], category).toEqual([]);
-    }
-
-    const text = await job.reconcile();
-    expect(text.code).toBe(3);
-    expect(text.stdout).toMatch(/^conflicts: 4 /m);
-    expect(text.stdout).toContain(`  2  email_already_exists; held by ${holders.get('1') ?? '?'}`);
-    expect(text.stdout).not.toMatch(/^missing/m);
   });
 
   it('a policy and a user someone else holds: the policy’s rejects expected absent, the held one a conflict, nothing missing', async () => {
