@@ -64,7 +64,8 @@ export function markSent(raw: Database.Database, seq: number, now: string): void
  */
 export function settleBatch(raw: Database.Database, seq: number, result: SettleResult, now: string): void {
   raw.transaction(() => {
-    const batch = get<{ state: string; legacy_ids: string; sent_identities: string }>(raw, 'select state, legacy_ids, sent_identities from batches where seq = ?', seq);
+    const batch = get<{ state: string; legacy_ids: string; sent_identities: string; planned_at: string }>(
+      raw, 'select state, legacy_ids, sent_identities, planned_at from batches where seq = ?', seq);
     if (!batch || batch.state === 'settled') {
       throw new CheckpointError(`batch ${seq} cannot be settled: it is ${batch ? 'already settled' : 'unknown'}`, { code: 'checkpoint_batch_state' });
     }
@@ -75,14 +76,17 @@ export function settleBatch(raw: Database.Database, seq: number, result: SettleR
     }
     writeLedgerEntries(raw, merged.values());
     writeRejections(raw, seq, incoming.map((entry) => entry.legacyId), result.rejections);
-    // A row rejected now says nothing about what an earlier attempt of it did in Dynamic: it stays in doubt.
+    // A row rejected now says nothing about what an earlier attempt of it did in Dynamic: it stays
+    // in doubt. (A user in doubt that Dynamic refuses now is looked up by the sender before it is
+    // settled as failed.)
     clearInDoubt(raw, incoming.filter((entry) => entry.outcome !== 'rejected').map((entry) => entry.legacyId));
     const sent = JSON.parse(batch.sent_identities) as Record<string, Identity[]>;
-    addInDoubt(raw, inDoubtOf(result).map((key) => ({ ...key, identities: sent[key.legacyId] ?? [] })), now);
+    const since = batch.planned_at; // before every attempt of the batch went out
+    addInDoubt(raw, inDoubtOf(result).map((key) => ({ ...key, since, identities: sent[key.legacyId] ?? [] })));
     // A key sent but missing from the result is as unknown as one the answer was silent about.
     const decided = new Set(incoming.map((entry) => entry.legacyId));
     const unmentioned = (JSON.parse(batch.legacy_ids) as string[]).filter((legacyId) => !decided.has(legacyId));
-    addInDoubt(raw, unmentioned.map((legacyId) => ({ legacyId, reason: 'no_outcome', identities: sent[legacyId] ?? [] })), now);
+    addInDoubt(raw, unmentioned.map((legacyId) => ({ legacyId, reason: 'no_outcome', since, identities: sent[legacyId] ?? [] })));
     run(raw, `update batches set state = 'settled', settled_at = ? where seq = ?`, now, seq);
     advanceCursor(raw, now);
   })();
@@ -108,12 +112,14 @@ export function discardUnsettled(raw: Database.Database, now: string): void {
   raw.transaction(() => {
     const max = get<{ seq: number | null }>(raw, 'select max(seq) as seq from batches');
     const cursorSeq = readCursorSeq(raw);
-    const rows = all<{ legacy_ids: string; sent_identities: string }>(raw, `select legacy_ids, sent_identities from batches where state in ('planned', 'sent') order by seq`);
+    const rows = all<{ legacy_ids: string; sent_identities: string; planned_at: string }>(
+      raw, `select legacy_ids, sent_identities, planned_at from batches where state in ('planned', 'sent') order by seq`);
     const keys = rows.flatMap((row) => {
       const sent = JSON.parse(row.sent_identities) as Record<string, Identity[]>;
-      return (JSON.parse(row.legacy_ids) as string[]).map((legacyId) => ({ legacyId, reason: 'unanswered', identities: sent[legacyId] ?? [] }));
+      const since = row.planned_at; // before every attempt of the batch went out
+      return (JSON.parse(row.legacy_ids) as string[]).map((legacyId) => ({ legacyId, reason: 'unanswered', since, identities: sent[legacyId] ?? [] }));
     });
-    addInDoubt(raw, keys, now);
+    addInDoubt(raw, keys);
     run(raw, `delete from batches where state in ('planned', 'sent')`);
     run(raw, `update batches set legacy_ids = '[]', sent_identities = '{}' where seq > ?`, cursorSeq);
     run(raw, 'update job set cursor_seq = ?, updated_at = ? where id = 1', Math.max(cursorSeq, max?.seq ?? 0), now);

@@ -265,8 +265,9 @@ export const MIGRATIONS: ReadonlyArray<(db: Kysely<CheckpointTables>) => Promise
     await sql`create index rejections_batch on rejections (batch_seq)`.execute(db);
     // Version 3 recorded users an answer was silent about as failed (no_outcome): they may be in
     // Dynamic, created by the job. In doubt now, so the next run looks them up.
+    // When their attempt went out is not known: since the job began, the earliest it can have been.
     await sql`insert into in_doubt (legacy_id, sort_key, since, reason)
-      select legacy_id, sort_key, updated_at, 'no_outcome' from ledger where outcome = 'failed' and error_code = 'no_outcome'`.execute(db);
+      select legacy_id, sort_key, (select created_at from job), 'no_outcome' from ledger where outcome = 'failed' and error_code = 'no_outcome'`.execute(db);
     // What earlier runs rejected is in their files already.
     await sql`alter table job add column reported_seq integer not null default 0`.execute(db);
     await sql`update job set reported_seq = coalesce((select max(seq) from batches), 0)`.execute(db);

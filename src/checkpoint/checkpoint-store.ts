@@ -2,8 +2,7 @@ import type { SendJournal } from '../load/index.js';
 import * as journal from './batch-journal.js';
 import type { BatchRecord, LedgerEntry } from './checkpoint-records.js';
 import type { LedgerOutcome, LedgerOwner } from './checkpoint-schema.js';
-import { readInDoubt, readInDoubtIdentities } from './in-doubt.js';
-import type { Identity } from '../load/identity-holders.js';
+import { readInDoubt, readInDoubtDetails, type InDoubtDetail } from './in-doubt.js';
 import { JobCheckpoint } from './job-checkpoint.js';
 import { readJob } from './job-row.js';
 import { markRolledBack, pageLedger, readLedgerEntries } from './ledger-queries.js';
@@ -93,9 +92,9 @@ export class CheckpointStore extends JobCheckpoint {
     return new Set([...readInDoubt(this.raw), ...journal.unsettledBatches(this.raw).flatMap((batch) => batch.legacyIds)]);
   }
 
-  /** The identities the attempts in doubt carried, by key (after `discardUnsettled`). */
-  async inDoubtIdentities(): Promise<Map<string, Identity[]>> {
-    return readInDoubtIdentities(this.raw);
+  /** Since when each key is in doubt and the identities its attempts carried (after `discardUnsettled`). */
+  async inDoubtDetails(): Promise<Map<string, InDoubtDetail>> {
+    return readInDoubtDetails(this.raw);
   }
 
   /** One journal entry, settled or not; undefined when unknown or discarded. */

@@ -13,26 +13,28 @@ type Raw = Database.Database;
  */
 
 const INSERT = `insert into in_doubt (legacy_id, sort_key, since, reason, identities) values (?, ?, ?, ?, ?)
-  on conflict (legacy_id) do update set identities = excluded.identities`;
+  on conflict (legacy_id) do update set since = min(since, excluded.since), identities = excluded.identities`;
 
-/** A key in doubt, why, and the identities the attempts in doubt carried. */
+/** A key in doubt, why, since when, and the identities the attempts in doubt carried. */
 export interface InDoubtKey {
   legacyId: string;
   reason: string;
+  /** When the attempt that may have created it went out (ISO): a Dynamic user made before it is not its doing. */
+  since: string;
   identities?: readonly Identity[];
 }
 
 /**
- * Records keys as in doubt (a key already in doubt keeps its first reason and since, and adds the
- * identities of this attempt to those of the earlier ones: any of them may be how Dynamic holds
- * it); run inside a transaction.
+ * Records keys as in doubt. A key already in doubt keeps its first reason and its earliest
+ * attempt's time, and adds the identities of this attempt to those of the earlier ones: any of
+ * them may be how Dynamic holds it. Run inside a transaction.
  */
-export function addInDoubt(raw: Raw, keys: Iterable<InDoubtKey>, now: string): void {
-  for (const { legacyId, reason, identities = [] } of keys) {
+export function addInDoubt(raw: Raw, keys: Iterable<InDoubtKey>): void {
+  for (const { legacyId, reason, since, identities = [] } of keys) {
     const earlier = get<{ identities: string }>(raw, 'select identities from in_doubt where legacy_id = ?', legacyId);
     const merged = new Map((earlier ? (JSON.parse(earlier.identities) as Identity[]) : []).map((identity) => [identity.key, identity]));
     for (const identity of identities) merged.set(identity.key, identity);
-    run(raw, INSERT, legacyId, sortKey(legacyId), now, reason, JSON.stringify([...merged.values()]));
+    run(raw, INSERT, legacyId, sortKey(legacyId), since, reason, JSON.stringify([...merged.values()]));
   }
 }
 
@@ -47,11 +49,16 @@ export function readInDoubt(raw: Raw): string[] {
   return (raw.prepare('select legacy_id from in_doubt order by sort_key').pluck().all() as string[]);
 }
 
-/** The identities the attempts in doubt carried, by key (keys with none recorded are absent). */
-export function readInDoubtIdentities(raw: Raw): Map<string, Identity[]> {
-  const found = new Map<string, Identity[]>();
-  for (const row of raw.prepare(`select legacy_id, identities from in_doubt where identities != '[]'`).all() as Array<{ legacy_id: string; identities: string }>) {
-    found.set(row.legacy_id, JSON.parse(row.identities) as Identity[]);
+/** What is known of each key in doubt: since when (the attempt's time), and the identities the attempts carried. */
+export interface InDoubtDetail {
+  since: string;
+  identities: Identity[];
+}
+
+export function readInDoubtDetails(raw: Raw): Map<string, InDoubtDetail> {
+  const found = new Map<string, InDoubtDetail>();
+  for (const row of raw.prepare('select legacy_id, since, identities from in_doubt').all() as Array<{ legacy_id: string; since: string; identities: string }>) {
+    found.set(row.legacy_id, { since: row.since, identities: JSON.parse(row.identities) as Identity[] });
   }
   return found;
 }

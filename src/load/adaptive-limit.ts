@@ -181,19 +181,24 @@ export class AdaptiveLimit {
 
   /**
    * After a whole window at a probed rate: held (the server accepted more than the known level,
-   * which rises to it) or failed (429s, and no more accepted: back to the known level).
-   * Undefined while the window is not over, or when the probe held.
+   * which rises to it), failed (429s, and no more accepted: back to the known level), or untried
+   * (no 429 and no more accepted: we did not send more, so the same level is tried another window).
+   * Returns the change of a failed probe; the probe is over unless it was untried.
    */
   private judgeProbe(now: number): LimitChange | undefined {
     const probe = this.probing;
     const known = this.known;
     if (!probe || known === undefined || now - probe.startedAt < this.windowMs) return undefined;
-    this.probing = undefined;
     if (probe.peak > known + Math.max(3, 0.03 * known)) {
+      this.probing = undefined;
       this.known = Math.min(probe.peak, this.limit);
       return undefined;
     }
-    if (!probe.refused) return undefined; // not refused, not more accepted: we sent no more; try again later
+    if (!probe.refused) {
+      this.probing = { startedAt: now, peak: 0, refused: false };
+      return undefined;
+    }
+    this.probing = undefined;
     this.probeAfterWindows = Math.min(MAX_PROBE_AFTER_WINDOWS, this.probeAfterWindows * 2);
     this.nextProbeAfter = this.probeAfterWindows;
     this.probeStep = 0;

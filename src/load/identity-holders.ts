@@ -113,15 +113,18 @@ const LOOKUP_PAGES = 5;
  */
 export async function findIdentityHolders(identity: Identity, legacyIdKey: string, options: DeveloperRequestOptions): Promise<IdentityHolder[]> {
   const holders: IdentityHolder[] = [];
+  let offset = 0;
   for (let page = 0; page < LOOKUP_PAGES; page++) {
     const query = new URLSearchParams({
-      'filter[filterColumn]': identity.column, 'filter[filterValue]': identity.value, offset: String(page * LOOKUP_PAGE), limit: String(LOOKUP_PAGE),
+      'filter[filterColumn]': identity.column, 'filter[filterValue]': identity.value, offset: String(offset), limit: String(LOOKUP_PAGE),
     });
-    const users = await developerRequest(`/users?${query.toString()}`, { what: `looking a user up by ${identity.column}` }, readUsers, options);
+    const { users, count } = await developerRequest(`/users?${query.toString()}`, { what: `looking a user up by ${identity.column}` }, readUsers, options);
     for (const user of users) {
       if (identityKeysOfUser(user).has(identity.key)) holders.push({ id: String(user.id ?? ''), legacyId: legacyIdOf(user, legacyIdKey), user });
     }
-    if (users.length < LOOKUP_PAGE) return holders;
+    // The answer's own count says when all matches were read (an API may cap `limit` below ours).
+    offset += users.length;
+    if (users.length === 0 || offset >= count) return holders;
   }
   throw new LoadError(`looking a user up by ${identity.column} matched more than ${LOOKUP_PAGE * LOOKUP_PAGES} users: cannot tell who holds it`, { code: 'lookup_ambiguous' });
 }
@@ -133,10 +136,10 @@ export function legacyIdOf(user: ApiUserRecord, legacyIdKey: string): string | n
   return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 }
 
-function readUsers(response: Response, text: string): AnswerReading<ApiUserRecord[]> {
+function readUsers(response: Response, text: string): AnswerReading<{ users: ApiUserRecord[]; count: number }> {
   if (!response.ok) return httpFailure(response);
   const parsed = listUsersResponseSchema.safeParse(parseJson(text));
-  if (parsed.success) return { done: parsed.data.users as ApiUserRecord[] };
+  if (parsed.success) return { done: { users: parsed.data.users as ApiUserRecord[], count: parsed.data.count } };
   return { failure: { kind: 'invalid_response' }, reason: `a ${response.status} answer that is not a user list` };
 }
 

@@ -23,6 +23,8 @@ export interface PlannedUser {
   known?: LedgerView | undefined;
   /** In doubt: the identities the lost attempts carried (how Dynamic may hold it if its row changed since). */
   sentIdentities?: Identity[];
+  /** In doubt: when the earliest lost attempt went out (ms); a Dynamic user made before is not its doing. */
+  inDoubtSince?: number;
 }
 
 /**

@@ -32,11 +32,6 @@ export interface HttpBatchSenderOptions {
   warn?: (message: string) => void;
   /** Hears when the sender stops to look users up, and when it is done. */
   waiting?: (wait: LoaderWait | undefined) => void;
-  /**
-   * When the job started (ms since the epoch): a Dynamic user created before it is never taken for
-   * one of the job's own lost attempts (see `ownerOfFound`). @default unknown: only the ledger vouches
-   */
-  jobStartedAt?: number;
 }
 
 /**
@@ -61,22 +56,24 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
   const { client, legacyIdKey } = options;
   let resolving = 0;
 
-  const sendUsers = async (users: PlannedUser[], upsert: boolean, stop: AbortSignal): Promise<{ outcomes: UserOutcome[]; mayHaveLanded: boolean }> => {
+  /** Sends users, halving on a 400; says whether an attempt may have landed, and when the first went out. */
+  const sendUsers = async (users: PlannedUser[], upsert: boolean, stop: AbortSignal): Promise<{ outcomes: UserOutcome[]; mayHaveLanded: boolean; sentAt: number }> => {
+    const sentAt = Date.now();
     try {
       const { response, mayHaveLanded } = await client.send(users.map((user) => user.payload), { upsert, waitSignal: stop });
       const outcomes = matchOutcomes(users, response, legacyIdKey, (unmatched) =>
         options.warn?.(`the API returned a ${unmatched.kind} user that matches nothing in the batch (user id ${unmatched.user.id ?? 'unknown'})`));
-      return { outcomes, mayHaveLanded };
+      return { outcomes, mayHaveLanded, sentAt };
     } catch (error) {
       if (!(error instanceof LoadError) || error.code !== 'bad_request') throw error;
       if (users.length === 1) {
         const [user] = users as [PlannedUser];
-        return { outcomes: [{ legacyId: user.legacyId, outcome: 'failed', errorCode: 'bad_request', errorMessage: error.message }], mayHaveLanded: false };
+        return { outcomes: [{ legacyId: user.legacyId, outcome: 'failed', errorCode: 'bad_request', errorMessage: error.message }], mayHaveLanded: false, sentAt };
       }
       const half = Math.ceil(users.length / 2);
       const first = await sendUsers(users.slice(0, half), upsert, stop);
       const second = await sendUsers(users.slice(half), upsert, stop);
-      return { outcomes: [...first.outcomes, ...second.outcomes], mayHaveLanded: first.mayHaveLanded || second.mayHaveLanded };
+      return { outcomes: [...first.outcomes, ...second.outcomes], mayHaveLanded: first.mayHaveLanded || second.mayHaveLanded, sentAt };
     }
   };
 
@@ -97,19 +94,29 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
   const sendCreate = async (users: PlannedUser[], stop: AbortSignal): Promise<PipelineOutcome[]> => {
     const results = new Map<string, PipelineOutcome>();
     const refresh: PlannedUser[] = []; // ours, but Dynamic holds other data: one upsert of their own
-    /** Settles a looked-up user; false when nobody holds its identities (it is to be sent). */
-    const settle = (user: PlannedUser, resolution: Looked, maybeOurs: boolean, code?: string): boolean => {
+    /**
+     * Settles a looked-up user; false when nobody holds its identities (it is to be sent, or, after
+     * a refusal, settled by the caller). `attemptSince`: when an attempt of ours that may have made
+     * it went out (see ownerOfFound); `refused`: Dynamic's refusal of the payload, if any.
+     */
+    const settle = (user: PlannedUser, resolution: Looked, attemptSince: number | undefined, refused?: UserOutcome): boolean => {
+      const code = refused?.errorCode;
       switch (resolution.kind) {
         case 'ours': {
-          const owner = ownerOfFound(resolution, { maybeOurs, known: user.known, jobStartedAt: options.jobStartedAt });
+          const owner = ownerOfFound(resolution, { attemptSince, known: user.known });
           if (owner === 'unknown') {
-            results.set(user.legacyId, conflict(user, resolution.dynamicUserId, 'legacy id', code, 'it carries this legacy id, but was there before this job and the ledger cannot vouch for it'));
+            results.set(user.legacyId, conflict(user, resolution.dynamicUserId, 'legacy id', code, 'it carries this legacy id, but the ledger knows it as someone else\'s, or not at all'));
             return true;
           }
-          // Created by an attempt of this job whose answer was lost (owner job), or there before the
-          // job, carrying this legacy id (e.g. a job since reset): ours to update, not to roll back.
-          const outcome = owner === 'job' ? 'created' : 'already_exists';
-          results.set(user.legacyId, { legacyId: user.legacyId, outcome, owner, dynamicUserId: resolution.dynamicUserId, ...hashes(user) });
+          // Made by an attempt of this job whose answer was lost (owner job), or there before that
+          // attempt, carrying this legacy id (e.g. a job since reset): ours to update, not to roll back.
+          const outcome: PipelineOutcome = { legacyId: user.legacyId, outcome: owner === 'job' ? 'created' : 'already_exists', owner, dynamicUserId: resolution.dynamicUserId };
+          if (refused?.outcome === 'failed') {
+            // Dynamic holds it, but refuses what the row says now: kept, the refusal reported, resent later.
+            results.set(user.legacyId, { ...outcome, errorCode: refused.errorCode ?? 'failed', ...(refused.errorMessage ? { errorMessage: refused.errorMessage } : {}) });
+            return true;
+          }
+          results.set(user.legacyId, { ...outcome, ...hashes(user) });
           if (resolution.differs) refresh.push(user);
           return true;
         }
@@ -117,7 +124,10 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
           results.set(user.legacyId, conflict(user, resolution.dynamicUserId, resolution.column, code));
           return true;
         case 'unknown':
-          results.set(user.legacyId, stillInDoubt(user, 'lookup_failed', `could not be looked up: ${resolution.reason}`));
+          // An attempt of ours may have made it: nobody knows yet. Else it is someone's we cannot name.
+          results.set(user.legacyId, attemptSince !== undefined
+            ? stillInDoubt(user, 'lookup_failed', `could not be looked up: ${resolution.reason}`)
+            : { legacyId: user.legacyId, outcome: 'conflict', owner: 'other', errorCode: code ?? 'lookup_failed', errorMessage: `refused as existing, and who holds it could not be told: ${resolution.reason}` });
           return true;
         case 'absent':
           return false;
@@ -125,6 +135,7 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
     };
     for (const user of users) {
       if (!user.inDoubt) continue;
+      const since = user.inDoubtSince ?? 0;
       // A lost attempt with other identities than the row has now (its email changed since): if
       // Dynamic holds it under those, sending the new ones would create the user a second time.
       const current = new Set(identitiesOf(user.payload).map((identity) => identity.key));
@@ -132,38 +143,42 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
       if (former.length > 0) {
         const earlier = await resolve(user, undefined, former);
         if (earlier.kind === 'ours') {
-          settle(user, { ...earlier, differs: false }, true);
-          const found = results.get(user.legacyId) as PipelineOutcome;
-          const { payloadHash: _stale, identityHash: _old, ...kept } = found;
-          results.set(user.legacyId, {
-            ...kept, errorCode: 'identity_changed',
-            errorMessage: `Dynamic holds it as user ${earlier.dynamicUserId} under the identities of an earlier attempt; its row has others now, and the bulk upsert finds users by identity: update that user by hand`,
-          });
+          const owner = ownerOfFound(earlier, { attemptSince: since, known: user.known });
+          results.set(user.legacyId, owner === 'unknown'
+            ? conflict(user, earlier.dynamicUserId, 'legacy id', undefined, 'it carries this legacy id, but the ledger knows it as someone else\'s, or not at all')
+            : {
+                legacyId: user.legacyId, outcome: owner === 'job' ? 'created' : 'already_exists', owner, dynamicUserId: earlier.dynamicUserId, errorCode: 'identity_changed',
+                errorMessage: `Dynamic holds it as user ${earlier.dynamicUserId} under the identities of an earlier attempt; its row has others now, and the bulk upsert finds users by identity: update that user by hand`,
+              });
           continue;
         }
-        if (earlier.kind === 'unknown') {
-          settle(user, earlier, true);
-          continue;
-        }
+        if (earlier.kind === 'unknown' && settle(user, earlier, since)) continue;
       }
-      if (!hasUniqueIdentity(user.payload)) settle(user, await resolve(user), true);
+      if (!hasUniqueIdentity(user.payload)) settle(user, await resolve(user), since);
     }
     const toSend = users.filter((user) => !results.has(user.legacyId));
     if (toSend.length > 0) {
-      const { outcomes, mayHaveLanded } = await sendUsers(toSend, false, stop);
+      const { outcomes, mayHaveLanded, sentAt } = await sendUsers(toSend, false, stop);
       const byId = new Map(toSend.map((user) => [user.legacyId, user]));
       for (const outcome of outcomes) {
         const user = byId.get(outcome.legacyId) as PlannedUser;
-        if (outcome.outcome !== 'conflict') {
-          results.set(user.legacyId, withOwner(outcome, user, false, options.jobStartedAt));
+        // When the earliest attempt of ours that may have made it went out; undefined: none may have.
+        const attemptSince = earliest(user.inDoubt ? (user.inDoubtSince ?? 0) : undefined, mayHaveLanded ? sentAt : undefined);
+        const lookUp = outcome.outcome === 'conflict' || (outcome.outcome === 'failed' && attemptSince !== undefined);
+        if (!lookUp) {
+          results.set(user.legacyId, withOwner(outcome, user));
           continue;
         }
-        // Whose is it? Ours (this legacy id) or someone else's: only a look-up tells.
-        const maybeOurs = user.inDoubt === true || mayHaveLanded;
-        if (settle(user, await resolve(user, outcome.errorCode), maybeOurs, outcome.errorCode)) continue;
+        // Whose is it? Ours (this legacy id) or someone else's: only a look-up tells. A refusal of a
+        // user one of our attempts may have made says nothing of whether it is there: looked up too.
+        if (settle(user, await resolve(user, outcome.errorCode), attemptSince, outcome)) continue;
+        if (outcome.outcome === 'failed') {
+          results.set(user.legacyId, outcome); // nobody holds it: the refusal is the whole story
+          continue;
+        }
         // Refused as existing, yet nobody found holding it (a list that lags behind, say): when one
         // of our attempts may have made it, nobody knows yet; otherwise someone else holds it.
-        results.set(user.legacyId, maybeOurs
+        results.set(user.legacyId, attemptSince !== undefined
           ? stillInDoubt(user, outcome.errorCode ?? 'no_holder_found', `${outcome.errorMessage ?? outcome.errorCode}; no user holding its identities was found by look-up yet`)
           : { ...outcome, owner: 'other', errorMessage: `${outcome.errorMessage ?? outcome.errorCode}; no user holding its identities was found by look-up` });
       }
@@ -206,9 +221,8 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
       const resolution = await resolve(user);
       if (resolution.kind === 'foreign') results.set(user.legacyId, conflict(user, resolution.dynamicUserId, resolution.column));
       else if (resolution.kind === 'unknown') results.set(user.legacyId, stillInDoubt(user, 'lookup_failed', `could not be looked up: ${resolution.reason}`));
-      else if (resolution.kind === 'ours' && ownerOfFound(resolution, { maybeOurs: false, known: user.known, jobStartedAt: options.jobStartedAt }) === 'unknown') {
-        // Recorded without an owner (before schema 4) and there before the job: maybe a merge of old, never ours to push into.
-        results.set(user.legacyId, conflict(user, resolution.dynamicUserId, 'legacy id', undefined, 'it carries this legacy id, but was there before this job and the ledger cannot vouch for it'));
+      else if (resolution.kind === 'ours' && ownerOfFound(resolution, { attemptSince: undefined, known: user.known }) === 'unknown') {
+        results.set(user.legacyId, conflict(user, resolution.dynamicUserId, 'legacy id', undefined, 'it carries this legacy id, but the ledger knows it as someone else\'s, or not at all'));
       } else if (resolution.kind === 'absent' && user.known?.dynamicUserId) {
         results.set(user.legacyId, {
           legacyId: user.legacyId, outcome: 'failed', errorCode: 'identity_changed',
@@ -218,12 +232,9 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
     }
     const toSend = users.filter((user) => !results.has(user.legacyId));
     if (toSend.length > 0) {
-      const { outcomes, mayHaveLanded } = await sendUsers(toSend, true, stop);
+      const { outcomes } = await sendUsers(toSend, true, stop);
       const byId = new Map(toSend.map((user) => [user.legacyId, user]));
-      for (const outcome of outcomes) {
-        const user = byId.get(outcome.legacyId) as PlannedUser;
-        results.set(outcome.legacyId, withOwner(outcome, user, user.inDoubt === true || mayHaveLanded, options.jobStartedAt));
-      }
+      for (const outcome of outcomes) results.set(outcome.legacyId, withOwner(outcome, byId.get(outcome.legacyId) as PlannedUser));
     }
     return users.map((user) => results.get(user.legacyId) as PipelineOutcome);
   };
@@ -241,25 +252,27 @@ function hashes(user: PlannedUser): Pick<PipelineOutcome, 'payloadHash' | 'ident
 
 /**
  * An answered outcome with whose user it is: a created one is this job's; an updated one keeps the
- * owner the ledger knew for that very Dynamic user, unless an attempt of this job may have made it
- * (see `ownerOfFound`: an upsert replaying a lost answer says "updated" about the user it created).
+ * owner the ledger knew for that very Dynamic user, or is someone else's (an upsert writes our
+ * legacy id into whatever user it reaches, so the answer alone never makes a user ours).
  */
-function withOwner(outcome: UserOutcome, user: PlannedUser, maybeOurs: boolean, jobStartedAt: number | undefined): PipelineOutcome {
+function withOwner(outcome: UserOutcome, user: PlannedUser): PipelineOutcome {
   switch (outcome.outcome) {
     case 'created':
       return { ...outcome, owner: 'job', ...hashes(user) };
     case 'updated': {
-      const found = { dynamicUserId: outcome.dynamicUserId ?? '', createdAt: outcome.dynamicCreatedAt };
-      const owner = ownerOfFound(found, { maybeOurs, known: user.known, jobStartedAt });
-      if (owner === 'job' && user.known?.dynamicUserId !== outcome.dynamicUserId) return { ...outcome, outcome: 'created', owner, ...hashes(user) };
       const same = user.known?.inDynamic === true && user.known.dynamicUserId === outcome.dynamicUserId;
-      return { ...outcome, owner: owner === 'job' ? 'job' : same ? (user.known?.owner ?? 'other') : 'other', ...hashes(user) };
+      return { ...outcome, owner: same ? (user.known?.owner ?? 'other') : 'other', ...hashes(user) };
     }
     case 'conflict':
       return { ...outcome, owner: 'other', errorMessage: `${outcome.errorMessage ?? outcome.errorCode}: held by someone else in Dynamic; not updated` };
     default:
       return outcome;
   }
+}
+
+/** The earlier of two moments, either possibly unknown. */
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 /** Nobody knows yet what became of it: the next run looks it up again. */

@@ -12,13 +12,13 @@ export function checkpointJournal(store: CheckpointStore): Journal {
     async resumePoint() {
       await store.discardUnsettled();
       const inDoubtKeys = await store.inDoubtKeys();
-      const inDoubtIdentities = await store.inDoubtIdentities();
+      const inDoubtDetails = await store.inDoubtDetails();
       const job = await store.job();
       return {
         phase: job?.phase ?? 'full',
         cursor: job?.cursor ?? null,
         inDoubtKeys,
-        inDoubtIdentities,
+        inDoubtDetails,
         incrementalSince: job?.incrementalSince ?? null,
         childWatermarks: job?.childWatermarks ?? {},
       };

@@ -16,8 +16,12 @@ export interface ResumePoint {
    * about): replayed first, without upsert, and resolved by look-up; never skipped.
    */
   inDoubtKeys: Set<string>;
-  /** The identities the attempts in doubt carried, by key: how Dynamic may hold a user whose row changed since. */
-  inDoubtIdentities: ReadonlyMap<string, Identity[]>;
+  /**
+   * Of each key in doubt: when its earliest attempt went out (ISO; a Dynamic user made before is
+   * not its doing) and the identities the attempts carried (how Dynamic may hold a user whose row
+   * changed since).
+   */
+  inDoubtDetails: ReadonlyMap<string, { since: string; identities: Identity[] }>;
   /** Where incremental reads start; null before the first run recorded it. */
   incrementalSince: string | null;
   /** Child name → timestamp up to which its changes were processed (absent: from `incrementalSince`). */
@@ -73,7 +77,7 @@ export interface Journal {
 export function memoryJournal(): Journal {
   let seq = 0;
   return {
-    resumePoint: async () => ({ phase: 'full', cursor: null, inDoubtKeys: new Set(), inDoubtIdentities: new Map(), incrementalSince: null, childWatermarks: {} }),
+    resumePoint: async () => ({ phase: 'full', cursor: null, inDoubtKeys: new Set(), inDoubtDetails: new Map(), incrementalSince: null, childWatermarks: {} }),
     ledger: async () => new Map(),
     plan: async () => ++seq,
     markSent: async () => {},

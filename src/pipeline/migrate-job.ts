@@ -72,8 +72,6 @@ export async function migrateJob(
     const sourceDescription = options.sourceDescription ?? describeSource(config.databaseUrl ?? '');
 
     let journal: Journal = memoryJournal();
-    /** When the job's first run began: users Dynamic created before it are never the job's own. */
-    let jobStartedAt: number | undefined;
     let checkpointFile: string | undefined;
     if (!config.dryRun) {
       checkpointFile = checkpointPath(config.checkpointDir, config.job);
@@ -89,7 +87,6 @@ export async function migrateJob(
         environmentId: config.environmentId ?? null,
       }, { allowMappingChange: config.allowMappingChange, warn: (message) => observer.warn?.(message) });
       journal = checkpointJournal(store);
-      jobStartedAt = Date.parse((await store.job())?.createdAt ?? '');
     }
 
     const reports = openRunReports(join(config.reportsDir, config.job, newRunId()), { dryRun: config.dryRun });
@@ -111,7 +108,7 @@ export async function migrateJob(
     const comparison = config.compareTarget ? targetComparison(config, mapping.spec, observer, developerLimiter, options.signal) : undefined;
     const sender = config.dryRun
       ? dryRunBatchSender((line) => reports.payload(line))
-      : httpSender(config, mapping.spec, observer, { journal, developerLimiter, jobStartedAt: Number.isFinite(jobStartedAt) ? jobStartedAt : undefined, clock: options.clock });
+      : httpSender(config, mapping.spec, observer, { journal, developerLimiter, clock: options.clock });
     const summary = await runPasses(
       {
         source,
@@ -184,7 +181,7 @@ function httpSender(
   config: JobConfig,
   spec: MappingSpec,
   observer: JobObserver,
-  deps: { journal: Journal; developerLimiter: RateLimiter; jobStartedAt: number | undefined; clock: LoaderClock | undefined },
+  deps: { journal: Journal; developerLimiter: RateLimiter; clock: LoaderClock | undefined },
 ): BatchSender {
   const { journal, clock } = deps;
   const environmentId = requireValue(config.environmentId, 'an environment id (--environment-id or DYNAMIC_ENVIRONMENT_ID)');
@@ -221,7 +218,6 @@ function httpSender(
     },
     warn: (message) => observer.warn?.(message),
     waiting: (wait) => board.set('lookups', wait),
-    ...(deps.jobStartedAt !== undefined ? { jobStartedAt: deps.jobStartedAt } : {}),
   });
 }
 

@@ -55,8 +55,8 @@ export interface MigrationDeps {
    * never skipped; a key leaves the set once a batch of this run settles it.
    */
   inDoubtKeys: Set<string>;
-  /** The identities the attempts in doubt carried (see ResumePoint). @default none */
-  inDoubtIdentities?: ReadonlyMap<string, Identity[]>;
+  /** Since when each key is in doubt and what its attempts carried (see ResumePoint). @default none known */
+  inDoubtDetails?: ReadonlyMap<string, { since: string; identities: Identity[] }>;
   journal: Journal;
   sender: BatchSender;
   recorder: RunRecorder;
@@ -128,7 +128,6 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
     const held = batch.held ?? [];
     await deps.journal.settle(seq, sent.filter(isSettledOutcome), batch.rejections);
     for (const outcome of sent) if (outcome.outcome !== 'in_doubt') inDoubtKeys.delete(outcome.legacyId);
-    for (const key of batch.rejectedKeys) inDoubtKeys.delete(key);
     const outcomes = [...sent, ...held];
     tally(counts, outcomes, batch);
     for (const rejection of batch.rejections) deps.recorder.rejected(rejection);
@@ -222,7 +221,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
             const user = {
               legacyId: result.legacyId, payload: result.payload, payloadHash: hash, identityHash: options.dryRun ? undefined : identities,
               inDoubt: decision.inDoubt, guard: decision.guard, known,
-              ...(decision.inDoubt ? { sentIdentities: deps.inDoubtIdentities?.get(result.legacyId) ?? [] } : {}),
+              ...(decision.inDoubt ? inDoubtDetailsOf(deps.inDoubtDetails?.get(result.legacyId)) : {}),
             };
             completed = builder.addUser(position, user, decision.mode);
           }
@@ -250,6 +249,12 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
     addsUp: accountedFor(counts) === counts.extracted,
     warnings: Object.fromEntries([...warnings].sort(([a], [b]) => a.localeCompare(b))),
   };
+}
+
+/** What a user in doubt carries into its batch: the lost attempts' identities and time (unknown time: since ever). */
+function inDoubtDetailsOf(detail: { since: string; identities: Identity[] } | undefined): { sentIdentities: Identity[]; inDoubtSince: number } {
+  const since = detail ? Date.parse(detail.since) : Number.NaN;
+  return { sentIdentities: detail?.identities ?? [], inDoubtSince: Number.isFinite(since) ? since : 0 };
 }
 
 /**

@@ -21,7 +21,7 @@ export interface RunStart {
   upperBound?: string;
 }
 
-export interface PassesDeps extends Omit<MigrationDeps, 'pass' | 'inDoubtKeys' | 'inDoubtIdentities'> {
+export interface PassesDeps extends Omit<MigrationDeps, 'pass' | 'inDoubtKeys' | 'inDoubtDetails'> {
   source: SourceDb;
   spec: SourceSpec;
   mapRow: RowMapper;
@@ -58,7 +58,7 @@ export async function runPasses(deps: PassesDeps, options: PassesOptions): Promi
   deps.killPoint?.('resume:discarded');
   // Shared by the passes of this run: a key leaves it once a batch settles it.
   const inDoubtKeys = new Set(resume.inDoubtKeys);
-  const base = { ...deps, inDoubtKeys, inDoubtIdentities: resume.inDoubtIdentities };
+  const base = { ...deps, inDoubtKeys, inDoubtDetails: resume.inDoubtDetails };
   // Users an earlier run left in doubt are replayed first, wherever they are in the source.
   const onMissing = (keys: string[]) => deps.recorder.warn(
     `${keys.length} user(s) left in doubt are no longer selected by the source (deleted or filtered out; e.g. legacy id ${keys[0]}): `

@@ -34,8 +34,7 @@ export interface SendContext {
  * unverified email in a legacy table is never a way into someone's Dynamic account. Users in doubt
  * are sent without upsert too, and what Dynamic reports as existing is looked up (see the batch
  * sender). A user recorded as someone else's (`conflict`, or an owner not known to be ours) stays
- * a conflict however its legacy row changes; one of unknown owner is looked up before any
- * upsert. Pure.
+ * a conflict however its legacy row changes; so does one of unknown owner. Pure.
  */
 export function decideSend(known: LedgerView | undefined, ctx: SendContext): SendDecision {
   const unchanged = ctx.incremental && !ctx.inDoubt && !ctx.resendUnchanged && known?.payloadHash != null && known.payloadHash === ctx.payloadHash;
@@ -43,12 +42,11 @@ export function decideSend(known: LedgerView | undefined, ctx: SendContext): Sen
     return unchanged && known?.inDynamic ? { action: 'unchanged' } : { action: 'send', mode: 'upsert', inDoubt: ctx.inDoubt, guard: false };
   }
   if (ctx.inDoubt || known === undefined || !ctx.incremental) return { action: 'send', mode: 'create', inDoubt: ctx.inDoubt, guard: false };
-  if (known.outcome === 'conflict' || (known.inDynamic && known.owner === 'other')) return unchanged ? { action: 'unchanged' } : { action: 'conflict' };
+  // Someone else's, or of an owner the ledger cannot tell (recorded before schema 4: maybe a merge of old).
+  if (known.outcome === 'conflict' || (known.inDynamic && known.owner !== 'job' && known.owner !== 'legacy_id')) return unchanged ? { action: 'unchanged' } : { action: 'conflict' };
   if (!known.inDynamic) return { action: 'send', mode: 'create', inDoubt: false, guard: false }; // failed, rejected, rolled back
   if (unchanged) return { action: 'unchanged' };
-  // An owner the ledger does not know (recorded before schema 4) is looked up first: ours only if
-  // Dynamic made it after the job started (see ownerOfFound), else a conflict.
-  const guard = known.owner === null || known.identityHash !== ctx.identityHash;
+  const guard = known.identityHash !== ctx.identityHash;
   return { action: 'send', mode: 'upsert', inDoubt: false, guard };
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserPayload } from '../../src/contract/index.js';
 import { RateLimiter, createBulkClient } from '../../src/load/index.js';
-import { identitiesOf, identityHash } from '../../src/load/identity-holders.js';
+import { findIdentityHolders, identitiesOf, identityHash } from '../../src/load/identity-holders.js';
 import { payloadHash } from '../../src/mapping/index.js';
 import type { PlannedBatch, PlannedUser } from '../../src/pipeline/batch-builder.js';
 import { httpBatchSender } from '../../src/pipeline/batch-sender.js';
@@ -21,12 +21,12 @@ describe('the sender resolves who holds a user before trusting "already exists" 
     await emulator?.stop();
   });
 
-  /** The job started at `jobStartedAt`: a Dynamic user created before it is never one of its own attempts. */
-  const sender = (jobStartedAt = testStarted) => {
+  const sender = () => {
     const request = { baseUrl: emulator.baseUrl, environmentId: ENV, token: emulator.token, rateLimiter: new RateLimiter({ perMinute: 0 }) };
-    return httpBatchSender({ client: createBulkClient(request), legacyIdKey: 'legacyId', lookups: request, jobStartedAt });
+    return httpBatchSender({ client: createBulkClient(request), legacyIdKey: 'legacyId', lookups: request });
   };
-  const testStarted = Date.now();
+  /** The lost attempts of these tests' users in doubt went out as the tests began, before Dynamic made their users. */
+  const lostAttempt = { inDoubt: true, inDoubtSince: Date.now() - 1_000 };
   const planned = (legacyId: string, payload: UserPayload, extra: Partial<PlannedUser> = {}): PlannedUser => ({
     legacyId, payload, payloadHash: payloadHash(payload), identityHash: identityHash(payload), ...extra,
   });
@@ -67,8 +67,8 @@ describe('the sender resolves who holds a user before trusting "already exists" 
     const [landed] = await emulator.createUsers(ENV, [{ email: 'lost@ours.example', firstName: 'Old', metadata: { legacyId: '4' } }]);
     const before = await emulator.stats();
     const outcomes = await sender().send(batch([
-      planned('4', { email: 'lost@ours.example', firstName: 'New', metadata: { legacyId: '4' } }, { inDoubt: true }),
-      planned('5', { email: 'fresh@ours.example', metadata: { legacyId: '5' } }, { inDoubt: true }),
+      planned('4', { email: 'lost@ours.example', firstName: 'New', metadata: { legacyId: '4' } }, lostAttempt),
+      planned('5', { email: 'fresh@ours.example', metadata: { legacyId: '5' } }, lostAttempt),
     ], false), new AbortController().signal);
     expect(outcomes[0]).toMatchObject({ legacyId: '4', outcome: 'created', owner: 'job', dynamicUserId: landed!.id });
     expect(outcomes[1]).toMatchObject({ legacyId: '5', outcome: 'created', owner: 'job' });
@@ -81,7 +81,7 @@ describe('the sender resolves who holds a user before trusting "already exists" 
   it('an in-doubt user known only by a phone is looked up before it is sent (sending it again could create it twice)', async () => {
     const [landed] = await emulator.createUsers(ENV, [{ phoneNumber: '+14155550199', metadata: { legacyId: '6' } }]);
     const before = await emulator.stats();
-    const [outcome] = await sender().send(batch([planned('6', { phoneNumber: '+14155550199', metadata: { legacyId: '6' } }, { inDoubt: true })], false), new AbortController().signal);
+    const [outcome] = await sender().send(batch([planned('6', { phoneNumber: '+14155550199', metadata: { legacyId: '6' } }, lostAttempt)], false), new AbortController().signal);
     expect(outcome).toMatchObject({ outcome: 'created', owner: 'job', dynamicUserId: landed!.id });
     expect((await emulator.stats()).bulkRequests).toBe(before.bulkRequests);
     expect((await emulator.listUsers(ENV)).filter((user) => (user.metadata as Record<string, unknown>).legacyId === '6')).toHaveLength(1);
@@ -92,7 +92,7 @@ describe('the sender resolves who holds a user before trusting "already exists" 
     const before = await emulator.stats();
     const sentBefore = identitiesOf({ email: 'old-address@ours.example' });
     const [outcome] = await sender().send(batch([
-      planned('10', { email: 'new-address@ours.example', metadata: { legacyId: '10' } }, { inDoubt: true, sentIdentities: sentBefore }),
+      planned('10', { email: 'new-address@ours.example', metadata: { legacyId: '10' } }, { ...lostAttempt, sentIdentities: sentBefore }),
     ], false), new AbortController().signal);
     expect(outcome).toMatchObject({ outcome: 'created', owner: 'job', dynamicUserId: landed!.id, errorCode: 'identity_changed' });
     expect(outcome!.payloadHash).toBeUndefined(); // Dynamic does not hold this payload: a later run sends it again
@@ -100,11 +100,24 @@ describe('the sender resolves who holds a user before trusting "already exists" 
     expect((await emulator.listUsers(ENV)).filter((user) => (user.metadata as Record<string, unknown>).legacyId === '10')).toHaveLength(1);
   });
 
-  it('an in-doubt user Dynamic created before the job started is never taken for the job\'s own: already there, not rolled back', async () => {
+  it('an in-doubt user Dynamic made before the lost attempt went out is never taken for the job\'s own: already there, not rolled back', async () => {
     const [earlier] = await emulator.createUsers(ENV, [{ email: 'before-the-job@ours.example', metadata: { legacyId: '9' } }]);
-    const later = Date.now() + 10 * 60_000; // this job began well after that user was made (a job since reset)
-    const [outcome] = await sender(later).send(batch([planned('9', { email: 'before-the-job@ours.example', metadata: { legacyId: '9' } }, { inDoubt: true })], false), new AbortController().signal);
+    // The lost attempt went out well after that user was made (by a job since reset, say).
+    const lostLater = { inDoubt: true, inDoubtSince: Date.now() + 10 * 60_000 };
+    const [outcome] = await sender().send(batch([planned('9', { email: 'before-the-job@ours.example', metadata: { legacyId: '9' } }, lostLater)], false), new AbortController().signal);
     expect(outcome).toMatchObject({ outcome: 'already_exists', owner: 'legacy_id', dynamicUserId: earlier!.id });
+  });
+
+  it('a look-up reads page after page while the API matches loosely: the exact holder is found behind 25 others', async () => {
+    const providers = ['google', 'discord', 'twitter', 'gitlab', 'apple', 'bitbucket', 'facebook', 'twitch', 'linkedin', 'microsoft', 'spotify', 'tiktok',
+      'line', 'steam', 'shopify', 'telegram', 'instagram', 'epicgames', 'coinbasesocial', 'farcaster', 'zksync', 'kraken', 'okta', 'sendgrid', 'resend'];
+    // The list filter matches an account id whatever its provider: 25 loose matches before the one.
+    await emulator.createUsers(ENV, providers.map((provider) => ({ oauthAccounts: [{ provider, accountId: 'acct-777' }] })));
+    const [holder] = await emulator.createUsers(ENV, [{ oauthAccounts: [{ provider: 'github', accountId: 'acct-777' }], metadata: { legacyId: '11' } }]);
+    const request = { baseUrl: emulator.baseUrl, environmentId: ENV, token: emulator.token, rateLimiter: new RateLimiter({ perMinute: 0 }) };
+    const identity = identitiesOf({ oauthAccounts: [{ provider: 'github', accountId: 'acct-777' }] })[0]!;
+    const found = await findIdentityHolders(identity, 'legacyId', request);
+    expect(found.map((h) => [h.id, h.legacyId])).toEqual([[holder!.id, '11']]);
   });
 
   it('a fresh user whose email someone else holds is a conflict naming the holder, and a user carrying our legacy id is already there', async () => {

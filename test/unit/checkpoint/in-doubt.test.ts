@@ -131,17 +131,17 @@ describe('the identities of the attempts in doubt', () => {
     await store.markSent(first);
     store = await reopen(temp, store);
     await store.discardUnsettled();
-    expect(await store.inDoubtIdentities()).toEqual(new Map([['1', [email('a@x.io')]], ['2', [email('b@x.io')]]]));
+    expect(new Map([...(await store.inDoubtDetails())].map(([key, detail]) => [key, detail.identities]))).toEqual(new Map([['1', [email('a@x.io')]], ['2', [email('b@x.io')]]]));
     // The replay of 1 carries its new email and is lost again (silent answer): both emails stay.
     const replay = await store.planBatch({ firstKey: '1', lastKey: '1', sendKeys: ['1'], upsert: false, pass: 'in_doubt', sentIdentities: { 1: [email('a2@x.io')] } });
     await store.markSent(replay);
     await store.settleBatch(replay, { outcomes: [{ legacyId: '1', outcome: 'in_doubt', errorCode: 'no_outcome' }], rejections: [] });
     store = await reopen(temp, store);
-    expect((await store.inDoubtIdentities()).get('1')).toEqual([email('a@x.io'), email('a2@x.io')]);
+    expect((await store.inDoubtDetails()).get('1')?.identities).toEqual([email('a@x.io'), email('a2@x.io')]);
     // Settled for good: gone with the key.
     const last = await store.planBatch({ firstKey: '1', lastKey: '2', sendKeys: ['1', '2'], upsert: false, pass: 'in_doubt' });
     await store.markSent(last);
     await store.settleBatch(last, allCreated(['1', '2']));
-    expect(await store.inDoubtIdentities()).toEqual(new Map());
+    expect(await store.inDoubtDetails()).toEqual(new Map());
   });
 });

@@ -164,3 +164,17 @@ describe('AdaptiveLimit (the rate policy)', () => {
       .toBe('the server announces a limit of 3 per 4 s; sending at 3 per 4 s (configured 150/min)');
   });
 });
+
+describe('AdaptiveLimit: a probe the run could not test', () => {
+  it('is tried another window at the same level when we sent no more and met no 429 (a slow source), not escalated', () => {
+    const adaptive = seen(600, 300);
+    adaptive.rateLimited(adaptive.grantedUnder(), levels(300), 0);
+    adaptive.rateLimited(adaptive.grantedUnder(), levels(300), MINUTE);
+    expect(adaptive.probe(4 * MINUTE)).toMatchObject({ limit: 330 });
+    adaptive.accepted(250, 4 * MINUTE + 30_000); // the source slowed down: no more than before
+    expect(adaptive.probe(5 * MINUTE)).toBeUndefined();
+    expect(adaptive.limit).toBe(330);
+    adaptive.accepted(329, 5 * MINUTE + 30_000); // then it took the probed level
+    expect(adaptive.probe(6 * MINUTE)).toMatchObject({ reason: 'probe', limit: 390 });
+  });
+});

@@ -2,34 +2,36 @@ import { describe, expect, it } from 'vitest';
 import type { LedgerView } from '../../../src/pipeline/journal.js';
 import { CLOCK_SKEW_MS, ownerOfFound } from '../../../src/pipeline/ownership.js';
 
-const STARTED = Date.parse('2030-01-01T12:00:00Z');
-const at = (ms: number) => new Date(STARTED + ms).toISOString();
-const found = (createdAt?: string) => ({ dynamicUserId: 'dyn-1', ...(createdAt ? { createdAt } : {}) });
+const SENT = Date.parse('2030-01-01T12:00:00Z');
+const at = (ms: number) => new Date(SENT + ms).toISOString();
+const found = (createdAt?: string, dynamicUserId = 'dyn-1') => ({ dynamicUserId, ...(createdAt ? { createdAt } : {}) });
 const known = (view: Partial<LedgerView>): LedgerView => ({ outcome: 'created', inDynamic: true, owner: 'job', dynamicUserId: 'dyn-1', payloadHash: 'h', identityHash: 'i', ...view });
 
 describe('ownerOfFound: whose a Dynamic user carrying the legacy id is', () => {
-  it('the job\'s own when an attempt of it may have made it and Dynamic made it after the job started', () => {
-    expect(ownerOfFound(found(at(5_000)), { maybeOurs: true, known: undefined, jobStartedAt: STARTED })).toBe('job');
-    expect(ownerOfFound(found(at(-CLOCK_SKEW_MS + 1)), { maybeOurs: true, known: undefined, jobStartedAt: STARTED })).toBe('job'); // within the clocks' skew
+  it('the job\'s own when Dynamic made it after an attempt of ours that may have landed went out', () => {
+    expect(ownerOfFound(found(at(800)), { attemptSince: SENT, known: undefined })).toBe('job');
+    expect(ownerOfFound(found(at(-CLOCK_SKEW_MS + 1)), { attemptSince: SENT, known: undefined })).toBe('job'); // within the clocks' skew
   });
 
-  it('never the job\'s when it was there before the job, whatever its metadata says, nor when no attempt could have made it', () => {
-    expect(ownerOfFound(found(at(-10 * 60_000)), { maybeOurs: true, known: undefined, jobStartedAt: STARTED })).toBe('legacy_id');
-    expect(ownerOfFound(found(at(5_000)), { maybeOurs: false, known: undefined, jobStartedAt: STARTED })).toBe('legacy_id');
-    expect(ownerOfFound(found(), { maybeOurs: true, known: undefined, jobStartedAt: STARTED })).toBe('legacy_id'); // no createdAt: cannot tell
-    expect(ownerOfFound(found(at(5_000)), { maybeOurs: true, known: undefined, jobStartedAt: undefined })).toBe('legacy_id');
+  it('never the job\'s when it was there before that attempt, whatever its metadata says, nor when no attempt could have made it', () => {
+    expect(ownerOfFound(found(at(-10 * 60_000)), { attemptSince: SENT, known: undefined })).toBe('legacy_id');
+    expect(ownerOfFound(found(at(800)), { attemptSince: undefined, known: undefined })).toBe('legacy_id');
+    expect(ownerOfFound(found(), { attemptSince: SENT, known: undefined })).toBe('legacy_id'); // no createdAt: cannot tell
   });
 
-  it('what the ledger knows wins: the job\'s own stays so; one recorded as another\'s never becomes the job\'s', () => {
-    expect(ownerOfFound(found(at(-10 * 60_000)), { maybeOurs: false, known: known({}), jobStartedAt: STARTED })).toBe('job');
-    expect(ownerOfFound(found(at(5_000)), { maybeOurs: true, known: known({ outcome: 'already_exists', owner: 'legacy_id' }), jobStartedAt: STARTED })).toBe('legacy_id');
-    // The job's own was another Dynamic user: this one is not vouched for by the ledger.
-    expect(ownerOfFound({ dynamicUserId: 'dyn-2', createdAt: at(-10 * 60_000) }, { maybeOurs: false, known: known({}), jobStartedAt: STARTED })).toBe('legacy_id');
+  it('the ledger\'s word on that very user comes first', () => {
+    expect(ownerOfFound(found(at(-10 * 60_000)), { attemptSince: undefined, known: known({}) })).toBe('job');
+    expect(ownerOfFound(found(at(800)), { attemptSince: SENT, known: known({ outcome: 'already_exists', owner: 'legacy_id' }) })).toBe('legacy_id');
+    // Someone else's (a conflict, an --upsert merge): never ours, whenever Dynamic made it.
+    expect(ownerOfFound(found(at(800)), { attemptSince: SENT, known: known({ outcome: 'conflict', inDynamic: false, owner: 'other' }) })).toBe('unknown');
+    expect(ownerOfFound(found(at(800)), { attemptSince: SENT, known: known({ outcome: 'updated', owner: 'other' }) })).toBe('unknown');
+    // Recorded without an owner before schema 4: maybe a merge of old.
+    expect(ownerOfFound(found(at(800)), { attemptSince: SENT, known: known({ outcome: 'updated', owner: null }) })).toBe('unknown');
   });
 
-  it('an entry of before schema 4, of unknown owner, is the job\'s only if Dynamic made it after the job started; else unknown', () => {
-    const old = known({ outcome: 'updated', owner: null });
-    expect(ownerOfFound(found(at(5_000)), { maybeOurs: false, known: old, jobStartedAt: STARTED })).toBe('job');
-    expect(ownerOfFound(found(at(-10 * 60_000)), { maybeOurs: false, known: old, jobStartedAt: STARTED })).toBe('unknown');
+  it('about another Dynamic user than the ledger\'s, the ledger says nothing: the attempt\'s time decides', () => {
+    const ours = known({ outcome: 'already_exists', owner: 'legacy_id', dynamicUserId: 'dyn-old' });
+    expect(ownerOfFound(found(at(800), 'dyn-new'), { attemptSince: SENT, known: ours })).toBe('job');
+    expect(ownerOfFound(found(at(-10 * 60_000), 'dyn-new'), { attemptSince: SENT, known: ours })).toBe('legacy_id');
   });
 });

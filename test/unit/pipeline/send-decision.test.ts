@@ -23,10 +23,10 @@ describe('decideSend: upsert only into a Dynamic user known to be ours', () => {
     expect(decideSend(known({}), ctx({ identityHash: 'i2' }))).toMatchObject({ mode: 'upsert', guard: true });
   });
 
-  it("someone else's stays a conflict however its row changes; one of unknown owner is looked up first", () => {
+  it("someone else's stays a conflict however its row changes; so does one of unknown owner", () => {
     expect(decideSend(known({ outcome: 'conflict', inDynamic: false, owner: 'other' }), ctx())).toEqual({ action: 'conflict' });
     expect(decideSend(known({ outcome: 'updated', owner: 'other' }), ctx())).toEqual({ action: 'conflict' });
-    expect(decideSend(known({ outcome: 'updated', owner: null }), ctx())).toMatchObject({ action: 'send', mode: 'upsert', guard: true });
+    expect(decideSend(known({ outcome: 'updated', owner: null }), ctx())).toEqual({ action: 'conflict' });
   });
 
   it("an unchanged payload is not sent, unless asked; --upsert upserts everyone, the operator's choice", () => {
