@@ -2,14 +2,14 @@ import type { UserPayload } from '../contract/index.js';
 import { EnvironmentUsers } from './environment-users.js';
 import type { StoredUser } from './stored-user.js';
 import { matchesFilter, type FilterColumn } from './user-filter.js';
-import { toApiUser, type ApiUser } from './user-view.js';
+import { toApiUser, toFailedUser, type ApiUser } from './user-view.js';
 
 /** The 2xx body of the bulk endpoint. */
 export interface BulkOutcome {
   created: ApiUser[];
   updated: ApiUser[];
-  /** `user` echoes the submitted object, so the client can match it back (e.g. by `metadata`). */
-  failed: { user: UserPayload; error: string; code: string }[];
+  /** `user` is the submitted user in the `User` model's field names, so the client can match it back (e.g. by `metadata`). */
+  failed: { user: Record<string, unknown>; error: string; code: string }[];
   total: number;
 }
 
@@ -45,7 +45,7 @@ export class UserStore {
     const outcome: BulkOutcome = { created: [], updated: [], failed: [], total: payloads.length };
     for (const payload of payloads) {
       const result = env.apply(payload, ctx);
-      if (result.kind === 'failed') outcome.failed.push({ user: payload, error: result.error, code: result.code });
+      if (result.kind === 'failed') outcome.failed.push({ user: toFailedUser(payload), error: result.error, code: result.code });
       else if (result.kind === 'created') outcome.created.push(toApiUser(result.user, true));
       else outcome.updated.push(toApiUser(result.user, false));
     }

@@ -1,3 +1,4 @@
+import type { UserPayload } from '../contract/index.js';
 import type { StoredUser } from './stored-user.js';
 
 /** A user as the API returns it: the reference's `User`, limited to what the emulator knows. */
@@ -32,6 +33,25 @@ export function toApiUser(user: StoredUser, newUser: boolean): ApiUser {
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
     newUser,
+  };
+}
+
+/**
+ * A refused user as `failed[].user`: the submitted fields under the `User` model's names (the
+ * SDK's `BulkUserCreateResponseFailed.user` is a `User`, so a wallet is `{ name, chain,
+ * publicKey, provider }`, not the request's `publicWalletAddress`...). No `id`: no Dynamic user
+ * was made, and the loader must not take one for its own. `emailVerifiedAt` is no `User` field.
+ */
+export function toFailedUser(payload: UserPayload): Record<string, unknown> {
+  const { emailVerifiedAt: _verified, wallets, oauthAccounts, ...fields } = payload;
+  return {
+    ...fields,
+    ...(wallets && {
+      wallets: wallets.map((w) => ({ name: w.walletName, chain: w.chain, publicKey: w.publicWalletAddress, provider: w.walletProvider })),
+    }),
+    ...(oauthAccounts && {
+      oauthAccounts: oauthAccounts.map((a) => ({ provider: a.provider, accountUsername: a.username ?? a.displayName ?? null })),
+    }),
   };
 }
 
