@@ -39,7 +39,7 @@ const ann = {
   firstName: 'Ann',
   metadata: { legacyId: '1' },
   emailVerifiedAt: new Date('2024-01-02T03:04:05Z'),
-  wallets: [{ publicWalletAddress: '0xAbC0000000000000000000000000000000000001', chain: ChainEnum.Evm, walletName: 'MetaMask', walletProvider: WalletProviderEnum.BrowserExtension }],
+  wallets: [{ publicWalletAddress: '0xabc0000000000000000000000000000000000001', chain: ChainEnum.Evm, walletName: 'MetaMask', walletProvider: WalletProviderEnum.BrowserExtension }],
   oauthAccounts: [{ provider: ProviderEnum.Github, accountId: '7001', username: 'ann-gh' }],
 };
 const bob = { email: 'bob@example.com', username: 'bob_1', metadata: { legacyId: '2' } };
