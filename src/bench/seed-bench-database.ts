@@ -68,16 +68,15 @@ const USERS_SQL = `
          case when g % 100 = 99 then timestamptz '2024-01-01' end
   from generate_series(1, $1::int) g`;
 
-// 1 or 2 wallets per user (1.5 on average); addresses are shaped for their chain from md5 hex.
+// 1 or 2 wallets per user (1.5 on average). Addresses are checked per chain (checksums included),
+// which SQL cannot make for Solana or Bitcoin: every wallet is an EVM one, 40 lower-case hex from md5.
 const WALLETS_SQL = `
   insert into user_wallets (user_id, chain, address, wallet_name, provider, created_at)
   select g,
-         (array['ethereum','solana','polygon','bitcoin'])[1 + (g + w) % 4],
-         case (g + w) % 4
+         (array['ethereum','polygon'])[1 + (g + w) % 2],
+         case (g + w) % 2
            when 0 then '0x' || md5('w' || g || '-' || w) || substr(md5('x' || g), 1, 8)
-           when 1 then translate(md5('s' || g || '-' || w) || substr(md5('t' || g), 1, 12), '0', 'z')
-           when 2 then '0x' || md5('p' || g || '-' || w) || substr(md5('q' || g), 1, 8)
-           else 'bc1q' || translate(md5('b' || g || '-' || w) || substr(md5('c' || g), 1, 6), '1b', 'qp')
+           else '0x' || md5('p' || g || '-' || w) || substr(md5('q' || g), 1, 8)
          end,
          case when w = 1 then null else 'Wallet ' || w end,
          (array['metamask','phantom','walletconnect','coinbase'])[1 + (g + w) % 4],

@@ -14,6 +14,7 @@ import {
   USERNAME_PATTERN,
 } from './patterns.js';
 import { fitsInChars, jsonFitsInBytes } from './size-limits.js';
+import { checkAdditionalAddress, checkWalletAddress } from './wallet-address.js';
 
 /** Largest serialized `metadata` the API accepts: 512 KB. */
 export const METADATA_MAX_BYTES = 512 * 1024;
@@ -35,20 +36,36 @@ const nameField = patterned(NAME_PATTERN, 'name pattern');
 const walletField = (pattern: RegExp, rule: string) =>
   z.string().regex(pattern, { message: `does not match ${rule} ${pattern.source}` }).nullable();
 
-export const additionalWalletAddressSchema = z.strictObject({
-  address: z.string(),
-  type: z.enum(ADDITIONAL_ADDRESS_TYPES),
-  publicKey: z.string().optional(),
-});
+export const additionalWalletAddressSchema = z
+  .strictObject({
+    address: z.string().min(1),
+    type: z.enum(ADDITIONAL_ADDRESS_TYPES),
+    publicKey: z.string().optional(),
+  })
+  .superRefine((extra, ctx) => {
+    if (!ADDITIONAL_ADDRESS_TYPES.includes(extra.type) || typeof extra.address !== 'string') return;
+    const check = checkAdditionalAddress(extra.type, extra.address);
+    if (!check.ok) ctx.addIssue({ code: 'custom', path: ['address'], message: check.message, params: { rule: check.rule } });
+  });
 
-/** `CreateWalletRequest`: the first four fields are required. */
-export const walletSchema = z.strictObject({
-  publicWalletAddress: z.string().min(1),
-  chain: z.enum(WALLET_CHAINS),
-  walletName: z.string().min(1),
-  walletProvider: z.enum(WALLET_PROVIDERS),
-  additionalWalletAddresses: z.array(additionalWalletAddressSchema).optional(),
-});
+/**
+ * `CreateWalletRequest`: the first four fields are required. The address must be one of its
+ * chain (see `checkWalletAddress`): the API stores any text, and a mistyped address would be a
+ * wallet nobody holds the key of.
+ */
+export const walletSchema = z
+  .strictObject({
+    publicWalletAddress: z.string().min(1),
+    chain: z.enum(WALLET_CHAINS),
+    walletName: z.string().min(1),
+    walletProvider: z.enum(WALLET_PROVIDERS),
+    additionalWalletAddresses: z.array(additionalWalletAddressSchema).optional(),
+  })
+  .superRefine((wallet, ctx) => {
+    if (!WALLET_CHAINS.includes(wallet.chain) || typeof wallet.publicWalletAddress !== 'string' || wallet.publicWalletAddress === '') return;
+    const check = checkWalletAddress(wallet.chain, wallet.publicWalletAddress);
+    if (!check.ok) ctx.addIssue({ code: 'custom', path: ['publicWalletAddress'], message: check.message, params: { rule: check.rule } });
+  });
 export type WalletPayload = z.infer<typeof walletSchema>;
 
 /** `CreateUserOauthRequest`: provider and accountId are required. */

@@ -1,16 +1,17 @@
+import { base58, bech32 } from '@scure/base';
 import type { Prng } from './prng.js';
 
 const HEX = '0123456789abcdef';
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 
 /** Legacy chain names of the demo schema; 'dogecoin' is one the example mapping does not map. */
 export type DemoChain = 'ethereum' | 'polygon' | 'solana' | 'bitcoin' | 'dogecoin';
 
 /**
- * A valid-looking address for `chain`: EVM `0x` + 40 hex, Solana base58 of 32 to 44 characters,
- * Bitcoin native segwit `bc1q` + 38 bech32 characters, Dogecoin `D` + 33 base58. Shapes only: no
- * checksums, these keys hold nothing.
+ * An address for `chain` that passes its chain's check (see `checkWalletAddress`): EVM `0x` + 40
+ * lower-case hex, Solana base58 of 32 random bytes, Bitcoin native segwit v0 (`bc1q…`, bech32 of
+ * a 20-byte program, checksum included), Dogecoin `D` + 33 base58 (not checked: the example
+ * mapping does not map dogecoin). These keys hold nothing.
  */
 export function demoAddress(chain: DemoChain, rng: Prng): string {
   switch (chain) {
@@ -18,12 +19,16 @@ export function demoAddress(chain: DemoChain, rng: Prng): string {
     case 'polygon':
       return `0x${rng.chars(HEX, 40)}`;
     case 'solana':
-      return rng.chars(BASE58, rng.int(32, 44));
+      return base58.encode(randomBytes(rng, 32));
     case 'bitcoin':
-      return `bc1q${rng.chars(BECH32, 38)}`;
+      return bech32.encode('bc', [0, ...bech32.toWords(randomBytes(rng, 20))]);
     case 'dogecoin':
       return `D${rng.chars(BASE58, 33)}`;
   }
+}
+
+function randomBytes(rng: Prng, length: number): Uint8Array {
+  return Uint8Array.from({ length }, () => rng.int(0, 255));
 }
 
 /** Wallet software per chain, as the legacy app recorded it, with its display name. */

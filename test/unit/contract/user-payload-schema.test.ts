@@ -5,7 +5,7 @@ import { userPayloadSchema } from '../../../src/contract/index.js';
 // The same fields, interpreted: the compiled contract must answer exactly as they do.
 const interpreted = z.strictObject(userPayloadSchema.shape);
 
-const wallet = { publicWalletAddress: '0xabc', chain: 'ETH', walletName: 'MetaMask', walletProvider: 'browserExtension' };
+const wallet = { publicWalletAddress: '0x52908400098527886e0f7030069857d2e4169ee7', chain: 'ETH', walletName: 'MetaMask', walletProvider: 'browserExtension' };
 const payloads: unknown[] = [
   {},
   { email: 'a@x.io', firstName: 'Léa', username: 'lea_1', country: 'DE', metadata: { legacyId: '1' }, wallets: [wallet] },
@@ -50,7 +50,7 @@ describe('userPayloadSchema (compiled)', () => {
       country: 'DE', username: 'lea_1', btcWallet: null, kdaWallet: null, ltcWallet: null, ckbWallet: null, kasWallet: null, dogeWallet: null,
       emailNotification: true, discordNotification: false, newsletterNotification: true, emailVerifiedAt: '2024-01-02T03:04:05.000Z',
       email: 'lea@example.com',
-      wallets: [{ ...wallet, additionalWalletAddresses: [{ address: 'bc1q', type: 'ordinals', publicKey: 'pk' }] }],
+      wallets: [{ ...wallet, additionalWalletAddresses: [{ address: 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', type: 'ordinals', publicKey: 'pk' }] }],
       oauthAccounts: [{ provider: 'github', accountId: '7', emails: ['lea@example.com'], displayName: 'Lea', username: 'lea', photos: ['https://example.com/a.png'], profile: { id: 7 } }],
     };
     expect(Object.keys(full).sort()).toEqual(Object.keys(everyField).sort());
