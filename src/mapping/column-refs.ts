@@ -63,6 +63,10 @@ export function collectColumnRefs(spec: MappingSpec): ColumnRef[] {
   };
   const walk = (scope: Scope, source: ValueSource, usedBy: string, outer: TransformName[]) => {
     const transforms = [...(source.transforms ?? []).map(transformNameOf), ...outer];
+    // e164's regionFrom reads the country column of the same record.
+    for (const transform of source.transforms ?? []) {
+      if (typeof transform === 'object' && 'e164' in transform && transform.e164.regionFrom !== undefined) add(scope, transform.e164.regionFrom, ['countryCode'], `${usedBy}.e164.regionFrom`);
+    }
     if ('column' in source) add(scope, source.column, transforms, usedBy);
     else if ('template' in source) templateRefs(source.template).forEach((ref) => add(scope, ref, [], `${usedBy}.template`));
     else if ('firstOf' in source) source.firstOf.forEach((inner, index) => walk(scope, inner, `${usedBy}.firstOf[${index}]`, transforms));
@@ -83,19 +87,32 @@ export function collectColumnRefs(spec: MappingSpec): ColumnRef[] {
     const scope = ruleScope(spec, rule.from);
     if (typeof rule.from === 'object') add(sourceScope, rule.from.json, [], `${at}.from`);
     for (const [part, source] of Object.entries(rule)) {
-      if (part !== 'from' && source !== undefined) walk(scope, source as ValueSource, `${at}.${part}`, []);
+      if (part !== 'from' && part !== 'onInvalid' && part !== 'additionalAddresses' && source !== undefined) walk(scope, source as ValueSource, `${at}.${part}`, []);
     }
+    const extras = 'additionalAddresses' in rule ? (rule.additionalAddresses ?? []) : [];
+    extras.forEach((extra, index) => {
+      const where = `${at}.additionalAddresses[${index}]`;
+      const extraScope = extra.from === 'wallet' ? scope : typeof extra.from === 'object' ? jsonScope(scope, extra.from.json) : ruleScope(spec, extra.from);
+      if (typeof extra.from === 'object') add(scope, extra.from.json, [], `${where}.from`);
+      for (const [part, source] of Object.entries(extra)) {
+        if (part !== 'from' && source !== undefined) walk(extraScope, source as ValueSource, `${where}.${part}`, []);
+      }
+    });
   }
   return refs;
 }
 
 function ruleScope(spec: MappingSpec, from: RuleFrom): Scope {
-  if (typeof from === 'object') {
-    const { column, jsonPath } = splitColumnPath(from.json);
-    return { table: spec.source.table, record: 'source', json: { column, prefix: [...jsonPath, '*'] } };
-  }
+  if (typeof from === 'object') return jsonScope({ table: spec.source.table, record: 'source' }, from.json);
   if (from === 'row') return { table: spec.source.table, record: 'source' };
   return { table: spec.source.children?.[from]?.table ?? from, record: from };
+}
+
+/** Each element of the JSON array at `ref` of a record of `scope`. */
+function jsonScope(scope: Scope, ref: string): Scope {
+  const { column, jsonPath } = splitColumnPath(ref);
+  if (scope.json) return { ...scope, json: { column: scope.json.column, prefix: [...scope.json.prefix, column, ...jsonPath, '*'] } };
+  return { table: scope.table, record: scope.record, json: { column, prefix: [...jsonPath, '*'] } };
 }
 
 function filterColumns(filter: SourceFilter): string[] {

@@ -17,16 +17,20 @@ export type ListBuilder = (source: SourceRow, context: RowContext) => Item[];
 export function compileListBuilder<Rule extends { from: RuleFrom }>(
   list: 'wallets' | 'oauthAccounts',
   rules: readonly Rule[],
-  build: (rule: Rule, record: Readonly<Record<string, unknown>>, context: RowContext) => Item | undefined,
+  build: (rule: Rule, record: Readonly<Record<string, unknown>>, context: RowContext, source: SourceRow) => Item | undefined,
 ): ListBuilder {
   return (source, context) => {
     const items: Item[] = [];
-    for (const rule of rules) {
+    const itemRules = context.itemRules[list];
+    for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++) {
+      const rule = rules[ruleIndex] as Rule;
       for (const record of recordsOrProblem(rule.from, source, list, context)) {
         context.list = list;
         context.index = items.length;
-        const item = build(rule, record, context);
-        if (item) items.push(item);
+        const item = build(rule, record, context, source);
+        if (!item) continue;
+        items.push(item);
+        itemRules.push(ruleIndex);
       }
     }
     context.list = undefined;

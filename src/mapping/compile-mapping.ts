@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { describeIssues, userPayloadSchema } from '../contract/index.js';
+import type { UserPayload } from '../contract/index.js';
 import { coerceError } from '../errors.js';
 import { compileOauthRules } from './compile-oauth-rules.js';
 import type { OauthAccountsBuilder } from './compile-oauth-rules.js';
@@ -10,7 +11,9 @@ import type { Assigner, NamedValue } from './compile-value-source.js';
 import type { MappingSpec } from './mapping-spec.js';
 import { maskValue } from './mask-value.js';
 import { isRecord } from './records-for.js';
-import type { MapResult, Rejection } from './rejection.js';
+import { compileInvalidPolicy, dropTargetOf, dropTargets } from './invalid-policy.js';
+import type { DropTarget, InvalidPolicy } from './invalid-policy.js';
+import type { MapResult, MapWarning, Rejection } from './rejection.js';
 import { RowContext } from './row-context.js';
 import type { FieldProblem } from './row-context.js';
 import type { SourceRow } from './source-row.js';
@@ -56,6 +59,7 @@ interface CompiledMapping {
   wallets: WalletsBuilder;
   oauthAccounts: OauthAccountsBuilder;
   phoneRegion: string | undefined;
+  policy: InvalidPolicy;
 }
 
 function compileSpec(spec: MappingSpec): CompiledMapping {
@@ -63,9 +67,10 @@ function compileSpec(spec: MappingSpec): CompiledMapping {
     assignFields: generateAssigner(compileNamed(spec.fields ?? {}, '')),
     assignMetadata: generateAssigner(compileNamed(spec.metadata ?? {}, 'metadata.')),
     legacyIdKey: spec.legacyIdKey,
-    wallets: compileWalletRules(spec.wallets ?? []),
+    wallets: compileWalletRules(spec.wallets ?? [], { checksumEvm: spec.options?.checksumEvmAddresses === true }),
     oauthAccounts: compileOauthRules(spec.oauthAccounts ?? []),
     phoneRegion: spec.options?.phoneRegion,
+    policy: compileInvalidPolicy(spec),
   };
 }
 
@@ -90,27 +95,64 @@ function mapRow(mapping: CompiledMapping, source: SourceRow, legacyId: string): 
   if (wallets.length > 0) payload.wallets = wallets;
   const oauthAccounts = mapping.oauthAccounts(source, context);
   if (oauthAccounts.length > 0) payload.oauthAccounts = oauthAccounts;
+  for (const field of mapping.policy.required) requireValue(payload, field, context);
 
   // The schema only checks (strict objects, no transforms or defaults), so the payload as built is
   // what zod would return: `validate` answers yes or no without building that copy. Only a payload
   // it refuses is parsed, for its issues.
-  const valid = userPayloadSchema.validate(payload);
   const { problems, warnings } = context;
-  if (valid && problems.length === 0) {
-    return warnings.length > 0 ? { ok: true, legacyId, payload, warnings } : { ok: true, legacyId, payload };
-  }
+  const extra = warnings.length > 0 ? { warnings } : {};
+  if (problems.length === 0 && userPayloadSchema.validate(payload)) return signInOrReject(payload, legacyId, [], extra);
 
-  const rejections = problems.map((problem) => toRejection(legacyId, problem));
+  const failures = failuresOf(problems, payload);
+  const targets = failures.map((failure) => dropTargetOf(failure.field, failure.rule, mapping.policy, context.itemRules));
+  const dropped = failures.map((failure) => toRejection(legacyId, failure));
+  if (targets.every((target) => target !== undefined)) {
+    dropTargets(payload, targets as DropTarget[]);
+    // Leaving values out cannot break another rule; checked all the same, a payload that is still refused is rejected.
+    const after = userPayloadSchema.validate(payload) ? [] : failuresOf([], payload);
+    if (after.length === 0) return signInOrReject(payload, legacyId, dropped, extra);
+    dropped.push(...after.map((failure) => toRejection(legacyId, failure)));
+  }
+  return { ok: false, legacyId, rejections: dropped, ...extra };
+}
+
+/** Every failure of the payload: the mapper's problems, then the contract's violations of fields the mapper did not already reject. */
+function failuresOf(problems: readonly FieldProblem[], payload: Record<string, unknown>): FieldProblem[] {
+  const failures = [...problems];
   // A field the mapper already rejected (and so left out) would come back as "required": say it once.
   const rejectedFields = new Set(problems.map((problem) => problem.field));
   // reportInput: describeIssues tells a missing value ("required") from a wrong one by the input.
-  const issues = valid ? [] : (userPayloadSchema.safeParse(payload, { reportInput: true }).error?.issues ?? []);
+  const issues = userPayloadSchema.safeParse(payload, { reportInput: true }).error?.issues ?? [];
   for (const issue of issues) {
-    for (const violation of violationsOf(issue, payload)) {
-      if (!rejectedFields.has(violation.field)) rejections.push(toRejection(legacyId, violation));
-    }
+    for (const violation of violationsOf(issue, payload)) if (!rejectedFields.has(violation.field)) failures.push(violation);
   }
-  return warnings.length > 0 ? { ok: false, legacyId, rejections, warnings } : { ok: false, legacyId, rejections };
+  return failures;
+}
+
+/** A `required: true` field or metadata key without a value (and no problem of its own already) is a problem. */
+function requireValue(payload: Record<string, unknown>, field: string, context: RowContext): void {
+  const value = field.startsWith('metadata.') ? (payload.metadata as Record<string, unknown>)[field.slice('metadata.'.length)] : payload[field];
+  if (value !== undefined || context.problems.some((problem) => problem.field === field)) return;
+  context.problems.push({ field, rule: 'required', message: 'has no value, and the mapping marks it required' });
+}
+
+/**
+ * The user as mapped, unless nothing is left to sign in with: Dynamic refuses a user without an
+ * email, a phone number, a wallet or an OAuth account (`missing_phone_number_or_email`), so it is
+ * rejected here, never sent, with the values that were dropped on the way.
+ */
+function signInOrReject(payload: Record<string, unknown>, legacyId: string, dropped: Rejection[], extra: { warnings?: MapWarning[] }): MapResult {
+  if (payload.email !== undefined || payload.phoneNumber !== undefined || payload.wallets !== undefined || payload.oauthAccounts !== undefined) {
+    return dropped.length > 0 ? { ok: true, legacyId, payload: payload as UserPayload, dropped, ...extra } : { ok: true, legacyId, payload: payload as UserPayload, ...extra };
+  }
+  const noSignIn: Rejection = {
+    legacyId,
+    field: '(user)',
+    rule: 'no_sign_in_method',
+    message: 'has no email, phone number, wallet or OAuth account to sign in with (Dynamic refuses it: missing_phone_number_or_email)',
+  };
+  return { ok: false, legacyId, rejections: [noSignIn, ...dropped], ...extra };
 }
 
 function violationsOf(issue: z.core.$ZodIssue, payload: Record<string, unknown>): FieldProblem[] {

@@ -2,7 +2,11 @@ import { isBlank } from './column-path.js';
 import { compileListBuilder, type ListBuilder } from './compile-list-rules.js';
 import { compileValueSource, evaluateField, generateAssigner } from './compile-value-source.js';
 import type { Assigner, CompiledValue } from './compile-value-source.js';
-import type { WalletRule } from './mapping-spec.js';
+import { checkWalletAddress } from '../contract/wallet-address.js';
+import type { WalletChain } from '../contract/index.js';
+import type { AdditionalAddressRule, WalletRule } from './mapping-spec.js';
+import { recordsOrProblem } from './records-for.js';
+import type { SourceRow } from './source-row.js';
 import type { RowContext } from './row-context.js';
 
 /** Wallet parts named alike in the rule and in the API's wallet object. */
@@ -15,7 +19,18 @@ interface CompiledWalletRule {
   from: WalletRule['from'];
   address: CompiledValue;
   assignParts: Assigner;
+  extras: readonly CompiledExtraRule[];
+  checksumEvm: boolean;
 }
+
+interface CompiledExtraRule {
+  from: AdditionalAddressRule['from'];
+  address: CompiledValue;
+  parts: readonly { key: string; value: CompiledValue }[];
+}
+
+const EXTRA_PARTS = ['type', 'publicKey'] as const;
+const EVM_CHAINS: ReadonlySet<unknown> = new Set(['ETH', 'EVM']);
 
 /**
  * Compiles the wallet rules into a builder of the payload's `wallets`: one per record of each rule
@@ -23,16 +38,25 @@ interface CompiledWalletRule {
  * is null or blank: a user without that wallet is not an error. Null parts are left out, so the
  * contract reports them as `required`.
  */
-export function compileWalletRules(rules: readonly WalletRule[]): WalletsBuilder {
+export function compileWalletRules(rules: readonly WalletRule[], options: { checksumEvm?: boolean } = {}): WalletsBuilder {
   const compiled = rules.map((rule): CompiledWalletRule => ({
     from: rule.from,
     address: compileValueSource(rule.address),
     assignParts: generateAssigner(WALLET_PARTS.map((part) => ({ key: part, field: part, value: compileValueSource(rule[part]) }))),
+    extras: (rule.additionalAddresses ?? []).map((extra) => ({
+      from: extra.from,
+      address: compileValueSource(extra.address),
+      parts: EXTRA_PARTS.flatMap((part) => {
+        const source = extra[part];
+        return source ? [{ key: part, value: compileValueSource(source) }] : [];
+      }),
+    })),
+    checksumEvm: options.checksumEvm === true,
   }));
   return compileListBuilder('wallets', compiled, buildWallet);
 }
 
-function buildWallet(rule: CompiledWalletRule, record: Readonly<Record<string, unknown>>, context: RowContext): Record<string, unknown> | undefined {
+function buildWallet(rule: CompiledWalletRule, record: Readonly<Record<string, unknown>>, context: RowContext, source: SourceRow): Record<string, unknown> | undefined {
   context.field = 'publicWalletAddress';
   const address = evaluateField(rule.address, record, context);
   // undefined: a problem was recorded; the wallet is still built, so the user is rejected.
@@ -40,5 +64,44 @@ function buildWallet(rule: CompiledWalletRule, record: Readonly<Record<string, u
   const wallet: Record<string, unknown> = {};
   if (address !== undefined) wallet.publicWalletAddress = address;
   rule.assignParts(wallet, record, context);
+  if (rule.checksumEvm && typeof address === 'string' && EVM_CHAINS.has(wallet.chain)) {
+    const check = checkWalletAddress(wallet.chain as WalletChain, address, { checksumEvm: true });
+    // A wrong checksum is left as it is: the contract reports it (a mixed-case address that does not match is a typo, not a format).
+    if (check.ok) wallet.publicWalletAddress = check.address;
+  }
+  if (rule.extras.length > 0) {
+    const extras = buildExtras(rule.extras, record, source, context);
+    if (extras.length > 0) wallet.additionalWalletAddresses = extras;
+  }
   return wallet;
+}
+
+/**
+ * The wallet's additional addresses: one per record of each extra rule (`wallet`: the wallet's own
+ * record; `{ json }`: the elements of a JSON array in it; `row` or a child: as for wallets),
+ * skipping records without an address. Problems are recorded under
+ * `additionalWalletAddresses[j].<part>` of the wallet.
+ */
+function buildExtras(rules: readonly CompiledExtraRule[], wallet: Readonly<Record<string, unknown>>, source: SourceRow, context: RowContext): Record<string, unknown>[] {
+  const extras: Record<string, unknown>[] = [];
+  const walletField = context.field;
+  for (const rule of rules) {
+    const records = rule.from === 'wallet' ? [wallet] : recordsOrProblem(rule.from, typeof rule.from === 'object' ? { ...source, row: wallet } : source, 'additionalWalletAddresses', context);
+    for (const record of records) {
+      const at = `additionalWalletAddresses[${extras.length}].`;
+      context.field = `${at}address`;
+      const address = evaluateField(rule.address, record, context);
+      if (address !== undefined && isBlank(address)) continue;
+      const extra: Record<string, unknown> = {};
+      if (address !== undefined) extra.address = address;
+      for (const { key, value } of rule.parts) {
+        context.field = `${at}${key}`;
+        const part = evaluateField(value, record, context);
+        if (part != null) extra[key] = part;
+      }
+      extras.push(extra);
+    }
+  }
+  context.field = walletField;
+  return extras;
 }

@@ -43,7 +43,7 @@ export function generateShapedValue(shaping: Shaping): CompiledValue {
   } else {
     lines.push('let value = produce(record, context);');
   }
-  transforms.forEach((_, index) => lines.push(`if (value !== null) value = t${index}(value, context);`));
+  transforms.forEach((_, index) => lines.push(`if (value !== null) value = t${index}(value, context, record);`));
   if (map) lines.push('if (value !== null) value = lookUp(map, value, unmapped);');
   lines.push('return value ?? fallback;');
   const body = `return function shapedValue(record, context) {\n${lines.join('\n')}\n};`;

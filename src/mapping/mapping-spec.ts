@@ -3,7 +3,7 @@ import { userPayloadSchema } from '../contract/index.js';
 import { columnRefSchema } from './column-path.js';
 import { sourceSpecSchema } from './source-spec.js';
 import { phoneRegionSchema } from './transform-spec.js';
-import { valueSourceSchema } from './value-source.js';
+import { ON_INVALID_MODES, valueSourceSchema } from './value-source.js';
 
 export { sourceSpecSchema, type SourceSpec } from './source-spec.js';
 
@@ -27,6 +27,27 @@ const fromSchema = z.union(
 );
 export type RuleFrom = z.infer<typeof fromSchema>;
 
+const onInvalidSchema = z.enum(ON_INVALID_MODES, { error: `must be one of ${ON_INVALID_MODES.join(', ')}` });
+
+/** A record (wallet, OAuth account) with a part that cannot be used: reject its user (the default), or drop just that record. */
+const recordOnInvalid = onInvalidSchema
+  .optional()
+  .describe('A record whose address, chain, provider or other required part cannot be used: reject the user (default), or drop just this record.');
+
+/**
+ * Extra addresses of one wallet (`additionalWalletAddresses`: a BTC wallet's ordinals and payment
+ * addresses): one per record of `from`, which is `"wallet"` (the wallet's own record, e.g. a
+ * column of the wallet row), `{ json }` (each element of a JSON array in the wallet's record), or
+ * `"row"` / a child's name as for the wallet itself. A null or empty address skips the record.
+ */
+export const additionalAddressRuleSchema = z.strictObject({
+  from: z.union([z.literal('wallet'), fromSchema], { error: 'must be "wallet", "row", a child of source.children, or { json: "column.path" }' }),
+  address: valueSourceSchema,
+  type: valueSourceSchema,
+  publicKey: valueSourceSchema.optional(),
+});
+export type AdditionalAddressRule = z.infer<typeof additionalAddressRuleSchema>;
+
 /** One wallet per record: the user row itself, or each row of a child table. A null or empty address skips the wallet. */
 export const walletRuleSchema = z.strictObject({
   from: fromSchema,
@@ -34,6 +55,8 @@ export const walletRuleSchema = z.strictObject({
   chain: valueSourceSchema,
   walletName: valueSourceSchema,
   walletProvider: valueSourceSchema,
+  additionalAddresses: z.array(additionalAddressRuleSchema).optional().describe("The wallet's additionalWalletAddresses (BTC ordinals and payment addresses), one per record of `from`."),
+  onInvalid: recordOnInvalid,
 });
 export type WalletRule = z.infer<typeof walletRuleSchema>;
 
@@ -48,6 +71,7 @@ export const oauthRuleSchema = z.strictObject({
   photos: valueSourceSchema.optional(),
   /** The provider's profile: must end as a JSON object (e.g. a JSONB column). */
   profile: valueSourceSchema.optional(),
+  onInvalid: recordOnInvalid,
 });
 export type OauthRule = z.infer<typeof oauthRuleSchema>;
 
@@ -55,6 +79,15 @@ export type OauthRule = z.infer<typeof oauthRuleSchema>;
 export const mappingOptionsSchema = z.strictObject({
   /** Default region for the `e164` transform, e.g. `US`: numbers without `+` are read as local to it. */
   phoneRegion: phoneRegionSchema.optional(),
+  /**
+   * What a value that cannot be used does when its source does not say (`onInvalid`): `drop` or
+   * `reject` for every field and metadata key but `email`. Absent: the optional profile fields
+   * (names, phone, country, job title, team, t-shirt size, alias, username, notification flags)
+   * drop, the rest (email, emailVerifiedAt, metadata, ...) reject.
+   */
+  onInvalid: onInvalidSchema.optional(),
+  /** Send EVM (`ETH`, `EVM`) wallet addresses in their EIP-55 checksum form. @default false */
+  checksumEvmAddresses: z.boolean({ error: 'must be true or false' }).optional(),
 });
 export type MappingOptions = z.infer<typeof mappingOptionsSchema>;
 
@@ -66,13 +99,23 @@ export type MappingOptions = z.infer<typeof mappingOptionsSchema>;
 export const duplicatesSpecSchema = z
   .strictObject({
     /** `rejectAllButFirst`: the first in key order is sent; `keepNewest`: the greatest `newestBy`; `merge`: the first carries every member's wallets and OAuth accounts. */
-    policy: z.enum(['rejectAllButFirst', 'keepNewest', 'merge']).describe('rejectAllButFirst, keepNewest (needs newestBy) or merge (wallets and OAuth accounts into the first).'),
+    policy: z.enum(['rejectAllButFirst', 'keepNewest', 'merge']).optional().describe('rejectAllButFirst, keepNewest (needs newestBy) or merge (wallets and OAuth accounts into the first).'),
     /** Column of the user row compared by `keepNewest` (greatest wins), e.g. `updated_at`. */
     newestBy: z.string().min(1, { error: 'must not be empty' }).optional().describe('keepNewest: the user-row column whose greatest value wins, e.g. updated_at.'),
+    /**
+     * Users who share a username (after slugging) with an earlier user of the source: `drop` sends
+     * them without a username, `suffix` makes it unique (`alice_2`, within 20 characters, unlike
+     * every username of the source), `reject` rejects them. Absent: `policy` decides, as for emails.
+     */
+    usernames: z.enum(['drop', 'suffix', 'reject']).optional().describe('Later users sharing a username: drop it, suffix it (alice_2) or reject the user; absent: `policy` decides.'),
   })
   .refine((spec) => spec.policy !== 'keepNewest' || spec.newestBy !== undefined, {
     path: ['newestBy'],
     error: 'is required with policy "keepNewest" (a column such as updated_at)',
+  })
+  .refine((spec) => spec.policy !== undefined || spec.usernames !== undefined, {
+    path: ['policy'],
+    error: 'is required unless usernames is given (rejectAllButFirst, keepNewest or merge)',
   });
 
 /** A mapping document: where users come from, and how each part of the API's user object is built. */
@@ -91,19 +134,24 @@ export const mappingSpecSchema = z
     metadata: z.record(z.string().min(1), valueSourceSchema).optional().describe('Free-form metadata key → value source (the legacy id is added by itself).'),
     wallets: z.array(walletRuleSchema).optional().describe('Wallet rules: one wallet per record of `from`; records without an address are skipped.'),
     oauthAccounts: z.array(oauthRuleSchema).optional().describe('OAuth account rules: one account per record of `from`; records without an accountId are skipped.'),
-    options: mappingOptionsSchema.optional().describe('Mapping-wide settings: phoneRegion.'),
+    options: mappingOptionsSchema.optional().describe('Mapping-wide settings: phoneRegion, onInvalid, checksumEvmAddresses.'),
     duplicates: duplicatesSpecSchema.optional().describe('Policy for users sharing an email, username, wallet or OAuth account: rejectAllButFirst, keepNewest or merge.'),
   })
   .superRefine((spec, ctx) => {
     const children = Object.keys(spec.source.children ?? {});
-    const checkFrom = (section: 'wallets' | 'oauthAccounts', rules: readonly { from: RuleFrom }[] | undefined) =>
+    const checkFrom = (section: 'wallets' | 'oauthAccounts', rules: readonly { from: RuleFrom }[] | undefined, within: (string | number)[] = []) =>
       rules?.forEach((rule, index) => {
         if (typeof rule.from !== 'string' || rule.from === 'row' || children.includes(rule.from)) return;
         const known = children.length > 0 ? `; declared children: ${children.join(', ')}` : '; no children are declared';
-        ctx.addIssue({ code: 'custom', path: [section, index, 'from'], message: `unknown child ${JSON.stringify(rule.from)} (use "row" or a name from source.children${known})` });
+        ctx.addIssue({ code: 'custom', path: [section, ...within, index, 'from'], message: `unknown child ${JSON.stringify(rule.from)} (use "row" or a name from source.children${known})` });
       });
     checkFrom('wallets', spec.wallets);
     checkFrom('oauthAccounts', spec.oauthAccounts);
+    spec.wallets?.forEach((rule, index) => {
+      // 'wallet' (the wallet's own record) is always known: checked as 'row' so the indexes stay the rule's.
+      const extras = (rule.additionalAddresses ?? []).map((extra): { from: RuleFrom } => ({ from: extra.from === 'wallet' ? 'row' : extra.from }));
+      checkFrom('wallets', extras, [index, 'additionalAddresses']);
+    });
     if (spec.metadata && Object.hasOwn(spec.metadata, spec.legacyIdKey)) {
       ctx.addIssue({ code: 'custom', path: ['metadata', spec.legacyIdKey], message: `is reserved for the legacy id (legacyIdKey "${spec.legacyIdKey}")` });
     }

@@ -27,6 +27,8 @@ export class RowContext implements TransformContext {
   list: string | undefined = undefined;
   /** The item's position in `list`. */
   index = 0;
+  /** Per list, the index of the rule that built each item: whose `onInvalid` a failed item follows. */
+  readonly itemRules: Record<'wallets' | 'oauthAccounts', number[]> = { wallets: [], oauthAccounts: [] };
 
   constructor(
     readonly legacyId: string,

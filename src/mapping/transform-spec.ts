@@ -1,5 +1,6 @@
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { columnRefSchema } from './column-path.js';
 
 /** Every transform by name, parameterised ones included (`truncate` is only written `{ truncate: N }`). */
 export const TRANSFORM_NAMES = [
@@ -13,13 +14,20 @@ export const BARE_TRANSFORM_NAMES = TRANSFORM_NAMES.filter((name) => name !== 't
 export type BareTransformName = Exclude<TransformName, 'truncate'>;
 
 /** One step of a value source's `transforms`: a name, or a one-key object for parameterised ones. */
-export type TransformSpec = BareTransformName | { truncate: number } | { e164: { region: string } };
+export type TransformSpec = BareTransformName | { truncate: number } | { e164: E164Options };
+
+/** Where `e164` finds the region of a number written without `+`: a column of the row first, then `region`, then `options.phoneRegion`. */
+export interface E164Options {
+  /** A column or JSON path of the same record holding the user's country (alpha-2, alpha-3 or English name, read as `countryCode` reads it). */
+  regionFrom?: string;
+  region?: string;
+}
 
 const bareName = z.enum(BARE_TRANSFORM_NAMES as [BareTransformName, ...BareTransformName[]], {
   error: (issue) =>
     issue.input === 'truncate'
       ? 'truncate needs a length: write { truncate: N }'
-      : `unknown transform ${JSON.stringify(issue.input)} (known: ${BARE_TRANSFORM_NAMES.join(', ')}, { truncate: N }, { e164: { region } })`,
+      : `unknown transform ${JSON.stringify(issue.input)} (known: ${BARE_TRANSFORM_NAMES.join(', ')}, { truncate: N }, { e164: { region, regionFrom } })`,
 });
 
 /** ISO 3166-1 alpha-2 region libphonenumber knows, e.g. `US`, `GB`. */
@@ -35,7 +43,16 @@ export const transformSpecSchema = z
       z.strictObject({
         truncate: z.int({ error: 'must be a whole number of characters' }).positive({ error: 'must be at least 1' }),
       }).describe('Cut text to N code points (a warning "truncated" when it cuts).'),
-      z.strictObject({ e164: z.strictObject({ region: phoneRegionSchema }) }).describe('Phone number to E.164, reading numbers without "+" in this region.'),
+      z
+        .strictObject({
+          e164: z
+            .strictObject({
+              regionFrom: columnRefSchema.optional().describe("A column (or JSON path) of the record with the user's country: its region reads numbers without \"+\"."),
+              region: phoneRegionSchema.optional(),
+            })
+            .refine((options) => options.region !== undefined || options.regionFrom !== undefined, { error: 'needs region ("US") or regionFrom (a country column)' }),
+        })
+        .describe('Phone number to E.164, reading numbers without "+" in the region of regionFrom\'s column, else region, else options.phoneRegion.'),
     ],
     { error: 'is not a transform: expected a name such as "trim", { truncate: N } or { e164: { region: "US" } }' },
   )

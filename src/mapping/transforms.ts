@@ -1,3 +1,5 @@
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import { compileColumnRead } from './column-path.js';
 import { parseTimestampText } from './iso-timestamp.js';
 import { countryCode, e164 } from './locale-transforms.js';
 import { firstName, lastName, slugUsername, stripForbidden, truncate } from './name-transforms.js';
@@ -51,8 +53,11 @@ const TRANSFORMS: Record<BareTransformName, (value: Present, context: TransformC
   slugUsername: (value, context) => slugUsername(text('slugUsername', value), context),
 };
 
-/** One transform, resolved: takes a non-null value (null never reaches a transform). */
-export type CompiledTransform = (value: Present, context: TransformContext) => JsonValue;
+/**
+ * One transform, resolved: takes a non-null value (null never reaches a transform) and the record
+ * the value was read from (`e164`'s `regionFrom` reads the country of the same record).
+ */
+export type CompiledTransform = (value: Present, context: TransformContext, record?: Readonly<Record<string, unknown>>) => JsonValue;
 
 /**
  * Resolves one transform spec to its function once, so a compiled mapping does not look the
@@ -67,7 +72,25 @@ export function compileTransform(transform: TransformSpec): CompiledTransform {
     const length = transform.truncate;
     return (value, context) => truncate(text('truncate', value), length, context);
   }
-  return (value) => e164(phoneText(value), transform.e164.region);
+  const { region, regionFrom } = transform.e164;
+  if (regionFrom === undefined) return (value) => e164(phoneText(value), region);
+  const readRegion = compileColumnRead(regionFrom);
+  return (value, context, record) => {
+    const fromRow = record ? regionOf(readRegion(record)) : undefined;
+    return e164(phoneText(value), fromRow ?? region ?? context.phoneRegion);
+  };
+}
+
+/** A country value as a phone region, or undefined when it is none libphonenumber knows (blank, a placeholder such as `XX`). */
+function regionOf(country: JsonValue): string | undefined {
+  if (typeof country !== 'string') return undefined;
+  let code: string | null;
+  try {
+    code = countryCode(country);
+  } catch {
+    return undefined;
+  }
+  return code !== null && isSupportedCountry(code) ? code : undefined;
 }
 
 /**

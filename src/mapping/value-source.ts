@@ -11,6 +11,15 @@ import type { TransformSpec } from './transform-spec.js';
 export const UNMAPPED_MODES = ['keep', 'null', 'reject'] as const;
 export type UnmappedMode = (typeof UNMAPPED_MODES)[number];
 
+/**
+ * What a value that cannot be used does to its user: `reject` the row, or `drop` the value (the
+ * field, or the one wallet / OAuth account) and send the user without it, counted in the report.
+ * "Cannot be used": a transform cannot apply, `unmapped: 'reject'` meets an unmapped value, or the
+ * API's rule for the field fails.
+ */
+export const ON_INVALID_MODES = ['reject', 'drop'] as const;
+export type OnInvalid = (typeof ON_INVALID_MODES)[number];
+
 /** What every value source may add after its value is produced, applied in this order. */
 export interface ValueShaping {
   /** Transforms applied in order, after SQL values are turned into JSON (Date → ISO text). */
@@ -21,6 +30,10 @@ export interface ValueShaping {
   unmapped?: UnmappedMode;
   /** Used when the value ends up null (after transforms and map). */
   default?: JsonValue;
+  /** A value that cannot be used: reject the user, or drop the value. Default: see the mapping's `options.onInvalid`. */
+  onInvalid?: OnInvalid;
+  /** The user is rejected when this ends up null, and when its value cannot be used (`onInvalid` is then `reject`). */
+  required?: boolean;
 }
 /** `{ column }`: a column of the record, or a JSON path into one (`raw_user_meta_data.full_name`). */
 export interface ColumnSource extends ValueShaping { column: string }
@@ -41,6 +54,8 @@ export interface ValueShapingInput {
   map?: Readonly<Record<string, JsonValue>>;
   unmapped?: UnmappedMode;
   default?: JsonValue;
+  onInvalid?: OnInvalid;
+  required?: boolean;
 }
 /** A value source as written in a mapping file: also `"column"` / `"column.json.path"`. */
 export type ValueSourceInput =
@@ -59,6 +74,11 @@ const shaping = {
     .optional()
     .describe('A value missing from `map`: keep it (default), make it null, or reject the row.'),
   default: z.json().optional().describe('Used when the value ends up null (after transforms and map).'),
+  onInvalid: z
+    .enum(ON_INVALID_MODES, { error: `must be one of ${ON_INVALID_MODES.join(', ')}` })
+    .optional()
+    .describe('A value that cannot be used (a transform fails, an unmapped value, the API rule fails): reject the user, or drop the value and send the user without it.'),
+  required: z.boolean({ error: 'must be true or false' }).optional().describe('Reject the user when this ends up null or cannot be used.'),
 };
 
 export const columnSourceSchema = z.strictObject({ column: columnRefSchema, ...shaping }).describe('Read a column (or a JSON path into one), then shape it.');
@@ -97,4 +117,4 @@ export const valueSourceSchema: z.ZodType<ValueSource, ValueSourceInput> = z.laz
     ],
     { error: 'is not a value source: expected "column_name", { column, ... }, { constant }, { template }, { firstOf: [...] } or { when, then, else }' },
   ),
-).meta({ id: 'ValueSource', description: 'Where a value comes from: "column" or "column.json.path", { column }, { constant }, { template }, { firstOf }, or { when, then, else }; each may add transforms, map, unmapped and default.' });
+).meta({ id: 'ValueSource', description: 'Where a value comes from: "column" or "column.json.path", { column }, { constant }, { template }, { firstOf }, or { when, then, else }; each may add transforms, map, unmapped, default, onInvalid and required.' });
