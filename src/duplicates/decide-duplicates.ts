@@ -1,3 +1,4 @@
+import { usernameKey } from '../contract/identity-keys.js';
 import type { Rejection } from '../mapping/index.js';
 import type { DuplicateCluster } from './duplicate-detector.js';
 import type { ClusterMember, DuplicateDecision, DuplicatePolicy } from './duplicate-plan.js';
@@ -19,6 +20,20 @@ const LABEL = { email: 'email', username: 'username', wallet: 'wallet address', 
  * rejected as merged. Members not found on the second read (deleted meanwhile) are left alone.
  */
 export function decideDuplicates(
+  clusters: readonly DuplicateCluster[],
+  members: ReadonlyMap<string, ClusterMember>,
+  policy: DuplicatePolicy,
+  usernameTaken: (username: string) => boolean = () => false,
+): Map<string, DuplicateDecision> {
+  if (policy.usernames === undefined) return decideByPolicy(clusters, members, policy);
+  // Usernames have a policy of their own: the other clusters first, then the usernames among the users still sent.
+  const others = clusters.filter((cluster) => cluster.kind !== 'username');
+  const decisions = policy.policy === undefined ? new Map<string, DuplicateDecision>() : decideByPolicy(others, members, policy);
+  decideUsernames(clusters.filter((cluster) => cluster.kind === 'username'), members, policy.usernames, usernameTaken, decisions);
+  return decisions;
+}
+
+function decideByPolicy(
   clusters: readonly DuplicateCluster[],
   members: ReadonlyMap<string, ClusterMember>,
   policy: DuplicatePolicy,
@@ -88,6 +103,57 @@ function decideMerge(clusters: readonly DuplicateCluster[], known: ClusterMember
     }
   }
   return decisions;
+}
+
+/** Longest username the API takes, in code points. */
+const USERNAME_MAX = 20;
+
+/**
+ * `duplicates.usernames`: in each username cluster, the first member still sent (key order)
+ * keeps the username; each later one is rejected, sent without a username (`drop`), or sent with
+ * the first `<name>_<n>` (n = 2, 3, ...; the name cut so it stays within 20 characters) that no
+ * user of the source has and no earlier rename took (`suffix`). Decisions are added to `decisions`.
+ */
+function decideUsernames(
+  clusters: readonly DuplicateCluster[],
+  members: ReadonlyMap<string, ClusterMember>,
+  mode: NonNullable<DuplicatePolicy['usernames']>,
+  usernameTaken: (username: string) => boolean,
+  decisions: Map<string, DuplicateDecision>,
+): void {
+  const given = new Set<string>();
+  const free = (candidate: string) => !given.has(usernameKey(candidate)) && !usernameTaken(candidate);
+  for (const cluster of clusters) {
+    const sent = cluster.legacyIds
+      .map((legacyId) => members.get(legacyId))
+      .filter((member): member is ClusterMember => member !== undefined && decisions.get(member.legacyId)?.action !== 'reject')
+      .sort((a, b) => a.ordinal - b.ordinal);
+    const [keeper, ...later] = sent;
+    if (!keeper) continue;
+    for (const member of later) {
+      const current = decisions.get(member.legacyId);
+      const base = current?.action === 'send' ? current : { action: 'send' as const };
+      if (mode === 'reject') {
+        decisions.set(member.legacyId, { action: 'reject', keptLegacyId: keeper.legacyId, rejection: rejectionFor(cluster, 'duplicate', `same username as legacy id ${keeper.legacyId}, which keeps it (duplicates.usernames: reject)`) });
+      } else if (mode === 'drop' || member.username === undefined) {
+        decisions.set(member.legacyId, { ...base, username: { to: null, keptBy: keeper.legacyId } });
+      } else {
+        const to = suffixed(member.username, free);
+        given.add(usernameKey(to));
+        decisions.set(member.legacyId, { ...base, username: { to, keptBy: keeper.legacyId } });
+      }
+    }
+  }
+}
+
+/** `name_2`, `name_3`, ...: the first that `free` accepts, the name cut (by code points) so the whole fits in 20. */
+function suffixed(username: string, free: (candidate: string) => boolean): string {
+  const chars = [...username];
+  for (let n = 2; ; n++) {
+    const suffix = `_${n}`;
+    const candidate = chars.slice(0, USERNAME_MAX - suffix.length).join('') + suffix;
+    if (free(candidate)) return candidate;
+  }
 }
 
 function rejectionFor(cluster: DuplicateCluster, rule: string, message: string): Omit<Rejection, 'legacyId'> {

@@ -22,6 +22,8 @@ export interface DuplicateDetector {
   observe(legacyId: string, payload: UserPayload): void;
   /** The clusters so far: identities seen in two users or more, in the order they became clusters. */
   clusters(): DuplicateCluster[];
+  /** Whether some observed user has this identity (normalised as `identityKeysOf` does). */
+  has(kind: DuplicateKind, normalised: string): boolean;
 }
 
 /**
@@ -59,6 +61,10 @@ export function createDuplicateDetector(): DuplicateDetector {
     },
     clusters() {
       return [...found.values()].map((cluster) => ({ ...cluster, legacyIds: [...cluster.legacyIds] }));
+    },
+    has(kind, normalised) {
+      const digest = fingerprintKey(kind, normalised);
+      return firstSeen.has(digest) || found.has(digest);
     },
   };
 }

@@ -14,6 +14,8 @@ export interface ClusterMember {
   newest: unknown;
   wallets: readonly WalletPayload[];
   oauthAccounts: readonly OauthAccountPayload[];
+  /** The username as mapped (usernames policy); undefined when none. */
+  username?: string;
 }
 
 /** What happens to one cluster member. */
@@ -22,6 +24,8 @@ export type DuplicateDecision =
       action: 'send';
       /** merge: the other members' wallets and OAuth accounts, added to this user's own (duplicates dropped). */
       merged?: { wallets: WalletPayload[]; oauthAccounts: OauthAccountPayload[] };
+      /** usernames policy: the username another member keeps is sent as `to` (suffix), or left out (`to: null`, drop). */
+      username?: { to: string | null; keptBy: string };
     }
   | { action: 'reject'; keptLegacyId: string; rejection: Omit<Rejection, 'legacyId'> };
 
@@ -46,6 +50,7 @@ export const EMPTY_DUPLICATE_PLAN: DuplicatePlan = Object.freeze({ clusters: [],
  */
 export function describeResolution(plan: DuplicatePlan, cluster: DuplicateCluster): string | undefined {
   if (!plan.policy) return undefined;
+  if (cluster.kind === 'username' && plan.policy.usernames !== undefined) return describeUsernames(plan, cluster);
   const sent: string[] = [];
   const rejected: string[] = [];
   for (const legacyId of cluster.legacyIds) {
@@ -56,4 +61,25 @@ export function describeResolution(plan: DuplicatePlan, cluster: DuplicateCluste
     return into?.action === 'reject' ? `merged into ${into.keptLegacyId}` : undefined;
   }
   return `sent: ${sent.join(', ') || 'none'}; rejected: ${rejected.join(', ') || 'none'}`;
+}
+
+/** A username cluster under the usernames policy: who keeps it, and every rename, drop and reject. */
+function describeUsernames(plan: DuplicatePlan, cluster: DuplicateCluster): string {
+  const parts: string[] = [];
+  const renamed: string[] = [];
+  const dropped: string[] = [];
+  const rejected: string[] = [];
+  let keeper: string | undefined;
+  for (const legacyId of cluster.legacyIds) {
+    const decision = plan.decisions.get(legacyId);
+    if (decision?.action === 'reject') rejected.push(legacyId);
+    else if (decision?.username?.to === null) dropped.push(legacyId);
+    else if (decision?.username) renamed.push(`${legacyId} → ${decision.username.to}`);
+    else keeper ??= legacyId;
+  }
+  parts.push(`kept by ${keeper ?? 'none'}`);
+  if (renamed.length > 0) parts.push(`renamed: ${renamed.join(', ')}`);
+  if (dropped.length > 0) parts.push(`sent without a username: ${dropped.join(', ')}`);
+  if (rejected.length > 0) parts.push(`rejected: ${rejected.join(', ')}`);
+  return parts.join('; ');
 }

@@ -1,3 +1,4 @@
+import { usernameKey } from '../contract/identity-keys.js';
 import { ConfigError } from '../errors.js';
 import { readSourcePages } from '../extract/index.js';
 import type { SourceDb, SourceRow } from '../extract/index.js';
@@ -98,8 +99,10 @@ export async function planDuplicatesFrom(
         newest: policy.newestBy === undefined ? null : (row.row[policy.newestBy] ?? null),
         wallets: result.payload.wallets ?? [],
         oauthAccounts: result.payload.oauthAccounts ?? [],
+        ...(typeof result.payload.username === 'string' && result.payload.username !== '' ? { username: result.payload.username } : {}),
       });
     }
   }
-  return { policy, clusters, decisions: decideDuplicates(clusters, members, policy) };
+  const usernameTaken = (username: string) => detector.has('username', usernameKey(username));
+  return { policy, clusters, decisions: decideDuplicates(clusters, members, policy, usernameTaken) };
 }
