@@ -95,6 +95,8 @@ export interface SampleReport {
   oauthAccounts: { users: number; total: number; byProvider: CoverageEntry[] };
   rejects: SampleIssueGroup[];
   warnings: SampleIssueGroup[];
+  /** Values left out so their users could be sent (`onInvalid: 'drop'`), by field and rule, with example rows and masked values. */
+  dropped: SampleIssueGroup[];
 }
 
 /** The exit code a report calls for (see {@link CheckExitCode}). */

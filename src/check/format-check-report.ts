@@ -39,7 +39,7 @@ function formatSample(sample: SampleReport): string[] {
     `  oauthAccounts   ${sample.oauthAccounts.users} users, ${count(sample.oauthAccounts.total, 'account')}${breakdown(sample.oauthAccounts.byProvider)}`,
     '',
   ];
-  lines.push(...groups('Rejects', sample.rejects), ...groups('Warnings', sample.warnings));
+  lines.push(...groups('Rejects', sample.rejects), ...groups('Dropped values (the user is sent without them)', sample.dropped), ...groups('Warnings', sample.warnings));
   return lines;
 }
 

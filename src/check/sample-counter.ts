@@ -34,6 +34,7 @@ export class SampleCounter {
   readonly #providers = new Map<string, number>();
   readonly #rejects = new Map<string, Group>();
   readonly #warnings = new Map<string, Group>();
+  readonly #dropped = new Map<string, Group>();
   #read = 0;
   #mapped = 0;
   #walletUsers = 0;
@@ -56,6 +57,7 @@ export class SampleCounter {
       return;
     }
     this.#mapped++;
+    for (const dropped of result.dropped ?? []) this.#group(this.#dropped, dropped, result.legacyId, row);
     const payload = result.payload as Record<string, unknown>;
     for (let i = 0; i < this.#fieldNames.length; i++) if (hasValue(payload[this.#fieldNames[i] as string])) (this.#fieldCounts[i] as number)++;
     const metadata = result.payload.metadata;
@@ -87,6 +89,7 @@ export class SampleCounter {
       oauthAccounts: { users: this.#oauthUsers, total: oauthTotal, byProvider: byCount(this.#providers, oauthTotal) },
       rejects: ranked(this.#rejects),
       warnings: ranked(this.#warnings),
+      dropped: ranked(this.#dropped),
     };
   }
 

@@ -231,6 +231,11 @@ export function printSummary({ summary, reports, checkpointFile, target }: JobRe
   const accounted = rows.slice(1).reduce((sum, [, value]) => sum + value, 0);
   console.log(`  ${'check'.padEnd(width)}  ${summary.addsUp ? 'ok' : 'MISMATCH'}: ${accounted} accounted for of ${summary.extracted} extracted`);
   console.log(`  ${'duration'.padEnd(width)}  ${(summary.durationMs / 1000).toFixed(1)} s`);
+  const dropped = Object.entries(summary.dropped ?? {});
+  if (dropped.length > 0) {
+    console.log('  values dropped (the user is sent without them; examples in the report):');
+    for (const [what, count] of dropped) console.log(`    ${what}: ${count}`);
+  }
   const warnings = Object.entries(summary.warnings);
   if (warnings.length > 0) {
     console.log('  values changed to fit the API (sent; see the mapping\'s transforms):');

@@ -105,6 +105,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
   const builder = new BatchBuilder(options.batchSize);
   const inFlight = new Set<Promise<void>>();
   const warnings = new Map<string, number>();
+  const dropped = new Map<string, number>();
   let fatal: Error | undefined;
   const stopped = () => fatal !== undefined || deps.signal?.aborted === true;
   const unplanned = (batch: PlannedBatch) => {
@@ -200,6 +201,10 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
           const key = `${warning.field} ${warning.rule}`;
           warnings.set(key, (warnings.get(key) ?? 0) + 1);
         }
+        for (const value of (result.ok && result.dropped) || []) {
+          const key = `${value.field.replace(/\[\d+\]/g, '[*]')} ${value.rule}`;
+          dropped.set(key, (dropped.get(key) ?? 0) + 1);
+        }
         let completed: PlannedBatch[] | undefined;
         if (!result.ok) {
           completed = builder.addRejected(position, result.rejections);
@@ -248,6 +253,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
     durationMs: now() - startedAt,
     addsUp: accountedFor(counts) === counts.extracted,
     warnings: Object.fromEntries([...warnings].sort(([a], [b]) => a.localeCompare(b))),
+    ...(dropped.size > 0 ? { dropped: Object.fromEntries([...dropped].sort(([a], [b]) => a.localeCompare(b))) } : {}),
   };
 }
 

@@ -33,6 +33,8 @@ export interface RunSummary extends RunCounts {
   addsUp: boolean;
   /** Values changed to fit the API but still sent, counted per `field rule` (e.g. `firstName stripped`). */
   warnings: Record<string, number>;
+  /** Values left out so their users could be sent (`onInvalid: 'drop'`), counted per `field rule` (e.g. `phoneNumber transform`). */
+  dropped?: Record<string, number>;
   /** Which phase this run was in: the first full pass, or an incremental rerun. */
   phase?: 'full' | 'incremental';
   /** Incremental runs: the frozen upper bound (`now() - lag`, database time) of the rows read. */
@@ -70,6 +72,8 @@ export function combineSummaries(first: RunSummary, second: RunSummary): RunSumm
   for (const key of Object.keys(counts) as Array<keyof RunCounts>) counts[key] = first[key] + second[key];
   const warnings = { ...first.warnings };
   for (const [what, count] of Object.entries(second.warnings)) warnings[what] = (warnings[what] ?? 0) + count;
+  const dropped = { ...first.dropped };
+  for (const [what, count] of Object.entries(second.dropped ?? {})) dropped[what] = (dropped[what] ?? 0) + count;
   const fatalError = first.fatalError ?? second.fatalError;
   return {
     ...first,
@@ -79,6 +83,7 @@ export function combineSummaries(first: RunSummary, second: RunSummary): RunSumm
     durationMs: first.durationMs + second.durationMs,
     addsUp: first.addsUp && second.addsUp && accountedFor(counts) === counts.extracted,
     warnings: Object.fromEntries(Object.entries(warnings).sort(([a], [b]) => a.localeCompare(b))),
+    ...(Object.keys(dropped).length > 0 ? { dropped: Object.fromEntries(Object.entries(dropped).sort(([a], [b]) => a.localeCompare(b))) } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ export interface ReportParts {
   coverage: ReportCoverage;
   rejects: SampleIssueGroup[];
   warnings: SampleIssueGroup[];
+  dropped: SampleIssueGroup[];
   failures: FailureGroup[];
   /** `undefined` when no duplicate detector ran. */
   duplicates: DuplicateCluster[] | undefined;
@@ -59,6 +60,7 @@ export function buildReportJson(summary: RunSummary, parts: ReportParts, generat
     coverage: parts.coverage,
     rejects: parts.rejects,
     warnings: parts.warnings,
+    dropped: parts.dropped,
     failures: parts.failures,
     duplicates: {
       available: parts.duplicates !== undefined,

@@ -30,7 +30,7 @@ export class CoverageTally {
   }
 
   /** Counts so far. */
-  result(): { coverage: ReportCoverage; rejects: SampleIssueGroup[]; warnings: SampleIssueGroup[] } {
+  result(): { coverage: ReportCoverage; rejects: SampleIssueGroup[]; warnings: SampleIssueGroup[]; dropped: SampleIssueGroup[] } {
     const part = this.#counter.report(0);
     const fields = [...part.fields];
     const emailAt = fields.findIndex((entry) => entry.name === 'email');
@@ -39,6 +39,7 @@ export class CoverageTally {
       coverage: { mapped: part.mapped, fields, metadata: part.metadata, wallets: part.wallets, oauthAccounts: part.oauthAccounts },
       rejects: part.rejects,
       warnings: part.warnings,
+      dropped: part.dropped,
     };
   }
 }

@@ -107,10 +107,10 @@ export function createRunReport(options: RunReportOptions): RunReport {
       const files: RunReportFiles = { html: join(dir, 'report.html'), json: join(dir, 'report.json'), rejectsCsv: join(dir, 'rejects.csv') };
       moveFile(rejects.path, files.rejectsCsv);
       rmSync(scratch, { recursive: true, force: true });
-      const { coverage, rejects: rejectGroups, warnings } = tally.result();
+      const { coverage, rejects: rejectGroups, warnings, dropped } = tally.result();
       const report = buildReportJson(
         summary,
-        { coverage, rejects: rejectGroups, warnings, failures: failures.result(), duplicates: options.duplicates?.clusters(), duplicateSummary: options.duplicates?.summary?.(), samples: samples.items(), ...(target ? { target } : {}) },
+        { coverage, rejects: rejectGroups, warnings, dropped, failures: failures.result(), duplicates: options.duplicates?.clusters(), duplicateSummary: options.duplicates?.summary?.(), samples: samples.items(), ...(target ? { target } : {}) },
         (options.now ?? (() => new Date()))(),
       );
       writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });

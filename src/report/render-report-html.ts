@@ -38,6 +38,9 @@ ${coverageSection(report)}
 <section id="rejects"><h2>Why rows are rejected</h2>
 <p class="hint">Rejected rows are not sent. Each reason below lists up to five example rows (the source's primary key); the full list, one line per problem, is in rejects.csv next to this report.</p>
 ${issuesTable(report.rejects, 'rejects-table', 'No row is rejected.')}</section>
+<section id="dropped"><h2>Values dropped, users sent</h2>
+<p class="hint">A value that could not be used (a bad phone number, an unknown country, an invalid wallet the mapping lets go): the user is sent without it. Each reason lists up to five example rows and masked values.</p>
+${issuesTable(report.dropped, 'dropped-table', 'No value was dropped.')}</section>
 <section id="warnings"><h2>Values changed to fit</h2>
 <p class="hint">These users are sent, but a value was cut, cleaned or left out.</p>
 ${issuesTable(report.warnings, 'warnings-table', 'No value had to be changed.')}</section>

@@ -45,6 +45,8 @@ export interface ReportJson {
   rejects: SampleIssueGroup[];
   /** Values changed to fit the API but still sent, most rows first (no values: only row ids). */
   warnings: SampleIssueGroup[];
+  /** Values left out so their users could be sent (`onInvalid: 'drop'`), most rows first, with up to 5 example rows (masked values). */
+  dropped: SampleIssueGroup[];
   /** Users the API refused, by error code, most first (real runs only). */
   failures: FailureGroup[];
   duplicates: {

@@ -22,6 +22,7 @@ function report(overrides: Partial<RunSummary> = {}): ReportJson {
       coverage: { mapped: 1200, fields: [{ name: 'email', count: 1100, percent: 91.67 }], metadata: [{ name: EVIL, count: 3, percent: 0.25 }], wallets: { users: 0, total: 0, byChain: [] }, oauthAccounts: { users: 0, total: 0, byProvider: [] } },
       rejects: [{ field: 'firstName', rule: 'pattern', rows: 34, message: EVIL, examples: [{ legacyId: EVIL, value: '<…> (9 chars)' }] }],
       warnings: [],
+      dropped: [{ field: 'phoneNumber', rule: 'transform', rows: 3, message: EVIL, examples: [{ legacyId: EVIL, value: '<…> (9 chars)' }] }],
       failures: [],
       duplicates: [{ kind: 'email', key: '<b>…', rows: 2, legacyIds: ['1', '2'], resolution: EVIL }],
       samples: [{ legacyId: '7', outcome: 'would_send', payload: { firstName: EVIL } }],
