@@ -39,34 +39,37 @@ describe('compileMapping: fields and metadata', () => {
   });
 
   it('always puts the legacy id in metadata, under the configured key', () => {
-    expect(payloadOf(compileMapping(spec())(source({}, {}, '7'))).metadata).toEqual({ legacyId: '7' });
-    const custom = compileMapping(spec({ legacyIdKey: 'oldId', metadata: { plan: 'plan' } }));
-    expect(payloadOf(custom(source({ plan: 'pro' }, {}, 'a-uuid'))).metadata).toEqual({ oldId: 'a-uuid', plan: 'pro' });
+    expect(payloadOf(compileMapping(spec({ fields: { email: 'email' } }))(source({ email: 'ann@example.com' }, {}, '7'))).metadata).toEqual({ legacyId: '7' });
+    const custom = compileMapping(spec({ legacyIdKey: 'oldId', fields: { email: 'email' }, metadata: { plan: 'plan' } }));
+    expect(payloadOf(custom(source({ email: 'ann@example.com', plan: 'pro' }, {}, 'a-uuid'))).metadata).toEqual({ oldId: 'a-uuid', plan: 'pro' });
   });
 
   it('omits fields and metadata entries whose value is null', () => {
-    const map = compileMapping(spec({ fields: { email: 'email', lastName: { column: 'last_name', transforms: ['trim', 'nullIfEmpty'] } }, metadata: { plan: 'plan' } }));
-    const payload = payloadOf(map(source({ email: null, last_name: '   ', plan: null })));
-    expect(payload).toEqual({ metadata: { legacyId: '42' } });
+    // The phone number is what this user signs in with, so that a null email can be left out.
+    const map = compileMapping(
+      spec({ fields: { email: 'email', phoneNumber: 'phone', lastName: { column: 'last_name', transforms: ['trim', 'nullIfEmpty'] } }, metadata: { plan: 'plan' } }),
+    );
+    const payload = payloadOf(map(source({ email: null, phone: '+14155552671', last_name: '   ', plan: null })));
+    expect(payload).toEqual({ phoneNumber: '+14155552671', metadata: { legacyId: '42' } });
     expect(Object.keys(payload)).not.toContain('email');
   });
 
   it('turns driver values into JSON in metadata (Date → ISO, int8 text stays text, jsonb stays an object)', () => {
-    const map = compileMapping(spec({ metadata: { createdAt: 'created_at', balance: 'balance', prefs: 'prefs' } }));
-    const payload = payloadOf(map(source({ created_at: new Date('2020-05-06T07:08:09Z'), balance: 12n, prefs: { theme: 'dark' } })));
+    const map = compileMapping(spec({ fields: { email: 'email' }, metadata: { createdAt: 'created_at', balance: 'balance', prefs: 'prefs' } }));
+    const payload = payloadOf(map(source({ email: 'ann@example.com', created_at: new Date('2020-05-06T07:08:09Z'), balance: 12n, prefs: { theme: 'dark' } })));
     expect(payload.metadata).toEqual({ legacyId: '42', createdAt: '2020-05-06T07:08:09.000Z', balance: '12', prefs: { theme: 'dark' } });
   });
 
   it('applies the default when the value ends up null', () => {
-    const map = compileMapping(spec({ fields: { team: { column: 'team', transforms: ['nullIfEmpty'], default: 'Legacy' } } }));
-    expect(payloadOf(map(source({ team: '' }))).team).toBe('Legacy');
-    expect(payloadOf(map(source({ team: 'Core' }))).team).toBe('Core');
+    const map = compileMapping(spec({ fields: { email: 'email', team: { column: 'team', transforms: ['nullIfEmpty'], default: 'Legacy' } } }));
+    expect(payloadOf(map(source({ email: 'ann@example.com', team: '' }))).team).toBe('Legacy');
+    expect(payloadOf(map(source({ email: 'ann@example.com', team: 'Core' }))).team).toBe('Core');
   });
 });
 
 describe('compileMapping: value maps', () => {
   const withMode = (unmapped?: 'keep' | 'null' | 'reject') =>
-    compileMapping(spec({ metadata: { tier: { column: 'plan', map: { free: 'basic', pro: 'premium', 1: 'one' }, ...(unmapped ? { unmapped } : {}) } } }));
+    compileMapping(spec({ fields: { email: { constant: 'ann@example.com' } }, metadata: { tier: { column: 'plan', map: { free: 'basic', pro: 'premium', 1: 'one' }, ...(unmapped ? { unmapped } : {}) } } }));
 
   it('translates mapped values, keyed by the value as text', () => {
     expect(payloadOf(withMode()(source({ plan: 'pro' }))).metadata?.tier).toBe('premium');

@@ -8,6 +8,8 @@ const SOL = '7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV';
 
 const map = compileMapping(
   spec({
+    // A constant email, so that a user without wallets or OAuth accounts still has a way to sign in.
+    fields: { email: { constant: 'ann@example.com' } },
     wallets: [
       {
         from: { json: 'profile.wallets' },

@@ -56,8 +56,19 @@ describe('the compiled mapper on weird input', () => {
   });
 
   it('survives NULL in every column and empty children', () => {
-    const result = map({ key: '1', row: Object.fromEntries(COLUMNS.map((column) => [column, null])), children: { wallets: [], identities: [] } });
-    expect(result).toEqual({ ok: true, legacyId: '1', payload: { metadata: { legacyId: '1' } } });
+    const nulls = Object.fromEntries(COLUMNS.map((column) => [column, null]));
+    // Nothing is left to sign in with: the one rejection says so, and no column's NULL is a problem of its own.
+    expect(map({ key: '1', row: nulls, children: { wallets: [], identities: [] } })).toEqual({
+      ok: false,
+      legacyId: '1',
+      rejections: [{ legacyId: '1', field: '(user)', rule: 'no_sign_in_method', message: expect.any(String) as string }],
+    });
+    // With an email to sign in with, every other NULL is simply left out.
+    expect(map({ key: '1', row: { ...nulls, email: 'ann@example.com' }, children: { wallets: [], identities: [] } })).toEqual({
+      ok: true,
+      legacyId: '1',
+      payload: { email: 'ann@example.com', metadata: { legacyId: '1' } },
+    });
   });
 
   it('survives a malformed source row itself', () => {

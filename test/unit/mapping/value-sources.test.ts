@@ -7,16 +7,21 @@ import { RowProblem } from '../../../src/mapping/row-problem.js';
 import { renderTemplate } from '../../../src/mapping/template.js';
 import { source, spec } from './fixtures.js';
 
+/** A mapping of the given metadata section, with a constant email so that every user has a way to sign in. */
+function mappingOf(metadata: MappingSpecInput['metadata']) {
+  return compileMapping(spec({ fields: { email: { constant: 'ann@example.com' } }, metadata }));
+}
+
 /** Maps one row with the given metadata section and returns the metadata (legacy id left out). */
 function metadataOf(metadata: MappingSpecInput['metadata'], row: Record<string, unknown>): Record<string, unknown> {
-  const result: MapResult = compileMapping(spec({ metadata }))(source(row));
+  const result: MapResult = mappingOf(metadata)(source(row));
   if (!result.ok) throw new Error(`rejected: ${JSON.stringify(result.rejections)}`);
   const { legacyId: _legacyId, ...rest } = result.payload.metadata as Record<string, unknown>;
   return rest;
 }
 
 function rejectionsOf(metadata: MappingSpecInput['metadata'], row: Record<string, unknown>) {
-  const result = compileMapping(spec({ metadata }))(source(row));
+  const result = mappingOf(metadata)(source(row));
   if (result.ok) throw new Error('expected a rejection');
   return result.rejections.map(({ field, rule }) => [field, rule]);
 }

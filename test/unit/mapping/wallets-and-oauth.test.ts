@@ -9,7 +9,11 @@ const SOL = '7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV';
 const chain = { column: 'chain', map: { ethereum: 'ETH', polygon: 'EVM', solana: 'SOL', bitcoin: 'BTC' }, unmapped: 'reject' } as const;
 const provider = { column: 'provider', map: { metamask: 'browserExtension', phantom: 'browserExtension', walletconnect: 'walletConnect' } };
 
+// A constant email, so that a user whose wallets are all skipped still has a way to sign in.
+const email = { constant: 'ann@example.com' };
+
 const walletMapping = spec({
+  fields: { email },
   wallets: [
     { from: 'wallets', address: 'address', chain, walletName: 'wallet_name', walletProvider: provider },
     { from: 'row', address: { column: 'eth_address', transforms: ['trim', 'nullIfEmpty'] }, chain: { constant: 'ETH' }, walletName: { constant: 'MetaMask' }, walletProvider: { constant: 'browserExtension' } },
@@ -47,7 +51,7 @@ describe('wallets', () => {
 
   it('skips a wallet whose address is null or blank, and leaves wallets out when none remain', () => {
     const payload = payloadOf(map(source({ eth_address: '  ' }, { wallets: [{ chain: 'solana', address: null, wallet_name: 'x', provider: 'phantom' }] })));
-    expect(payload).toEqual({ metadata: { legacyId: '42' } });
+    expect(payload).toEqual({ email: 'ann@example.com', metadata: { legacyId: '42' } });
   });
 
   it('treats a user without the child list as having no children', () => {
@@ -78,6 +82,7 @@ describe('wallets', () => {
 describe('oauthAccounts', () => {
   const map = compileMapping(
     spec({
+      fields: { email },
       oauthAccounts: [
         {
           from: 'identities',
