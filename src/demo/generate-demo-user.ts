@@ -7,6 +7,12 @@ type Row = Record<string, unknown>;
 /** The ways a demo user is made deliberately invalid for the Dynamic API. */
 export const INVALID_KINDS = ['emoji_in_name', 'long_username', 'alpha3_country', 'malformed_email', 'dogecoin_wallet'] as const;
 export type InvalidKind = (typeof INVALID_KINDS)[number];
+/**
+ * The kinds the example mapping rejects: a malformed email and an unsupported chain. The others
+ * (an emoji in a name, a long username, an alpha-3 country) cost that optional field: the user is
+ * sent without it (`onInvalid` defaults to `drop` for optional profile fields).
+ */
+export const REJECTED_KINDS: ReadonlySet<InvalidKind> = new Set(['malformed_email', 'dogecoin_wallet']);
 
 /** One generated legacy user with its child rows. */
 export interface DemoUser {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { SourceDb } from '../extract/connect-source.js';
-import { generateDemoUser, INVALID_KINDS, type DemoUser, type InvalidKind } from './generate-demo-user.js';
+import { generateDemoUser, INVALID_KINDS, REJECTED_KINDS, type DemoUser, type InvalidKind } from './generate-demo-user.js';
 
 /** Options of {@link seedDemoUsers}. */
 export interface SeedDemoUsersOptions {
@@ -25,9 +25,12 @@ export interface SeedDemoUsersResult {
   deleted: number;
   wallets: number;
   identities: number;
+  /** The users the example mapping rejects: their kind (a malformed email, an unsupported chain) rejects by default. */
   deliberatelyInvalid: number;
-  /** The deliberately invalid users (never soft-deleted), so tests can expect their rejection. */
+  /** Every deliberately invalid user (never soft-deleted), with its kind. */
   invalid: { key: string; kind: InvalidKind }[];
+  /** Of those, the users sent all the same with a value dropped (an optional field's `onInvalid` is `drop` by default). */
+  droppedValue: number;
 }
 
 /** Users per insert statement: 15 columns each, far below PostgreSQL's 65,535 parameters. */
@@ -42,7 +45,7 @@ const CHUNK = 1000;
 export async function seedDemoUsers(db: SourceDb, opts: SeedDemoUsersOptions): Promise<SeedDemoUsersResult> {
   const seed = opts.seed ?? 1;
   const invalidEvery = opts.invalidEvery ?? 100;
-  const result: SeedDemoUsersResult = { users: 0, deleted: 0, wallets: 0, identities: 0, deliberatelyInvalid: 0, invalid: [] };
+  const result: SeedDemoUsersResult = { users: 0, deleted: 0, wallets: 0, identities: 0, deliberatelyInvalid: 0, invalid: [], droppedValue: 0 };
   const used = new Set<string>();
 
   await db.transaction().execute(async (trx) => {
@@ -67,7 +70,8 @@ export async function seedDemoUsers(db: SourceDb, opts: SeedDemoUsersOptions): P
     // Explicit ids bypass the sequence; move it past them so later inserts do not collide.
     await sql`select setval(pg_get_serial_sequence('users', 'id'), (select max(id) from users))`.execute(trx);
   });
-  result.deliberatelyInvalid = result.invalid.length;
+  result.deliberatelyInvalid = result.invalid.filter((user) => REJECTED_KINDS.has(user.kind)).length;
+  result.droppedValue = result.invalid.length - result.deliberatelyInvalid;
   return result;
 }
 

@@ -43,7 +43,7 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
     try {
       await createDemoSchema(database.db);
       const seeded = await seedDemoUsers(database.db, { count: args.users, seed: 42 });
-      console.error(`Seeded ${seeded.users} users (${seeded.deleted} soft-deleted, ${seeded.wallets} wallets, ${seeded.identities} OAuth identities, ${seeded.deliberatelyInvalid} deliberately invalid).`);
+      console.error(`Seeded ${seeded.users} users (${seeded.deleted} soft-deleted, ${seeded.wallets} wallets, ${seeded.identities} OAuth identities, ${seeded.deliberatelyInvalid} deliberately invalid, ${seeded.droppedValue} with one bad optional value).`);
       console.error(`Dynamic API emulator listening on ${emulator.baseUrl}\n`);
 
       const base = {

@@ -59,10 +59,9 @@ describe('runMigration', () => {
     database = await openEmbeddedDatabase();
     await createDemoSchema(database.db);
     seeded = await seedDemoUsers(database.db, { count: 400, seed: 3 });
-    // Every deliberately invalid value rejects its user, as the counts below expect: what the
-    // mapping's default policy drops instead is covered by the mapping's own tests.
-    const example = (await loadMappingFile('mappings/example.ts')).spec;
-    spec = { ...example, options: { ...example.options, onInvalid: 'reject' } };
+    // The example as shipped: the seed's malformed emails and unsupported chains are rejected
+    // (deliberatelyInvalid); its emoji names, long usernames and alpha-3 countries cost that field.
+    spec = (await loadMappingFile('mappings/example.ts')).spec;
     dir = mkdtempSync(join(tmpdir(), 'dm-pipeline-'));
   }, 60_000);
   afterAll(async () => {
@@ -203,8 +202,10 @@ describe('runMigration', () => {
     const emojiNames = seeded.invalid.filter((row) => row.kind === 'emoji_in_name').length;
     expect(emojiNames).toBeGreaterThan(0);
     expect(summary.warnings).toEqual({ 'firstName stripped': emojiNames });
-    // Cleaned, those rows are no longer rejected.
-    expect(summary.rejected).toBe(seeded.deliberatelyInvalid - emojiNames);
+    // Cleaned, their first names are sent; only the long usernames and alpha-3 countries are dropped.
+    expect(summary.rejected).toBe(seeded.deliberatelyInvalid);
+    expect(summary.dropped).toEqual({ 'country pattern': expect.any(Number) as number, 'username pattern': expect.any(Number) as number });
+    expect(Object.values(summary.dropped ?? {}).reduce((a, b) => a + b, 0)).toBe(seeded.droppedValue - emojiNames);
     await store.close();
   });
 });
