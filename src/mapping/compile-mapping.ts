@@ -112,9 +112,11 @@ function mapRow(mapping: CompiledMapping, source: SourceRow, legacyId: string): 
     // Leaving values out cannot break another rule; checked all the same, a payload that is still refused is rejected.
     const after = userPayloadSchema.validate(payload) ? [] : failuresOf([], payload);
     if (after.length === 0) return signInOrReject(payload, legacyId, dropped, extra);
-    dropped.push(...after.map((failure) => toRejection(legacyId, failure)));
+    return { ok: false, legacyId, rejections: [...dropped, ...after.map((failure) => toRejection(legacyId, failure))], ...extra };
   }
-  return { ok: false, legacyId, rejections: dropped, ...extra };
+  // Only what keeps the user back is a reason: a value that would have been dropped is not (it shows once the reason is fixed).
+  const rejections = dropped.filter((_, index) => targets[index] === undefined);
+  return { ok: false, legacyId, rejections, ...extra };
 }
 
 /** Every failure of the payload: the mapper's problems, then the contract's violations of fields the mapper did not already reject. */

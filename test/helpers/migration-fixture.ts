@@ -13,6 +13,8 @@ export interface MigrationFixture {
   seeded: Awaited<ReturnType<typeof seedDemoUsers>>;
   /** Rows the example mapping should send: not soft-deleted, not deliberately invalid. */
   expectedValid: number;
+  /** The exit code of a clean run: 3 when the seed holds rows the example mapping rejects, else 0. */
+  cleanExit: number;
   dir: string;
   /** CLI args pointing checkpoints and reports into `dir`. */
   dirArgs: string[];
@@ -28,6 +30,7 @@ export async function createMigrationFixture(options: { users: number; seed: num
     db,
     seeded,
     expectedValid: seeded.users - seeded.deleted - seeded.deliberatelyInvalid,
+    cleanExit: seeded.deliberatelyInvalid > 0 ? 3 : 0,
     dir,
     dirArgs: ['--checkpoint-dir', join(dir, 'checkpoints'), '--reports-dir', join(dir, 'reports')],
     async cleanup() {

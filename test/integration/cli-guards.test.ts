@@ -39,7 +39,7 @@ describe('job guards', () => {
     await done;
     const third = await runCli(first.args, first.env);
     expect(third.stderr).not.toMatch(/already running/);
-    expect(third.code).toBe(3);
+    expect(third.code).toBe(fixture.cleanExit);
   });
 
   it('reports a damaged checkpoint loudly and leaves it untouched instead of starting over', async () => {
@@ -59,7 +59,7 @@ describe('job guards', () => {
     const document = JSON.parse(readFileSync('mappings/example.json', 'utf8')) as { metadata: Record<string, unknown> };
     writeFileSync(mapping, JSON.stringify(document));
     const original = run('changing', mapping);
-    expect((await runCli(original.args, original.env)).code).toBe(3);
+    expect((await runCli(original.args, original.env)).code).toBe(fixture.cleanExit);
 
     document.metadata.importedBy = { constant: 'dynamic-migrate' };
     writeFileSync(mapping, JSON.stringify(document));

@@ -19,13 +19,13 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Which field each deliberately invalid kind of the demo seed is rejected on. */
-const FIELD_OF_KIND: Record<string, string> = {
-  emoji_in_name: 'firstName',
-  long_username: 'username',
-  alpha3_country: 'country',
-  malformed_email: 'email',
-  dogecoin_wallet: 'wallets[*].chain',
+/** Which field each deliberately invalid kind of the demo seed is caught on, and in which section: rejected, or dropped (the user sent without it). */
+const FIELD_OF_KIND: Record<string, { field: string; section: 'rejects' | 'dropped' }> = {
+  emoji_in_name: { field: 'firstName', section: 'dropped' },
+  long_username: { field: 'username', section: 'dropped' },
+  alpha3_country: { field: 'country', section: 'dropped' },
+  malformed_email: { field: 'email', section: 'rejects' },
+  dogecoin_wallet: { field: 'wallets[*].chain', section: 'rejects' },
 };
 
 // A dry run of the demo data, as a user runs it, then its report.html opened in a real browser.
@@ -60,7 +60,16 @@ describe('the run report', () => {
     expect(report.rejects.reduce((rows, group) => rows + group.rows, 0)).toBeGreaterThanOrEqual(fixture.seeded.deliberatelyInvalid);
     const csv = readFileSync(join(runDir, 'rejects.csv'), 'utf8').trimEnd().split('\r\n');
     expect(csv[0]).toBe('row_id,field,rule,masked_value,message');
-    for (const { key } of fixture.seeded.invalid) expect(csv.some((line) => line.startsWith(`${key},`)), key).toBe(true);
+    for (const { key, kind } of fixture.seeded.invalid) {
+      expect(csv.some((line) => line.startsWith(`${key},`)), key).toBe(FIELD_OF_KIND[kind]?.section === 'rejects');
+    }
+    // The values dropped so their users could be sent: each kind once, with its example row.
+    const dropped = fixture.seeded.invalid.filter(({ kind }) => FIELD_OF_KIND[kind]?.section === 'dropped');
+    expect(dropped).toHaveLength(fixture.seeded.droppedValue);
+    for (const { key, kind } of dropped) {
+      const group = report.dropped.find((entry) => entry.field === FIELD_OF_KIND[kind]?.field);
+      expect(group?.examples.map((example) => example.legacyId), kind).toContain(key);
+    }
   });
 
   it('never holds a clear email of the source, in any of the three files', async () => {
@@ -95,10 +104,14 @@ describe('the run report', () => {
     expect(await page.locator('h1').innerText()).toContain(job);
     expect(await page.locator('.badge').innerText()).toMatch(/Dry run/);
 
-    const fields = await page.locator('#rejects-table tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-field')));
+    const fieldsOf = (table: string) => page.locator(`#${table} tbody tr`).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-field')));
+    const fields = { rejects: await fieldsOf('rejects-table'), dropped: await fieldsOf('dropped-table') };
     const kinds = new Set(fixture.seeded.invalid.map((invalid) => invalid.kind));
     expect(kinds.size).toBe(5);
-    for (const kind of kinds) expect(fields, kind).toContain(FIELD_OF_KIND[kind]);
+    for (const kind of kinds) {
+      const where = FIELD_OF_KIND[kind];
+      expect(where && fields[where.section], kind).toContain(where?.field);
+    }
     expect(await page.locator('#coverage svg').count()).toBeGreaterThanOrEqual(3);
     expect(await page.locator('#samples details').count()).toBe(20);
 
