@@ -25,8 +25,10 @@ const hexRule = (pattern: RegExp, shape: string) => (address: string): Verdict =
 function evm(address: string, checksumEvm: boolean): Verdict {
   if (!/^0x[0-9a-fA-F]{40}$/.test(address)) return formatFault('is not 0x and 40 hex digits');
   const digits = address.slice(2);
-  const checksummed = eip55(digits.toLowerCase());
   const mixedCase = digits !== digits.toLowerCase() && digits !== digits.toUpperCase();
+  // Keccak only when there is a checksum to check or to make: most stored addresses are one case.
+  if (!mixedCase && !checksumEvm) return address;
+  const checksummed = eip55(digits.toLowerCase());
   if (mixedCase && checksummed !== address) return checksumFault('mixes case but does not match its EIP-55 checksum');
   return checksumEvm ? checksummed : address;
 }
