@@ -35,4 +35,27 @@ describe('columnsToRead', () => {
     expect(sorted(columns.source)).toEqual(sorted(['account_id', 'kind', 'mail', 'handle', 'profile']));
     expect(sorted(columns.children.keys ?? [])).toEqual(['account_id', 'address']);
   });
+
+  it('reads the country column of e164 regionFrom, and the columns of additional addresses in the wallet record, a JSON array in it, or another child', () => {
+    const spec = parseMapping({
+      source: {
+        table: 'members',
+        primaryKey: 'id',
+        children: { wallets: { table: 'member_wallets', foreignKey: 'member_id' }, extras: { table: 'member_extras', foreignKey: 'member_id' } },
+      },
+      fields: { phoneNumber: { column: 'phone', transforms: [{ e164: { regionFrom: 'home_country' } }] } },
+      wallets: [{
+        from: 'wallets', address: 'addr', chain: { constant: 'BTC' }, walletName: { constant: 'W' }, walletProvider: { constant: 'browserExtension' },
+        additionalAddresses: [
+          { from: 'wallet', address: 'ordinals_addr', type: { constant: 'ordinals' }, publicKey: 'ordinals_key' },
+          { from: { json: 'more' }, address: 'a', type: 't' },
+          { from: 'extras', address: 'extra_addr', type: { constant: 'payment' } },
+        ],
+      }],
+    }, 'extras.json');
+    const columns = columnsToRead(spec);
+    expect(sorted(columns.source)).toEqual(sorted(['id', 'phone', 'home_country']));
+    expect(sorted(columns.children.wallets ?? [])).toEqual(sorted(['member_id', 'addr', 'ordinals_addr', 'ordinals_key', 'more']));
+    expect(sorted(columns.children.extras ?? [])).toEqual(sorted(['member_id', 'extra_addr']));
+  });
 });
