@@ -39,7 +39,9 @@ describe('job guards', () => {
     await done;
     const third = await runCli(first.args, first.env);
     expect(third.stderr).not.toMatch(/already running/);
-    expect(third.code).toBe(fixture.cleanExit);
+    // 3 only if a row the mapping rejects was still to be read after the kill: which, depends on when it came.
+    expect([0, fixture.cleanExit]).toContain(third.code);
+    expect(await emulator.listUsers(ENVIRONMENT_ID)).toHaveLength(fixture.expectedValid);
   });
 
   it('reports a damaged checkpoint loudly and leaves it untouched instead of starting over', async () => {
