@@ -21,7 +21,7 @@ export default defineMapping({
   legacyIdKey: 'legacyId',
   fields: {
     email: { column: 'email', transforms: ['trim', 'lower', 'nullIfEmpty'] },
-    username: { column: 'handle', transforms: ['trim', 'nullIfEmpty'] }, // copied as is: a bad handle is rejected, not guessed
+    username: { column: 'handle', transforms: ['trim', 'nullIfEmpty'] }, // copied as is: a bad handle is dropped (and reported), not guessed
     firstName: { column: 'profile.full_name', transforms: [...fullName, 'firstName'] },
     lastName: { column: 'profile.full_name', transforms: [...fullName, 'lastName'] },
     country: { column: 'profile.country', transforms: ['trim', 'nullIfEmpty', 'countryCode'] }, // "Germany", "jpn", "gb"

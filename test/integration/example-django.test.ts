@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulatorProcess } from '../helpers/emulator-process.js';
 import type { EmulatorProcess } from '../helpers/emulator-process.js';
 import { ENVIRONMENT_ID, latestRunDir, latestSummary, readJsonl } from '../helpers/migration-fixture.js';
 import { runCli } from '../helpers/run-cli.js';
+import type { MapResult } from '../../src/mapping/index.js';
 import { byLegacyId, createExampleFixture, legacyIdOf, mapAllRows, rejectionKeys, warningKeys } from '../fixtures/example-fixture.js';
 import type { ExampleFixture } from '../fixtures/example-fixture.js';
 import { NASTY, seedDjango } from '../fixtures/django/seed.js';
@@ -21,15 +23,24 @@ describe('example mapping: Django auth_user + django-allauth + wallets', () => {
     '--page-size', '8', '--batch-size', '10', ...extra,
   ];
   const REJECTED = [
+    `${NASTY.minimal} (user) no_sign_in_method`, // only a username: no email, wallet or OAuth account to sign in with
     `${NASTY.dogecoinWallet} wallets[1].chain value_map`, // 'dogecoin' is not in the chain map
     `${NASTY.unknownProvider} oauthAccounts[0].provider value_map`, // 'openid_connect' is not in the provider map
-    // extra_data '{not json': a JSON path cannot be read from it, so each field reading one is rejected.
+  ];
+  /** Rejected rows (one line each above). */
+  const REJECTED_ROWS = new Set(REJECTED.map((line) => line.split(' ')[0])).size;
+  /** Values that could not be used, left out of users that are still sent: `<legacy id> <field> <rule>`. */
+  const DROPPED = [
+    // extra_data '{not json': a JSON path cannot be read from it, so each optional part reading one is dropped.
     ...['displayName', 'emails', 'photos', 'username'].map((field) => `${NASTY.brokenExtraData} oauthAccounts[0].${field} type`),
     `${NASTY.brokenExtraData} oauthAccounts[0].profile transform`, // the json transform refuses '{not json'
-  ];
+  ].sort();
+  /** Dropped values of mapped rows as sortable one-liners, `"<legacyId> <field> <rule>"`. */
+  const droppedKeys = (results: readonly MapResult[]) =>
+    results.flatMap((result) => (result.ok ? result.dropped ?? [] : []).map((d) => `${d.legacyId} ${d.field} ${d.rule}`)).sort();
   const NASTY_SENT: number[] = [
-    NASTY.minimal, NASTY.emailUsername, NASTY.longUsername, NASTY.shortUsername, NASTY.dotTwinFirst, NASTY.dotTwinSecond,
-    NASTY.arabicUsername, NASTY.emojiFirstName, NASTY.blankWalletAddress, NASTY.hebrewNames,
+    NASTY.emailUsername, NASTY.longUsername, NASTY.shortUsername, NASTY.dotTwinFirst, NASTY.dotTwinSecond,
+    NASTY.arabicUsername, NASTY.emojiFirstName, NASTY.blankWalletAddress, NASTY.hebrewNames, NASTY.brokenExtraData,
   ];
   const migrated = () => regular.filter((user) => user.migrated);
   const sentIds = () => [...migrated().map((user) => user.id), ...NASTY_SENT].map(String).sort();
@@ -54,9 +65,18 @@ describe('example mapping: Django auth_user + django-allauth + wallets', () => {
     expect(result.code).toBe(3);
     const runDir = latestRunDir(fixture.dir, job);
     expect(rejectionKeys(readJsonl(join(runDir, 'rejects.jsonl')))).toEqual([...REJECTED].sort());
-    expect(latestSummary(fixture.dir, job)).toMatchObject({
-      dryRun: true, addsUp: true, extracted: sentIds().length + 3, wouldSend: sentIds().length, rejected: 3,
+    const summary = latestSummary(fixture.dir, job);
+    expect(summary).toMatchObject({
+      dryRun: true, addsUp: true, extracted: sentIds().length + REJECTED_ROWS, wouldSend: sentIds().length, rejected: REJECTED_ROWS,
     });
+    // The dropped parts are counted by field (indexes folded) and rule, and listed in report.json with their row.
+    expect(summary.dropped).toEqual({
+      'oauthAccounts[*].displayName type': 1, 'oauthAccounts[*].emails type': 1, 'oauthAccounts[*].photos type': 1,
+      'oauthAccounts[*].profile transform': 1, 'oauthAccounts[*].username type': 1,
+    });
+    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as { dropped: Array<{ field: string; rule: string; examples: Array<{ legacyId: string }> }> };
+    expect(report.dropped.flatMap((group) => group.examples.map((example) => `${example.legacyId} ${group.field} ${group.rule}`)).sort())
+      .toEqual(DROPPED.map((line) => line.replace(/\[\d+\]/g, '[*]')).sort());
     const payloads = byLegacyId(readJsonl(join(runDir, 'payloads.jsonl')).map((line) => line.payload as Record<string, unknown>), KEY);
     expect([...payloads.keys()].sort()).toEqual(sentIds());
     expect(payloads.has(String(NASTY.inactive))).toBe(false);
@@ -68,8 +88,9 @@ describe('example mapping: Django auth_user + django-allauth + wallets', () => {
     expect([...providers].sort()).toEqual(['discord', 'github', 'google', 'twitter']);
 
     const nasty = (id: number) => payloads.get(String(id));
-    // Django keeps '' for missing names and email: only the username and the metadata remain.
-    expect(nasty(NASTY.minimal)).toEqual({ username: 'minimal', metadata: meta(NASTY.minimal, { djangoUsername: 'minimal' }) });
+    // Django keeps '' for missing names and email: only the username and the metadata remain, nothing
+    // to sign in with, so the user is rejected (no_sign_in_method), never sent.
+    expect(payloads.has(String(NASTY.minimal))).toBe(false);
     // slugUsername: dots become "_", "@" and "+" are dropped, the result is cut to 20.
     expect(nasty(NASTY.emailUsername)?.username).toBe('jean_pierreexample_c');
     expect(nasty(NASTY.emailUsername)?.metadata).toMatchObject({ djangoUsername: 'jean.pierre@example.com' });
@@ -85,6 +106,11 @@ describe('example mapping: Django auth_user + django-allauth + wallets', () => {
     expect(nasty(NASTY.emojiFirstName)).toMatchObject({ firstName: 'Sunny', lastName: 'Day', alias: 'Sunny Day' });
     // A wallet row with a blank address is skipped, not an error.
     expect(nasty(NASTY.blankWalletAddress)).not.toHaveProperty('wallets');
+    // extra_data that is no JSON costs the account its optional parts, not the account or the user.
+    expect(nasty(NASTY.brokenExtraData)).toEqual({
+      email: 'broken@example.net', username: 'broken_extra', metadata: meta(NASTY.brokenExtraData, { djangoUsername: 'broken_extra' }),
+      oauthAccounts: [{ provider: 'github', accountId: '777' }],
+    });
   });
 
   it('warns, without rejecting, about every slugged username and every name cleaned of emoji', async () => {
@@ -99,12 +125,22 @@ describe('example mapping: Django auth_user + django-allauth + wallets', () => {
     ].sort());
   });
 
+  it('drops, without rejecting, the parts of an OAuth account its broken extra_data cannot give', async () => {
+    const results = await mapAllRows('mappings/django-allauth.ts', fixture.db.url);
+    expect(droppedKeys(results)).toEqual(DROPPED);
+    expect(results.find((r) => r.legacyId === String(NASTY.brokenExtraData))?.ok).toBe(true);
+    expect(results.find((r) => r.legacyId === String(NASTY.minimal))).toMatchObject({
+      ok: false, rejections: [{ field: '(user)', rule: 'no_sign_in_method' }],
+    });
+  });
+
   it('real run: lands every valid user; a username that slugs like an earlier one is a conflict with Dynamic\'s code', async () => {
     const env = { DYNAMIC_API_URL: emulator.baseUrl, DYNAMIC_ENVIRONMENT_ID: ENVIRONMENT_ID, DYNAMIC_API_TOKEN: emulator.token };
     const result = await runCli(args('--concurrency', '1'), env);
     expect(result.stderr).not.toMatch(/unexpected error/);
     expect(result.code).toBe(3);
-    expect(latestSummary(fixture.dir, job)).toMatchObject({ addsUp: true, created: sentIds().length - 1, alreadyExisted: 0, conflicts: 1, failed: 0, rejected: 3 });
+    expect(latestSummary(fixture.dir, job)).toMatchObject({ addsUp: true, created: sentIds().length - 1, alreadyExisted: 0, conflicts: 1, failed: 0, rejected: REJECTED_ROWS });
+    expect(rejectionKeys(readJsonl(join(latestRunDir(fixture.dir, job), 'rejects.jsonl')))).toEqual([...REJECTED].sort());
     const runDir = latestRunDir(fixture.dir, job);
     expect(readJsonl(join(runDir, 'failed.jsonl')).map((f) => [f.legacyId, f.outcome, f.code])).toEqual([[String(NASTY.dotTwinSecond), 'conflict', 'username_already_exists']]);
 
@@ -121,5 +157,7 @@ describe('example mapping: Django auth_user + django-allauth + wallets', () => {
       const accounts = (user.expected.oauthAccounts ?? []) as Array<Record<string, unknown>>;
       expect((api?.oauthAccounts as Array<Record<string, unknown>>).map((a) => a.provider)).toEqual(accounts.map((a) => a.provider));
     }
+    // The user with broken extra_data lands with its GitHub account, less the parts that were dropped.
+    expect((landed.get(String(NASTY.brokenExtraData))?.oauthAccounts as Array<Record<string, unknown>>).map((a) => a.provider)).toEqual(['github']);
   });
 });

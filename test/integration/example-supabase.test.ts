@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulatorProcess } from '../helpers/emulator-process.js';
 import type { EmulatorProcess } from '../helpers/emulator-process.js';
 import { ENVIRONMENT_ID, latestRunDir, latestSummary, readJsonl } from '../helpers/migration-fixture.js';
 import { runCli } from '../helpers/run-cli.js';
+import type { MapResult } from '../../src/mapping/index.js';
 import { byLegacyId, createExampleFixture, legacyIdOf, mapAllRows, rejectionKeys, warningKeys } from '../fixtures/example-fixture.js';
 import type { ExampleFixture } from '../fixtures/example-fixture.js';
 import { NASTY, seedSupabase } from '../fixtures/supabase/seed.js';
@@ -21,12 +23,19 @@ describe('example mapping: Supabase Auth (auth.users + auth.identities)', () => 
     '--page-size', '9', '--batch-size', '10', ...extra,
   ];
   const REJECTED = [
-    `${NASTY.badPhone} phoneNumber transform`, // "+000"
-    `${NASTY.unicodeEmail} email pattern`, // "chloé@example.org": the API's email rule is ASCII only
+    `${NASTY.onlyId} (user) no_sign_in_method`, // nothing but its id: no email, phone or identity to sign in with
+    `${NASTY.unicodeEmail} email pattern`, // "chloé@example.org": the API's email rule is ASCII only, and email rejects
   ].sort();
+  /** Optional fields whose value could not be used: left out, the user sent without them. */
+  const DROPPED = [
+    `${NASTY.badPhone} phoneNumber transform`, // "+000"
+  ];
+  /** Dropped values of mapped rows as sortable one-liners, `"<legacyId> <field> <rule>"`. */
+  const droppedKeys = (results: readonly MapResult[]) =>
+    results.flatMap((result) => (result.ok ? result.dropped ?? [] : []).map((d) => `${d.legacyId} ${d.field} ${d.rule}`)).sort();
   const NASTY_SENT: string[] = [
-    NASTY.onlyId, NASTY.arabicName, NASTY.blankFullName, NASTY.longGithubLogin, NASTY.emojiName,
-    NASTY.bareDiscord, NASTY.nullMetadata, NASTY.hebrewEmailOnly,
+    NASTY.arabicName, NASTY.blankFullName, NASTY.longGithubLogin, NASTY.emojiName,
+    NASTY.bareDiscord, NASTY.nullMetadata, NASTY.hebrewEmailOnly, NASTY.badPhone,
   ];
   const migrated = () => regular.filter((user) => user.migrated);
   const sentIds = () => [...migrated().map((user) => user.id), ...NASTY_SENT].sort();
@@ -48,9 +57,15 @@ describe('example mapping: Supabase Auth (auth.users + auth.identities)', () => 
     expect(result.code).toBe(3);
     const runDir = latestRunDir(fixture.dir, job);
     expect(rejectionKeys(readJsonl(join(runDir, 'rejects.jsonl')))).toEqual(REJECTED);
-    expect(latestSummary(fixture.dir, job)).toMatchObject({
+    const summary = latestSummary(fixture.dir, job);
+    expect(summary).toMatchObject({
       dryRun: true, addsUp: true, extracted: sentIds().length + REJECTED.length, wouldSend: sentIds().length, rejected: REJECTED.length,
     });
+    // The dropped phone number is counted, and listed in report.json with its row and the value masked.
+    expect(summary.dropped).toEqual({ 'phoneNumber transform': 1 });
+    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as { dropped: Array<{ field: string; rule: string; examples: Array<{ legacyId: string; value?: string }> }> };
+    expect(report.dropped.flatMap((group) => group.examples.map((example) => `${example.legacyId} ${group.field} ${group.rule}`))).toEqual(DROPPED);
+    expect(report.dropped[0]?.examples[0]?.value).toBe('+… (4 chars)'); // masked: short values show only their first character
     const payloads = byLegacyId(readJsonl(join(runDir, 'payloads.jsonl')).map((line) => line.payload as Record<string, unknown>), KEY);
     expect([...payloads.keys()].sort()).toEqual(sentIds());
     // Soft-deleted (deleted_at) and anonymous users are filtered in SQL.
@@ -66,7 +81,10 @@ describe('example mapping: Supabase Auth (auth.users + auth.identities)', () => 
     }
 
     const nasty = (id: string) => payloads.get(id);
-    expect(nasty(NASTY.onlyId)).toEqual({ metadata: { [KEY]: NASTY.onlyId } });
+    // A user with nothing but its id has nothing to sign in with: rejected, never sent.
+    expect(payloads.has(NASTY.onlyId)).toBe(false);
+    // "+000" is no phone number: the user is sent without it.
+    expect(nasty(NASTY.badPhone)).toEqual({ email: 'phone@example.org', metadata: { [KEY]: NASTY.badPhone } });
     expect(nasty(NASTY.arabicName)).toEqual({ email: 'omar@example.org', firstName: 'عمر', lastName: 'فاروق', metadata: { [KEY]: NASTY.arabicName } });
     // firstOf skips the blank full_name and takes `name`.
     expect(nasty(NASTY.blankFullName)).toMatchObject({ firstName: 'Ines', lastName: 'Moreau' });
@@ -103,12 +121,22 @@ describe('example mapping: Supabase Auth (auth.users + auth.identities)', () => 
     ].sort());
   });
 
+  it('drops, without rejecting, a phone number that is none', async () => {
+    const results = await mapAllRows('mappings/supabase.ts', fixture.db.url);
+    expect(droppedKeys(results)).toEqual(DROPPED);
+    const phone = results.find((r) => r.legacyId === NASTY.badPhone);
+    expect(phone?.ok && phone.payload).not.toHaveProperty('phoneNumber');
+  });
+
   it('real run: every valid user lands once, with its OAuth accounts', async () => {
     const env = { DYNAMIC_API_URL: emulator.baseUrl, DYNAMIC_ENVIRONMENT_ID: ENVIRONMENT_ID, DYNAMIC_API_TOKEN: emulator.token };
     const result = await runCli(args(), env);
     expect(result.stderr).not.toMatch(/unexpected error/);
     expect(result.code).toBe(3);
-    expect(latestSummary(fixture.dir, job)).toMatchObject({ addsUp: true, created: sentIds().length, alreadyExisted: 0, failed: 0, rejected: REJECTED.length });
+    expect(latestSummary(fixture.dir, job)).toMatchObject({
+      addsUp: true, created: sentIds().length, alreadyExisted: 0, failed: 0, rejected: REJECTED.length, dropped: { 'phoneNumber transform': 1 },
+    });
+    expect(rejectionKeys(readJsonl(join(latestRunDir(fixture.dir, job), 'rejects.jsonl')))).toEqual(REJECTED);
 
     const users = await emulator.listUsers(ENVIRONMENT_ID);
     expect(users.map((user) => legacyIdOf(user, KEY)).sort()).toEqual(sentIds());
@@ -121,6 +149,8 @@ describe('example mapping: Supabase Auth (auth.users + auth.identities)', () => 
         (user.expected.oauthAccounts ?? []).map((a) => [a.provider, a.accountId, a.emails, a.displayName]),
       );
     }
+    expect(landed.get(NASTY.badPhone)).toMatchObject({ email: 'phone@example.org' });
+    expect(landed.get(NASTY.badPhone)?.phoneNumber ?? undefined).toBeUndefined();
 
     // Resuming a finished job reads nothing again: keyset pagination on a uuid key has a cursor.
     const again = await runCli(args(), env);
