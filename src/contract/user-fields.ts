@@ -103,7 +103,14 @@ const userFieldsSchema = z.strictObject({
   policiesConsent: z.boolean().optional(),
   country: maxChars(255).regex(COUNTRY_PATTERN, { message: 'is not an ISO 3166-1 alpha-2 code (^[A-Z]{2}$)' }).nullable().optional(),
   username: patterned(USERNAME_PATTERN, 'username pattern').nullable().optional(),
-  btcWallet: walletField(LEGACY_WALLET_PATTERNS.btcWallet, 'BTC address pattern').optional(),
+  // The API's pattern, then the checksum a BTC wallet in `wallets` gets too: a typo is caught either way.
+  btcWallet: walletField(LEGACY_WALLET_PATTERNS.btcWallet, 'BTC address pattern')
+    .superRefine((address, ctx) => {
+      if (typeof address !== 'string' || !LEGACY_WALLET_PATTERNS.btcWallet.test(address)) return;
+      const check = checkWalletAddress('BTC', address);
+      if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message, params: { rule: check.rule } });
+    })
+    .optional(),
   kdaWallet: walletField(LEGACY_WALLET_PATTERNS.kdaWallet, 'KDA address pattern').optional(),
   ltcWallet: walletField(LEGACY_WALLET_PATTERNS.ltcWallet, 'LTC address pattern').optional(),
   ckbWallet: walletField(LEGACY_WALLET_PATTERNS.ckbWallet, 'CKB address pattern').optional(),
