@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { usernameKey } from '../contract/identity-keys.js';
 import type { Rejection } from '../mapping/index.js';
 import type { DuplicateCluster } from './duplicate-detector.js';
@@ -110,9 +111,12 @@ const USERNAME_MAX = 20;
 
 /**
  * `duplicates.usernames`: in each username cluster, the first member still sent (key order)
- * keeps the username; each later one is rejected, sent without a username (`drop`), or sent with
- * the first `<name>_<n>` (n = 2, 3, ...; the name cut so it stays within 20 characters) that no
- * user of the source has and no earlier rename took (`suffix`). Decisions are added to `decisions`.
+ * keeps the username; each later one is rejected, sent without a username (`drop`), or sent as
+ * `<name>_<tag>` (`suffix`): the tag is four base-36 characters of a hash of its legacy id, the
+ * name cut so the whole stays within 20 characters, and the first candidate that no user of the
+ * source has and no other rename took. A tag of the user's own, not a counter, keeps each rename
+ * the same from run to run however the source changes around it (a counter would renumber users
+ * already in Dynamic when a new one joins the cluster). Decisions are added to `decisions`.
  */
 function decideUsernames(
   clusters: readonly DuplicateCluster[],
@@ -138,7 +142,7 @@ function decideUsernames(
       } else if (mode === 'drop' || member.username === undefined) {
         decisions.set(member.legacyId, { ...base, username: { to: null, keptBy: keeper.legacyId } });
       } else {
-        const to = suffixed(member.username, free);
+        const to = suffixed(member.username, member.legacyId, free);
         given.add(usernameKey(to));
         decisions.set(member.legacyId, { ...base, username: { to, keptBy: keeper.legacyId } });
       }
@@ -146,14 +150,20 @@ function decideUsernames(
   }
 }
 
-/** `name_2`, `name_3`, ...: the first that `free` accepts, the name cut (by code points) so the whole fits in 20. */
-function suffixed(username: string, free: (candidate: string) => boolean): string {
+/** `name_<tag>`: the tag from the legacy id (and, on a collision, an attempt number), the name cut by code points so the whole fits in 20. */
+function suffixed(username: string, legacyId: string, free: (candidate: string) => boolean): string {
   const chars = [...username];
-  for (let n = 2; ; n++) {
-    const suffix = `_${n}`;
+  for (let attempt = 0; ; attempt++) {
+    const suffix = `_${tagOf(attempt === 0 ? legacyId : `${legacyId}:${attempt}`)}`;
     const candidate = chars.slice(0, USERNAME_MAX - suffix.length).join('') + suffix;
     if (free(candidate)) return candidate;
   }
+}
+
+/** Four base-36 characters of a hash of `text`: 1.7 million tags, so a collision is rare and then retried. */
+function tagOf(text: string): string {
+  const digest = createHash('sha256').update(text).digest();
+  return (digest.readUInt32BE(0) % 36 ** 4).toString(36).padStart(4, '0');
 }
 
 function rejectionFor(cluster: DuplicateCluster, rule: string, message: string): Omit<Rejection, 'legacyId'> {

@@ -27,17 +27,38 @@ const ROWS = [
 ];
 
 describe('duplicates.usernames', () => {
-  it('suffix: later users get the first free name_<n> within 20 characters, unlike every username of the source; each rename is reported', async () => {
+  it('suffix: later users get name_<tag> within 20 characters, unlike every username of the source; each rename is reported', async () => {
     const { plan, results } = await run(ROWS, { usernames: 'suffix' });
-    expect([...results.values()].map((r) => payloadOf(r)?.username)).toEqual(['alice', 'ALICE_3', 'alice_2', 'Alice_4', LONG, 'the_very_long_nick_2']);
+    const names = [...results.values()].map((r) => payloadOf(r)?.username);
+    expect([names[0], names[2], names[4]]).toEqual(['alice', 'alice_2', LONG]);
+    expect(names[1]).toMatch(/^ALICE_[0-9a-z]{4}$/);
+    expect(names[3]).toMatch(/^Alice_[0-9a-z]{4}$/);
+    expect(names[5]).toMatch(/^the_very_long_n_[0-9a-z]{4}$/);
     const renamed = results.get('2');
     expect(renamed?.ok && renamed.warnings).toEqual([expect.objectContaining({ legacyId: '2', field: 'username', rule: 'renamed', message: expect.stringContaining('legacy id 1') })]);
     const alice = plan.clusters.find((cluster) => cluster.legacyIds.includes('1'));
-    expect(alice && describeResolution(plan, alice)).toBe('kept by 1; renamed: 2 → ALICE_3, 4 → Alice_4');
+    expect(alice && describeResolution(plan, alice)).toBe(`kept by 1; renamed: 2 → ${names[1]}, 4 → ${names[3]}`);
     // Everyone is sent, and no two of them share a username (ignoring case).
-    const names = [...results.values()].map((r) => payloadOf(r)?.username?.toLowerCase());
-    expect(new Set(names).size).toBe(ROWS.length);
+    const lower = names.map((name) => name?.toLowerCase());
+    expect(new Set(lower).size).toBe(ROWS.length);
     for (const name of names) expect([...(name ?? '')].length).toBeLessThanOrEqual(20);
+  });
+
+  it('suffix: a rename stays the same from run to run, whoever joins or leaves the cluster around it', async () => {
+    const renamesOf = async (rows: SourceRow[]) => {
+      const { results } = await run(rows, { usernames: 'suffix' });
+      return new Map([...results].map(([id, r]) => [id, payloadOf(r)?.username]));
+    };
+    const first = await renamesOf(ROWS);
+    // A counter would renumber 4 (alice_3 → alice_4) when 7 joins, or when 2 leaves (→ alice_3).
+    const joined = await renamesOf([...ROWS, row('7', { email: 'a7@example.com', username: 'alice' }), row('8', { email: 'a8@example.com', username: 'alice_3' })]);
+    const left = await renamesOf(ROWS.filter((r) => r.key !== '2'));
+    for (const id of ['4', '6']) {
+      expect(left.get(id), `user ${id} after 2 left`).toBe(first.get(id));
+      expect(joined.get(id), `user ${id} after 7 and 8 joined`).toBe(first.get(id));
+    }
+    expect(joined.get('2')).toBe(first.get('2'));
+    expect(joined.get('7')).toMatch(/^alice_[0-9a-z]{4}$/);
   });
 
   it('drop: later users are sent without a username, each a dropped value naming who keeps it', async () => {
@@ -59,7 +80,7 @@ describe('duplicates.usernames', () => {
     const rows = [row('1', { email: 'sam@example.com', username: 'sam' }), row('2', { email: 'SAM@example.com' }), row('3', { email: 'x@example.com', username: 'Sam' }), row('4', { email: 'y@example.com', username: 'sam' })];
     const both = [row('1', { email: 'sam@example.com' }), row('2', { email: 'SAM@example.com', username: 'sam' }), row('3', { email: 'x@example.com', username: 'Sam' })];
     const first = await run(rows, { policy: 'rejectAllButFirst', usernames: 'suffix' });
-    expect([...first.results.values()].map((r) => (r.ok ? (r.payload.username ?? '-') : 'rejected'))).toEqual(['sam', 'rejected', 'Sam_2', 'sam_3']);
+    expect([...first.results.values()].map((r) => (r.ok ? (r.payload.username ?? '-') : 'rejected'))).toEqual(['sam', 'rejected', expect.stringMatching(/^Sam_[0-9a-z]{4}$/), expect.stringMatching(/^sam_[0-9a-z]{4}$/)]);
     // 2 is rejected for its email, so 3 is the first still sent and keeps "Sam".
     const second = await run(both, { policy: 'rejectAllButFirst', usernames: 'suffix' });
     expect([...second.results.values()].map((r) => (r.ok ? (r.payload.username ?? '-') : 'rejected'))).toEqual(['-', 'rejected', 'Sam']);
