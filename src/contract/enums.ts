@@ -32,6 +32,7 @@ export const FAILURE_CODES = {
   walletAccountExistsForChain: 'wallet_account_exists_for_chain',
   embeddedWalletAddressAlreadyLinked: 'embedded_wallet_address_already_linked',
   metadataSizeExceeded: 'metadata_size_exceeded',
+  missingPhoneNumberOrEmail: 'missing_phone_number_or_email',
 } as const;
 
 /**

@@ -1,3 +1,5 @@
+import { hasSignInMethod } from '../contract/sign-in.js';
+import { FAILURE_CODES } from '../contract/index.js';
 import type { UserPayload } from '../contract/index.js';
 import { EnvironmentUsers } from './environment-users.js';
 import type { StoredUser } from './stored-user.js';
@@ -44,6 +46,10 @@ export class UserStore {
     const ctx = { upsert: options.upsert, now: new Date(this.now()).toISOString(), newId: this.newId };
     const outcome: BulkOutcome = { created: [], updated: [], failed: [], total: payloads.length };
     for (const payload of payloads) {
+      if (!hasSignInMethod(payload)) {
+        outcome.failed.push({ user: toFailedUser(payload), error: 'A user needs an email, a phone number, a wallet or an OAuth account', code: FAILURE_CODES.missingPhoneNumberOrEmail });
+        continue;
+      }
       const result = env.apply(payload, ctx);
       if (result.kind === 'failed') outcome.failed.push({ user: toFailedUser(payload), error: result.error, code: result.code });
       else if (result.kind === 'created') outcome.created.push(toApiUser(result.user, true));

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { describeIssues, userPayloadSchema } from '../contract/index.js';
 import type { UserPayload } from '../contract/index.js';
+import { hasSignInMethod } from '../contract/sign-in.js';
 import { coerceError } from '../errors.js';
 import { compileOauthRules } from './compile-oauth-rules.js';
 import type { OauthAccountsBuilder } from './compile-oauth-rules.js';
@@ -145,7 +146,7 @@ function requireValue(payload: Record<string, unknown>, field: string, context: 
  * rejected here, never sent, with the values that were dropped on the way.
  */
 function signInOrReject(payload: Record<string, unknown>, legacyId: string, dropped: Rejection[], extra: { warnings?: MapWarning[] }): MapResult {
-  if (payload.email !== undefined || payload.phoneNumber !== undefined || payload.wallets !== undefined || payload.oauthAccounts !== undefined) {
+  if (hasSignInMethod(payload as UserPayload)) {
     return dropped.length > 0 ? { ok: true, legacyId, payload: payload as UserPayload, dropped, ...extra } : { ok: true, legacyId, payload: payload as UserPayload, ...extra };
   }
   const noSignIn: Rejection = {

@@ -65,6 +65,13 @@ describe('UserStore.bulk without upsert', () => {
     expect(store.bulk(ENV, [{ wallets: [wallet('So1AbC', 'SOL')] }], { upsert: false }).failed).toHaveLength(1);
   });
 
+  it('refuses a user with no email, phone number, wallet or OAuth account, as Dynamic does, and creates the others of the request', () => {
+    const store = newStore();
+    const result = store.bulk(ENV, [{ firstName: 'Nobody' }, { email: '', phoneNumber: '' }, { email: 'some@x.io' }, { wallets: [wallet('0xb')] }], { upsert: false });
+    expect(result.failed.map((failure) => failure.code)).toEqual(['missing_phone_number_or_email', 'missing_phone_number_or_email']);
+    expect(result.created).toHaveLength(2);
+  });
+
   it('keeps environments independent', () => {
     const store = newStore();
     store.bulk(ENV, [{ email: 'a@x.io' }], { upsert: false });
