@@ -5,7 +5,8 @@
  * are case-sensitive and compared as given.
  */
 
-const EVM_CHAINS: ReadonlySet<string> = new Set(['ETH', 'EVM']);
+/** The chains that share one EVM address space (hex, any case). */
+export const EVM_CHAINS: ReadonlySet<string> = new Set(['ETH', 'EVM']);
 
 export function emailKey(email: string): string {
   return email.toLowerCase();

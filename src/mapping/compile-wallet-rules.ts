@@ -2,8 +2,8 @@ import { isBlank } from './column-path.js';
 import { compileListBuilder, type ListBuilder } from './compile-list-rules.js';
 import { compileValueSource, evaluateField, generateAssigner } from './compile-value-source.js';
 import type { Assigner, CompiledValue } from './compile-value-source.js';
+import { EVM_CHAINS } from '../contract/identity-keys.js';
 import { checkWalletAddress } from '../contract/wallet-address.js';
-import type { WalletChain } from '../contract/index.js';
 import type { AdditionalAddressRule, WalletRule } from './mapping-spec.js';
 import { recordsOrProblem } from './records-for.js';
 import type { SourceRow } from './source-row.js';
@@ -30,7 +30,7 @@ interface CompiledExtraRule {
 }
 
 const EXTRA_PARTS = ['type', 'publicKey'] as const;
-const EVM_CHAINS: ReadonlySet<unknown> = new Set(['ETH', 'EVM']);
+
 
 /**
  * Compiles the wallet rules into a builder of the payload's `wallets`: one per record of each rule
@@ -64,16 +64,22 @@ function buildWallet(rule: CompiledWalletRule, record: Readonly<Record<string, u
   const wallet: Record<string, unknown> = {};
   if (address !== undefined) wallet.publicWalletAddress = address;
   rule.assignParts(wallet, record, context);
-  if (rule.checksumEvm && typeof address === 'string' && EVM_CHAINS.has(wallet.chain)) {
-    const check = checkWalletAddress(wallet.chain as WalletChain, address, { checksumEvm: true });
-    // A wrong checksum is left as it is: the contract reports it (a mixed-case address that does not match is a typo, not a format).
-    if (check.ok) wallet.publicWalletAddress = check.address;
-  }
+  if (rule.checksumEvm && typeof address === 'string' && typeof wallet.chain === 'string' && EVM_CHAINS.has(wallet.chain)) wallet.publicWalletAddress = checksummed(address);
   if (rule.extras.length > 0) {
     const extras = buildExtras(rule.extras, record, source, context);
+    if (rule.checksumEvm) for (const extra of extras) if (extra.type === 'evm' && typeof extra.address === 'string') extra.address = checksummed(extra.address);
     if (extras.length > 0) wallet.additionalWalletAddresses = extras;
   }
   return wallet;
+}
+
+/**
+ * An EVM address in its EIP-55 form (`options.checksumEvmAddresses`). Anything else is left as it
+ * is for the contract to report: a mixed-case address that does not match its checksum is a typo.
+ */
+function checksummed(address: string): string {
+  const check = checkWalletAddress('EVM', address, { checksumEvm: true });
+  return check.ok ? check.address : address;
 }
 
 /**
@@ -86,7 +92,9 @@ function buildExtras(rules: readonly CompiledExtraRule[], wallet: Readonly<Recor
   const extras: Record<string, unknown>[] = [];
   const walletField = context.field;
   for (const rule of rules) {
-    const records = rule.from === 'wallet' ? [wallet] : recordsOrProblem(rule.from, typeof rule.from === 'object' ? { ...source, row: wallet } : source, 'additionalWalletAddresses', context);
+    context.field = 'additionalWalletAddresses';
+    // A problem with the records themselves (a JSON column that is no array) is the part's, under the wallet's name.
+    const records = rule.from === 'wallet' ? [wallet] : recordsOrProblem(rule.from, typeof rule.from === 'object' ? { ...source, row: wallet } : source, context.fieldName(), context);
     for (const record of records) {
       const at = `additionalWalletAddresses[${extras.length}].`;
       context.field = `${at}address`;

@@ -49,7 +49,8 @@ export function compileInvalidPolicy(spec: MappingSpec): InvalidPolicy {
   const required: string[] = [];
   const resolve = (field: string, source: ValueSource, fallback: OnInvalid) => {
     if (source.required === true) required.push(field);
-    fields.set(field, source.onInvalid ?? (source.required === true ? 'reject' : fallback));
+    // required wins: the mapping refuses `required` beside `onInvalid: 'drop'` (see mapping-spec).
+    fields.set(field, source.required === true ? 'reject' : (source.onInvalid ?? fallback));
   };
   for (const [field, source] of Object.entries(spec.fields ?? {})) {
     if (!source) continue;

@@ -4,6 +4,7 @@ import { columnRefSchema } from './column-path.js';
 import { sourceSpecSchema } from './source-spec.js';
 import { phoneRegionSchema } from './transform-spec.js';
 import { ON_INVALID_MODES, valueSourceSchema } from './value-source.js';
+import type { ValueSource } from './value-source.js';
 
 export { sourceSpecSchema, type SourceSpec } from './source-spec.js';
 
@@ -135,7 +136,7 @@ export const mappingSpecSchema = z
     wallets: z.array(walletRuleSchema).optional().describe('Wallet rules: one wallet per record of `from`; records without an address are skipped.'),
     oauthAccounts: z.array(oauthRuleSchema).optional().describe('OAuth account rules: one account per record of `from`; records without an accountId are skipped.'),
     options: mappingOptionsSchema.optional().describe('Mapping-wide settings: phoneRegion, onInvalid, checksumEvmAddresses.'),
-    duplicates: duplicatesSpecSchema.optional().describe('Policy for users sharing an email, username, wallet or OAuth account: rejectAllButFirst, keepNewest or merge.'),
+    duplicates: duplicatesSpecSchema.optional().describe('Policy for users sharing an email, username, wallet or OAuth account: rejectAllButFirst, keepNewest or merge; usernames: drop, suffix or reject.'),
   })
   .superRefine((spec, ctx) => {
     const children = Object.keys(spec.source.children ?? {});
@@ -151,6 +152,27 @@ export const mappingSpecSchema = z
       // 'wallet' (the wallet's own record) is always known: checked as 'row' so the indexes stay the rule's.
       const extras = (rule.additionalAddresses ?? []).map((extra): { from: RuleFrom } => ({ from: extra.from === 'wallet' ? 'row' : extra.from }));
       checkFrom('wallets', extras, [index, 'additionalAddresses']);
+    });
+    // onInvalid and required where they would be silently ignored are mistakes: say where they belong.
+    const sourcesOf = (section: string, map: Partial<Record<string, ValueSource>> | undefined) => Object.entries(map ?? {}).map(([key, source]) => [[section, key], source] as const);
+    for (const [path, source] of [...sourcesOf('fields', spec.fields), ...sourcesOf('metadata', spec.metadata)]) {
+      if (source?.required === true && source.onInvalid === 'drop') ctx.addIssue({ code: 'custom', path: [...path, 'onInvalid'], message: 'cannot be "drop" on a required value: required always rejects' });
+    }
+    const misplaced = (path: (string | number)[], source: ValueSource | undefined, where: string) => {
+      if (source?.onInvalid !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'onInvalid'], message: `is not read here: ${where}` });
+      if (source?.required !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'required'], message: 'is only read on fields and metadata' });
+    };
+    spec.wallets?.forEach((rule, index) => {
+      for (const part of ['address', 'chain', 'walletName', 'walletProvider'] as const) misplaced(['wallets', index, part], rule[part], 'set onInvalid on the wallet rule, which drops or keeps the whole wallet');
+      rule.additionalAddresses?.forEach((extra, at) => {
+        for (const part of ['address', 'type', 'publicKey'] as const) misplaced(['wallets', index, 'additionalAddresses', at, part], extra[part], 'an additional address follows options.onInvalid (dropped by default)');
+      });
+    });
+    spec.oauthAccounts?.forEach((rule, index) => {
+      for (const part of ['provider', 'accountId'] as const) misplaced(['oauthAccounts', index, part], rule[part], 'set onInvalid on the OAuth rule, which drops or keeps the whole account');
+      for (const part of ['emails', 'displayName', 'username', 'photos', 'profile'] as const) {
+        if (rule[part]?.required !== undefined) ctx.addIssue({ code: 'custom', path: ['oauthAccounts', index, part, 'required'], message: 'is only read on fields and metadata' });
+      }
     });
     if (spec.metadata && Object.hasOwn(spec.metadata, spec.legacyIdKey)) {
       ctx.addIssue({ code: 'custom', path: ['metadata', spec.legacyIdKey], message: `is reserved for the legacy id (legacyIdKey "${spec.legacyIdKey}")` });

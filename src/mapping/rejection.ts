@@ -27,7 +27,6 @@ export interface MapWarning {
   message: string;
 }
 
-/** What the compiled mapper makes of one source row: a payload already valid against the contract, or the reasons it is not. */
 /**
  * A value left out so that its user could still be sent (`onInvalid: 'drop'`): the field, the one
  * wallet or OAuth account, or the part. Shaped as a rejection (the rule it broke, its value
@@ -35,6 +34,7 @@ export interface MapWarning {
  */
 export type DroppedValue = Rejection;
 
+/** What the compiled mapper makes of one source row: a payload already valid against the contract, or the reasons it is not. */
 export type MapResult =
   | { ok: true; legacyId: string; payload: UserPayload; warnings?: MapWarning[]; dropped?: DroppedValue[] }
   | { ok: false; legacyId: string; rejections: Rejection[]; warnings?: MapWarning[] };

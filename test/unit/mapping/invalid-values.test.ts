@@ -242,3 +242,34 @@ describe('additionalWalletAddresses', () => {
     expect(result.dropped?.map((d) => `${d.field} ${d.rule}`)).toEqual(['wallets[0].additionalWalletAddresses[0].address address_format']);
   });
 });
+
+describe('review: edges of the policy', () => {
+  it('an empty email or phone number signs nobody in', () => {
+    const map = mapper({ fields: { email: 'email', phoneNumber: 'phone' } });
+    expect(rejected(map(source({ email: '', phone: '' })))[0]?.rule).toBe('no_sign_in_method');
+  });
+
+  it('refuses what would be silently ignored: required beside drop, onInvalid on a wallet’s or an account’s own parts', () => {
+    const parse = (sections: Omit<MappingSpecInput, 'source'>) => () => mapper(sections);
+    expect(parse({ fields: { email: { column: 'email', required: true, onInvalid: 'drop' } } })).toThrow(/fields\.email\.onInvalid: cannot be "drop" on a required value/);
+    const wallet = { from: 'row', chain: { constant: 'ETH' }, walletName: { constant: 'W' }, walletProvider: { constant: 'browserExtension' } } as const;
+    expect(parse({ wallets: [{ ...wallet, address: { column: 'eth', onInvalid: 'drop' } }] })).toThrow(/wallets\[0\]\.address\.onInvalid: is not read here: set onInvalid on the wallet rule/);
+    expect(parse({ oauthAccounts: [{ from: 'row', provider: { constant: 'github' }, accountId: { column: 'gh', required: true } }] })).toThrow(/oauthAccounts\[0\]\.accountId\.required/);
+  });
+
+  it('an additional-address JSON column that is no array drops the addresses, not the user; evm extras are checksummed on request', () => {
+    const map = mapper({
+      fields: { email: 'email' },
+      wallets: [{
+        from: 'row', address: 'eth', chain: { constant: 'EVM' }, walletName: { constant: 'W' }, walletProvider: { constant: 'browserExtension' },
+        additionalAddresses: [{ from: { json: 'extras' }, address: 'a', type: { constant: 'evm' } }],
+      }],
+      options: { checksumEvmAddresses: true },
+    });
+    const broken = sent(map(source({ email: 'a@b.co', eth: EVM, extras: { not: 'an array' } })));
+    expect(broken.payload.wallets).toEqual([{ publicWalletAddress: EVM_CHECKSUMMED, chain: 'EVM', walletName: 'W', walletProvider: 'browserExtension' }]);
+    expect(broken.dropped?.map((d) => `${d.field} ${d.rule}`)).toEqual(['wallets[0].additionalWalletAddresses type']);
+    const extras = sent(map(source({ email: 'a@b.co', eth: EVM, extras: [{ a: EVM }] })));
+    expect(extras.payload.wallets?.[0]?.additionalWalletAddresses).toEqual([{ address: EVM_CHECKSUMMED, type: 'evm' }]);
+  });
+});
