@@ -23,7 +23,10 @@ describe('openJsonlWriter', () => {
     const path = tempFile('payloads.jsonl');
     const writer = openJsonlWriter(path, { chunkBytes: 1000 });
     for (let i = 0; i < 250; i += 1) writer.write({ i });
-    const beforeClose = readFileSync(path, 'utf8').split('\n').filter(Boolean).length;
+    // Full chunks go out on libuv's pool: give the first one a moment to land rather than racing it.
+    const linesOnDisk = () => readFileSync(path, 'utf8').split('\n').filter(Boolean).length;
+    for (let waited = 0; linesOnDisk() === 0 && waited < 2000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    const beforeClose = linesOnDisk();
     expect(beforeClose).toBeGreaterThan(0);
     expect(beforeClose).toBeLessThan(250);
     await writer.close();
