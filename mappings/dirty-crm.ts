@@ -44,7 +44,7 @@ export default defineMapping({
       address: { column: 'addr', transforms: ['trim', 'nullIfEmpty'] },
       chain: {
         column: 'network',
-        map: { eth: 'ETH', sol: 'SOL', btc: 'BTC', tron: 'TRON', atom: 'COSMOS', sui: 'SUI', apt: 'APTOS', stark: 'STARK', algo: 'ALGO', flow: 'FLOW', ton: 'TON' },
+        map: { eth: 'ETH', sol: 'SOL', ecl: 'ECLIPSE', btc: 'BTC', tron: 'TRON', atom: 'COSMOS', sui: 'SUI', apt: 'APTOS', stark: 'STARK', algo: 'ALGO', flow: 'FLOW', ton: 'TON' },
         unmapped: 'reject',
       },
       walletName: { constant: 'Imported wallet' },

@@ -23,10 +23,13 @@ describe('dirty data costs a field, not a user', () => {
   const DROPPED = [
     '4 country transform',
     '5 country transform', '5 newsletterNotification transform', '5 phoneNumber transform',
+    '11 wallets[2].publicWalletAddress address_format',
     '13 oauthAccounts[0].provider value_map', '13 wallets[0].publicWalletAddress address_checksum',
     '14 wallets[1].additionalWalletAddresses[0].address address_format',
     '15 wallets[0].publicWalletAddress address_checksum', '15 wallets[1].publicWalletAddress address_format',
+    '16 wallets[4].publicWalletAddress address_format', '16 wallets[5].publicWalletAddress address_format', '16 wallets[6].publicWalletAddress address_range',
     '17 wallets[3].publicWalletAddress address_checksum', '17 wallets[4].publicWalletAddress address_checksum',
+    '17 wallets[5].publicWalletAddress address_format', '17 wallets[6].publicWalletAddress address_checksum', '17 wallets[7].publicWalletAddress address_checksum',
     '19 email pattern',
     '20 wallets[0].chain value_map',
   ].sort();
@@ -56,7 +59,7 @@ describe('dirty data costs a field, not a user', () => {
     expect(rejectionKeys(readJsonl(join(runDir, 'rejects.jsonl')))).toEqual([...REJECTED].sort());
     const summary = latestSummary(fixture.dir, job);
     expect(summary).toMatchObject({ dryRun: true, addsUp: true, extracted: 22, wouldSend: SENT.length, rejected: 3 });
-    expect(summary.dropped).toMatchObject({ 'country transform': 2, 'wallets[*].publicWalletAddress address_checksum': 4, 'email pattern': 1 });
+    expect(summary.dropped).toMatchObject({ 'country transform': 2, 'wallets[*].publicWalletAddress address_checksum': 6, 'wallets[*].publicWalletAddress address_format': 5, 'wallets[*].publicWalletAddress address_range': 1, 'email pattern': 1 });
 
     const payloads = byLegacyId(readJsonl(join(runDir, 'payloads.jsonl')).map((line) => line.payload as Record<string, unknown>), 'legacyId');
     expect([...payloads.keys()].sort()).toEqual([...SENT].sort());
@@ -85,6 +88,7 @@ describe('dirty data costs a field, not a user', () => {
       wallet('BTC', '1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa'),
     ]);
     expect((at(15)?.wallets as unknown[]).length).toBe(1);
+    expect((at(11)?.wallets as Array<{ chain: string }>).map((w) => w.chain)).toEqual(['SOL', 'ECLIPSE']);
     expect((at(16)?.wallets as Array<{ chain: string }>).map((w) => w.chain)).toEqual(['COSMOS', 'SUI', 'APTOS', 'STARK']);
     expect((at(17)?.wallets as Array<{ chain: string }>).map((w) => w.chain)).toEqual(['ALGO', 'FLOW', 'TON']);
     expect(at(20)).toMatchObject({ oauthAccounts: [{ provider: 'google', accountId: 'g-20' }] });
