@@ -63,6 +63,22 @@ export function describeResolution(plan: DuplicatePlan, cluster: DuplicateCluste
   return `sent: ${sent.join(', ') || 'none'}; rejected: ${rejected.join(', ') || 'none'}`;
 }
 
+/** One user whose username another keeps (`duplicates.usernames`): renamed (`to`), or sent without one (`to: null`). */
+export interface UsernameChange {
+  legacyId: string;
+  keptBy: string;
+  to: string | null;
+}
+
+/** Every rename and drop of the usernames policy, in legacy-id order: the report lists them all. */
+export function usernameChanges(plan: DuplicatePlan): UsernameChange[] {
+  const changes: UsernameChange[] = [];
+  for (const [legacyId, decision] of plan.decisions) {
+    if (decision.action === 'send' && decision.username) changes.push({ legacyId, keptBy: decision.username.keptBy, to: decision.username.to });
+  }
+  return changes.sort((a, b) => a.legacyId.localeCompare(b.legacyId, 'en', { numeric: true }));
+}
+
 /** A username cluster under the usernames policy: who keeps it, and every rename, drop and reject. */
 function describeUsernames(plan: DuplicatePlan, cluster: DuplicateCluster): string {
   const parts: string[] = [];

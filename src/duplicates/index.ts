@@ -13,10 +13,12 @@ export { FIELD_OF_KIND, forEachIdentity, identityKeysOf, type DuplicateKind, typ
 export {
   EMPTY_DUPLICATE_PLAN,
   describeResolution,
+  usernameChanges,
   type ClusterMember,
   type DuplicateDecision,
   type DuplicatePlan,
   type DuplicatePolicy,
+  type UsernameChange,
 } from './duplicate-plan.js';
 export { maskIdentity } from './mask-identity.js';
 export { mergeIdentities, type Identities } from './merge-identities.js';

@@ -2,6 +2,7 @@ import type { SampleIssueGroup } from '../check/check-report.js';
 import { scrubMessage } from '../checkpoint/scrub-message.js';
 import { scrubSummary } from '../pipeline/run-summary.js';
 import type { RunSummary } from '../pipeline/run-summary.js';
+import type { UsernameChange } from '../duplicates/index.js';
 import type { DuplicateCluster, DuplicateSummary } from './duplicate-clusters.js';
 import { MAX_REPORTED_CLUSTERS, REPORT_VERSION } from './report-json.js';
 import type { FailureGroup, ReportCoverage, ReportJson, ReportSample, ReportTarget, ReportTotals } from './report-json.js';
@@ -15,6 +16,8 @@ export interface ReportParts {
   failures: FailureGroup[];
   /** `undefined` when no duplicate detector ran. */
   duplicates: DuplicateCluster[] | undefined;
+  /** Every rename and drop of the usernames policy. */
+  usernameChanges?: UsernameChange[] | undefined;
   /** The detector's own count and note, when it lists only some clusters. */
   duplicateSummary?: DuplicateSummary | undefined;
   samples: readonly ReportSample[];
@@ -68,6 +71,7 @@ export function buildReportJson(summary: RunSummary, parts: ReportParts, generat
       clusters: [...(parts.duplicates ?? [])].sort((a, b) => b.rows - a.rows).slice(0, MAX_REPORTED_CLUSTERS),
       ...(parts.duplicates !== undefined && parts.duplicateSummary?.note ? { note: parts.duplicateSummary.note } : {}),
     },
+    usernameChanges: parts.usernameChanges ?? [],
     samples: [...parts.samples].sort((a, b) => compareIds(a.legacyId, b.legacyId)),
     ...(parts.target ? { target: scrubTarget(parts.target) } : {}),
   };

@@ -110,7 +110,7 @@ export function createRunReport(options: RunReportOptions): RunReport {
       const { coverage, rejects: rejectGroups, warnings, dropped } = tally.result();
       const report = buildReportJson(
         summary,
-        { coverage, rejects: rejectGroups, warnings, dropped, failures: failures.result(), duplicates: options.duplicates?.clusters(), duplicateSummary: options.duplicates?.summary?.(), samples: samples.items(), ...(target ? { target } : {}) },
+        { coverage, rejects: rejectGroups, warnings, dropped, failures: failures.result(), duplicates: options.duplicates?.clusters(), duplicateSummary: options.duplicates?.summary?.(), usernameChanges: options.duplicates?.usernameChanges?.(), samples: samples.items(), ...(target ? { target } : {}) },
         (options.now ?? (() => new Date()))(),
       );
       writeFileSync(files.json, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });

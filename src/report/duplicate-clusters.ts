@@ -1,3 +1,4 @@
+import type { UsernameChange } from '../duplicates/index.js';
 import type { MapResult } from '../mapping/index.js';
 
 /**
@@ -30,6 +31,8 @@ export interface DuplicateClusterSource {
    * found in all, and a note saying what was left out. Without it, `clusters()` is the whole story.
    */
   summary?(): DuplicateSummary;
+  /** Every rename and drop of the mapping's usernames policy (none without one). */
+  usernameChanges?(): UsernameChange[];
 }
 
 /** What a bounded detector says beside its clusters (see {@link DuplicateClusterSource.summary}). */

@@ -1,4 +1,4 @@
-import { createBoundedDuplicateDetector, describeResolution } from '../duplicates/index.js';
+import { createBoundedDuplicateDetector, describeResolution, usernameChanges } from '../duplicates/index.js';
 import type { BoundedDetectorOptions, DetectionStatus, DuplicatePlan } from '../duplicates/index.js';
 import type { DuplicateCluster, DuplicateClusterSource } from './duplicate-clusters.js';
 
@@ -19,6 +19,7 @@ export function reportDuplicates(plan: DuplicatePlan, options: BoundedDetectorOp
       observe: () => {},
       clusters: () =>
         plan.clusters.map((cluster) => toReport({ ...cluster, rows: cluster.legacyIds.length }, describeResolution(plan, cluster))),
+      usernameChanges: () => usernameChanges(plan),
     };
   }
   const detector = createBoundedDuplicateDetector({ maxIds: MAX_IDS, ...options });

@@ -1,3 +1,4 @@
+import type { UsernameChange } from '../duplicates/index.js';
 import type { CoverageEntry, SampleIssueGroup } from '../check/check-report.js';
 import type { DuplicateCluster } from './duplicate-clusters.js';
 
@@ -62,6 +63,12 @@ export interface ReportJson {
      */
     note?: string;
   };
+  /**
+   * Every user whose username another user of the source keeps (`duplicates.usernames`), in
+   * legacy-id order, all of them: renamed to `to`, or sent without one (`to: null`). Usernames are
+   * in clear here, as the user is found by them (the file is written 0600).
+   */
+  usernameChanges: UsernameChange[];
   /** Up to ~20 payloads picked uniformly at random from the users that mapped, every personal value masked. */
   samples: ReportSample[];
   /** What Dynamic already holds, per user that maps cleanly: only when the run had `--compare-target`. */

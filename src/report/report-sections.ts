@@ -118,7 +118,21 @@ export function duplicatesSection(report: ReportJson): SafeHtml {
           (cluster) => html`<tr><td>${label(cluster.kind)}</td><td><code>${cluster.key}</code></td><td class="num">${n(cluster.rows)}</td><td class="examples">${cluster.legacyIds.map((id) => html`<code>#${id}</code> `)}</td><td>${cluster.resolution ?? ''}</td></tr>`,
         )}</tbody></table>`;
   return html`<section id="duplicates"><h2>Duplicates</h2>
-<p class="hint">Users of the source that share an email, username, wallet or sign-in account: Dynamic would not accept them side by side.</p>${body}${more}${note}</section>`;
+<p class="hint">Users of the source that share an email, username, wallet or sign-in account: Dynamic would not accept them side by side.</p>${body}${more}${note}${usernameChangesTable(report)}</section>`;
+}
+
+/** Rows of the username changes shown; report.json lists them all. */
+const MAX_SHOWN_CHANGES = 500;
+
+function usernameChangesTable(report: ReportJson): SafeHtml {
+  const changes = report.usernameChanges;
+  if (changes.length === 0) return html``;
+  const shown = changes.slice(0, MAX_SHOWN_CHANGES);
+  const more = changes.length > shown.length ? html`<p class="hint">The first ${n(shown.length)} of ${n(changes.length)}; report.json lists every one.</p>` : html``;
+  return html`<h3>Usernames changed (duplicates.usernames)</h3>
+<table id="username-changes"><thead><tr><th>Source row</th><th>Sent as</th><th>The username is kept by</th></tr></thead><tbody>${shown.map(
+    (change) => html`<tr><td><code>#${change.legacyId}</code></td><td>${change.to === null ? 'no username' : html`<code>${change.to}</code>`}</td><td><code>#${change.keptBy}</code></td></tr>`,
+  )}</tbody></table>${more}`;
 }
 
 export function samplesSection(report: ReportJson): SafeHtml {

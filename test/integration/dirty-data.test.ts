@@ -94,7 +94,11 @@ describe('dirty data costs a field, not a user', () => {
     expect(at(20)).toMatchObject({ oauthAccounts: [{ provider: 'google', accountId: 'g-20' }] });
     expect(at(20)).not.toHaveProperty('wallets');
 
-    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as { dropped: Array<{ field: string; rule: string; rows: number; examples: Array<{ legacyId: string }> }>; duplicates: { clusters: Array<{ resolution?: string }> } };
+    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as {
+      dropped: Array<{ field: string; rule: string; rows: number; examples: Array<{ legacyId: string }> }>;
+      duplicates: { clusters: Array<{ resolution?: string }> };
+      usernameChanges: Array<{ legacyId: string; keptBy: string; to: string | null }>;
+    };
     const reported = report.dropped.flatMap((group) => group.examples.map((example) => `${example.legacyId} ${group.field} ${group.rule}`));
     // The report groups by field (indexes folded) and rule and counts rows: member 17's two bad checksums are one row.
     const folded = [...new Set(DROPPED.map((line) => line.replace(/\[\d+\]/g, '[*]')))].sort();
@@ -102,7 +106,10 @@ describe('dirty data costs a field, not a user', () => {
     expect(report.dropped.reduce((sum, group) => sum + group.rows, 0)).toBe(folded.length);
     // Every rename, with who keeps the name.
     expect(report.duplicates.clusters.map((cluster) => cluster.resolution).sort()).toEqual(['kept by 1; renamed: 8 → ann_lee_c5ki', 'kept by 6; renamed: 7 → Christopher_Ale_q9az']);
-    expect(readFileSync(join(runDir, 'report.html'), 'utf8')).toMatch(/<section id="dropped">/);
+    expect(report.usernameChanges).toEqual([{ legacyId: '7', keptBy: '6', to: 'Christopher_Ale_q9az' }, { legacyId: '8', keptBy: '1', to: 'ann_lee_c5ki' }]);
+    const page = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(page).toMatch(/<section id="dropped">/);
+    expect(page).toMatch(/<table id="username-changes">[\s\S]*#8[\s\S]*ann_lee_c5ki/);
   });
 
   it('real run: every member who can sign in lands with the values that could be used; no one is rejected for an optional field', async () => {
