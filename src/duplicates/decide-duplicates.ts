@@ -115,8 +115,8 @@ const USERNAME_MAX = 20;
  * `<name>_<tag>` (`suffix`): the tag is four base-36 characters of a hash of its legacy id, the
  * name cut so the whole stays within 20 characters, and the first candidate that no user of the
  * source has and no other rename took. A tag of the user's own, not a counter, keeps each rename
- * the same from run to run however the source changes around it (a counter would renumber users
- * already in Dynamic when a new one joins the cluster). Decisions are added to `decisions`.
+ * the same from run to run while other users join or leave the cluster (a counter would renumber
+ * users already in Dynamic); only a change of keeper moves it. Decisions are added to `decisions`.
  */
 function decideUsernames(
   clusters: readonly DuplicateCluster[],

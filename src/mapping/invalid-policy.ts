@@ -80,7 +80,9 @@ export type DropTarget =
   | { kind: 'field'; key: string }
   | { kind: 'metadata'; key: string }
   | { kind: 'item'; list: 'wallets' | 'oauthAccounts'; index: number }
-  | { kind: 'part'; list: 'wallets' | 'oauthAccounts'; index: number; part: string; element?: number };
+  | { kind: 'part'; list: 'wallets' | 'oauthAccounts'; index: number; part: string; element?: number }
+  /** An additional-address rule whose records could not be read (no JSON array): it added nothing, so nothing goes. */
+  | { kind: 'none' };
 
 const ITEM_PATH = /^(wallets|oauthAccounts)\[(\d+)\](?:\.([A-Za-z]+)(?:\[(\d+)\])?)?/;
 
@@ -107,6 +109,8 @@ export function dropTargetOf(
     if (part === undefined || RECORD_PARTS.has(part)) return itemPolicy.record === 'drop' ? { kind: 'item', list, index } : undefined;
     const partPolicy = itemPolicy.parts[part] ?? itemPolicy.otherParts;
     if (partPolicy !== 'drop') return undefined;
+    // The records of one additional-address rule could not be read: the other rules' addresses stay.
+    if (part === 'additionalWalletAddresses' && item[4] === undefined && rule === 'type') return { kind: 'none' };
     // An additional address is dropped alone; anything else inside a part drops the part.
     const element = part === 'additionalWalletAddresses' && item[4] !== undefined ? Number(item[4]) : undefined;
     return element === undefined ? { kind: 'part', list, index, part } : { kind: 'part', list, index, part, element };
@@ -128,7 +132,7 @@ export function dropTargets(payload: Record<string, unknown>, targets: readonly 
     if (target.kind === 'field') delete payload[target.key];
     else if (target.kind === 'metadata') delete (payload.metadata as Record<string, unknown> | undefined)?.[target.key];
     else if (target.kind === 'item') goneItems[target.list].add(target.index);
-    else {
+    else if (target.kind === 'part') {
       const item = (payload[target.list] as Record<string, unknown>[] | undefined)?.[target.index];
       const value = item?.[target.part];
       if (target.element !== undefined && Array.isArray(value)) goneElements.set(value, (goneElements.get(value) ?? new Set()).add(target.element));

@@ -160,8 +160,20 @@ export const mappingSpecSchema = z
     }
     const misplaced = (path: (string | number)[], source: ValueSource | undefined, where: string) => {
       if (source?.onInvalid !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'onInvalid'], message: `is not read here: ${where}` });
-      if (source?.required !== undefined) ctx.addIssue({ code: 'custom', path: [...path, 'required'], message: 'is only read on fields and metadata' });
+      if (source?.required === true) ctx.addIssue({ code: 'custom', path: [...path, 'required'], message: 'is only read on fields and metadata' });
     };
+    // Inside firstOf / then / else they are never read: the outer source decides.
+    const nested = (path: (string | number)[], source: ValueSource | undefined): void => {
+      if (!source) return;
+      const inner: [(string | number)[], ValueSource][] =
+        'firstOf' in source ? source.firstOf.map((candidate, at) => [[...path, 'firstOf', at], candidate]) :
+        'when' in source ? [[[...path, 'then'], source.then], ...(source.else ? [[[...path, 'else'], source.else] as [(string | number)[], ValueSource]] : [])] : [];
+      for (const [at, candidate] of inner) {
+        misplaced(at, candidate, 'put onInvalid on the outer source');
+        nested(at, candidate);
+      }
+    };
+    for (const [path, source] of [...sourcesOf('fields', spec.fields), ...sourcesOf('metadata', spec.metadata)]) nested([...path], source);
     spec.wallets?.forEach((rule, index) => {
       for (const part of ['address', 'chain', 'walletName', 'walletProvider'] as const) misplaced(['wallets', index, part], rule[part], 'set onInvalid on the wallet rule, which drops or keeps the whole wallet');
       rule.additionalAddresses?.forEach((extra, at) => {
@@ -171,7 +183,7 @@ export const mappingSpecSchema = z
     spec.oauthAccounts?.forEach((rule, index) => {
       for (const part of ['provider', 'accountId'] as const) misplaced(['oauthAccounts', index, part], rule[part], 'set onInvalid on the OAuth rule, which drops or keeps the whole account');
       for (const part of ['emails', 'displayName', 'username', 'photos', 'profile'] as const) {
-        if (rule[part]?.required !== undefined) ctx.addIssue({ code: 'custom', path: ['oauthAccounts', index, part, 'required'], message: 'is only read on fields and metadata' });
+        if (rule[part]?.required === true) ctx.addIssue({ code: 'custom', path: ['oauthAccounts', index, part, 'required'], message: 'is only read on fields and metadata' });
       }
     });
     if (spec.metadata && Object.hasOwn(spec.metadata, spec.legacyIdKey)) {

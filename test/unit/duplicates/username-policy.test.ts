@@ -15,7 +15,7 @@ async function run(rows: SourceRow[], policy: DuplicatePolicy) {
 }
 const payloadOf = (result: MapResult | undefined) => (result?.ok ? result.payload : undefined);
 
-// Long nicknames slugged to the same 20 characters; `alice_2` is already someone else's username.
+// Long nicknames slugged to the same 20 characters; `alice_2` is someone's own username, never a rename.
 const LONG = 'the_very_long_nickna';
 const ROWS = [
   row('1', { email: 'a1@example.com', username: 'alice' }),
@@ -59,6 +59,18 @@ describe('duplicates.usernames', () => {
     }
     expect(joined.get('2')).toBe(first.get('2'));
     expect(joined.get('7')).toMatch(/^alice_[0-9a-z]{4}$/);
+  });
+
+  it('suffix: a tag some user of the source already has (in any case) is drawn again', async () => {
+    const { results: plain } = await run(ROWS.slice(0, 2), { usernames: 'suffix' });
+    const drawn = payloadOf(plain.get('2'))?.username ?? '';
+    expect(drawn).toMatch(/^ALICE_[0-9a-z]{4}$/);
+    // Someone else already holds that name, in lower case: 2 gets another tag.
+    const { results } = await run([...ROWS.slice(0, 2), row('9', { email: 'a9@example.com', username: drawn.toLowerCase() })], { usernames: 'suffix' });
+    const again = payloadOf(results.get('2'))?.username ?? '';
+    expect(again).toMatch(/^ALICE_[0-9a-z]{4}$/);
+    expect(again.toLowerCase()).not.toBe(drawn.toLowerCase());
+    expect(payloadOf(results.get('9'))?.username).toBe(drawn.toLowerCase());
   });
 
   it('drop: later users are sent without a username, each a dropped value naming who keeps it', async () => {

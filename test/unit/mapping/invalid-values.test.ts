@@ -258,6 +258,7 @@ describe('review: edges of the policy', () => {
   });
 
   it('an additional-address JSON column that is no array drops the addresses, not the user; evm extras are checksummed on request', () => {
+    const parse2 = (sections: Omit<MappingSpecInput, 'source'>) => () => mapper(sections);
     const map = mapper({
       fields: { email: 'email' },
       wallets: [{
@@ -266,10 +267,25 @@ describe('review: edges of the policy', () => {
       }],
       options: { checksumEvmAddresses: true },
     });
+    expect(parse2({ fields: { phoneNumber: { firstOf: [{ column: 'phone', transforms: ['e164'], onInvalid: 'reject' }] } } })).toThrow(/fields\.phoneNumber\.firstOf\[0\]\.onInvalid: is not read here: put onInvalid on the outer source/);
     const broken = sent(map(source({ email: 'a@b.co', eth: EVM, extras: { not: 'an array' } })));
     expect(broken.payload.wallets).toEqual([{ publicWalletAddress: EVM_CHECKSUMMED, chain: 'EVM', walletName: 'W', walletProvider: 'browserExtension' }]);
     expect(broken.dropped?.map((d) => `${d.field} ${d.rule}`)).toEqual(['wallets[0].additionalWalletAddresses type']);
     const extras = sent(map(source({ email: 'a@b.co', eth: EVM, extras: [{ a: EVM }] })));
     expect(extras.payload.wallets?.[0]?.additionalWalletAddresses).toEqual([{ address: EVM_CHECKSUMMED, type: 'evm' }]);
+  });
+
+  it('a broken JSON rule of additional addresses costs only its own: the other rules’ addresses stay', () => {
+    const ORDINALS = 'bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297';
+    const map = mapper({
+      fields: { email: 'email' },
+      wallets: [{
+        from: 'row', address: 'btc', chain: { constant: 'BTC' }, walletName: { constant: 'W' }, walletProvider: { constant: 'browserExtension' },
+        additionalAddresses: [{ from: 'wallet', address: 'ordinals', type: { constant: 'ordinals' } }, { from: { json: 'extras' }, address: 'a', type: { constant: 'payment' } }],
+      }],
+    });
+    const result = sent(map(source({ email: 'a@b.co', btc: BTC, ordinals: ORDINALS, extras: { no: 1 } })));
+    expect(result.payload.wallets?.[0]?.additionalWalletAddresses).toEqual([{ address: ORDINALS, type: 'ordinals' }]);
+    expect(result.dropped?.map((d) => `${d.field} ${d.rule}`)).toEqual(['wallets[0].additionalWalletAddresses type']);
   });
 });
