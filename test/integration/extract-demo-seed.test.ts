@@ -50,7 +50,9 @@ describe('seedDemoUsers', () => {
 
   it('reports what it inserted', () => {
     expect(users).toHaveLength(10_000);
-    expect(result).toMatchObject({ users: 10_000, wallets: wallets.length, identities: identities.length, deliberatelyInvalid: 100 });
+    // One in 100 is dirty, cycling through the five kinds: two of them reject (40), three cost a field (60).
+    expect(result).toMatchObject({ users: 10_000, wallets: wallets.length, identities: identities.length, deliberatelyInvalid: 40, droppedValue: 60 });
+    expect(result.invalid).toHaveLength(100);
     expect(result.deleted).toBe(users.filter((u) => u.deleted_at !== null).length);
     expect(result.deleted).toBeGreaterThan(300);
     expect(result.deleted).toBeLessThan(700);
