@@ -105,12 +105,12 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
         case 'ours': {
           const owner = ownerOfFound(resolution, { attemptSince, known: user.known });
           if (owner === 'unknown') {
-            results.set(user.legacyId, conflict(user, resolution.dynamicUserId, 'legacy id', code, 'it carries this legacy id, but the ledger knows it as someone else\'s, or not at all'));
+            results.set(user.legacyId, notKnownOurs(user, resolution.dynamicUserId, code));
             return true;
           }
           // Made by an attempt of this job whose answer was lost (owner job), or there before that
           // attempt, carrying this legacy id (e.g. a job since reset): ours to update, not to roll back.
-          const outcome: PipelineOutcome = { legacyId: user.legacyId, outcome: owner === 'job' ? 'created' : 'already_exists', owner, dynamicUserId: resolution.dynamicUserId };
+          const outcome = foundAs(user, owner, resolution.dynamicUserId);
           if (refused?.outcome === 'failed') {
             // Dynamic holds it, but refuses what the row says now: kept, the refusal reported, resent later.
             results.set(user.legacyId, { ...outcome, errorCode: refused.errorCode ?? 'failed', ...(refused.errorMessage ? { errorMessage: refused.errorMessage } : {}) });
@@ -145,9 +145,9 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
         if (earlier.kind === 'ours') {
           const owner = ownerOfFound(earlier, { attemptSince: since, known: user.known });
           results.set(user.legacyId, owner === 'unknown'
-            ? conflict(user, earlier.dynamicUserId, 'legacy id', undefined, 'it carries this legacy id, but the ledger knows it as someone else\'s, or not at all')
+            ? notKnownOurs(user, earlier.dynamicUserId)
             : {
-                legacyId: user.legacyId, outcome: owner === 'job' ? 'created' : 'already_exists', owner, dynamicUserId: earlier.dynamicUserId, errorCode: 'identity_changed',
+                ...foundAs(user, owner, earlier.dynamicUserId), errorCode: 'identity_changed',
                 errorMessage: `Dynamic holds it as user ${earlier.dynamicUserId} under the identities of an earlier attempt; its row has others now, and the bulk upsert finds users by identity: update that user by hand`,
               });
           continue;
@@ -222,7 +222,7 @@ export function httpBatchSender(options: HttpBatchSenderOptions): BatchSender {
       if (resolution.kind === 'foreign') results.set(user.legacyId, conflict(user, resolution.dynamicUserId, resolution.column));
       else if (resolution.kind === 'unknown') results.set(user.legacyId, stillInDoubt(user, 'lookup_failed', `could not be looked up: ${resolution.reason}`));
       else if (resolution.kind === 'ours' && ownerOfFound(resolution, { attemptSince: undefined, known: user.known }) === 'unknown') {
-        results.set(user.legacyId, conflict(user, resolution.dynamicUserId, 'legacy id', undefined, 'it carries this legacy id, but the ledger knows it as someone else\'s, or not at all'));
+        results.set(user.legacyId, notKnownOurs(user, resolution.dynamicUserId));
       } else if (resolution.kind === 'absent' && user.known?.dynamicUserId) {
         results.set(user.legacyId, {
           legacyId: user.legacyId, outcome: 'failed', errorCode: 'identity_changed',
@@ -273,6 +273,16 @@ function withOwner(outcome: UserOutcome, user: PlannedUser): PipelineOutcome {
 /** The earlier of two moments, either possibly unknown. */
 function earliest(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
+/** A Dynamic user carrying this legacy id, found by look-up: made by this job (`job`: created) or there before its attempt (`legacy_id`). */
+function foundAs(user: PlannedUser, owner: 'job' | 'legacy_id', dynamicUserId: string): PipelineOutcome {
+  return { legacyId: user.legacyId, outcome: owner === 'job' ? 'created' : 'already_exists', owner, dynamicUserId };
+}
+
+/** A Dynamic user carrying this legacy id that the ledger knows as someone else's, or without an owner: a conflict, never updated. */
+function notKnownOurs(user: PlannedUser, holderId: string, code?: string): PipelineOutcome {
+  return conflict(user, holderId, 'legacy id', code, 'it carries this legacy id, but the ledger knows it as someone else\'s, or not at all');
 }
 
 /** Nobody knows yet what became of it: the next run looks it up again. */
