@@ -5,7 +5,7 @@ import { CheckpointError } from '../errors.js';
 import { advanceCursor } from './advance-cursor.js';
 import { toBatchRecord, type BatchRecord } from './checkpoint-records.js';
 import type { BatchPass, CheckpointTables } from './checkpoint-schema.js';
-import { addInDoubt, clearInDoubt } from './in-doubt.js';
+import { addInDoubt, clearInDoubt, type InDoubtKey } from './in-doubt.js';
 import { readCursorSeq } from './job-row.js';
 import { readLedgerEntries, writeLedgerEntries } from './ledger-queries.js';
 import { mergeLedgerEntry } from './merge-ledger-entry.js';
@@ -80,13 +80,12 @@ export function settleBatch(raw: Database.Database, seq: number, result: SettleR
     // in doubt. (A user in doubt that Dynamic refuses now is looked up by the sender before it is
     // settled as failed.)
     clearInDoubt(raw, incoming.filter((entry) => entry.outcome !== 'rejected').map((entry) => entry.legacyId));
-    const sent = JSON.parse(batch.sent_identities) as Record<string, Identity[]>;
-    const since = batch.planned_at; // before every attempt of the batch went out
-    addInDoubt(raw, inDoubtOf(result).map((key) => ({ ...key, since, identities: sent[key.legacyId] ?? [] })));
+    const inDoubt = inDoubtFrom(batch);
+    addInDoubt(raw, inDoubtOf(result).map((key) => inDoubt(key.legacyId, key.reason)));
     // A key sent but missing from the result is as unknown as one the answer was silent about.
     const decided = new Set(incoming.map((entry) => entry.legacyId));
     const unmentioned = (JSON.parse(batch.legacy_ids) as string[]).filter((legacyId) => !decided.has(legacyId));
-    addInDoubt(raw, unmentioned.map((legacyId) => ({ legacyId, reason: 'no_outcome', since, identities: sent[legacyId] ?? [] })));
+    addInDoubt(raw, unmentioned.map((legacyId) => inDoubt(legacyId, 'no_outcome')));
     run(raw, `update batches set state = 'settled', settled_at = ? where seq = ?`, now, seq);
     advanceCursor(raw, now);
   })();
@@ -115,13 +114,21 @@ export function discardUnsettled(raw: Database.Database, now: string): void {
     const rows = all<{ legacy_ids: string; sent_identities: string; planned_at: string }>(
       raw, `select legacy_ids, sent_identities, planned_at from batches where state in ('planned', 'sent') order by seq`);
     const keys = rows.flatMap((row) => {
-      const sent = JSON.parse(row.sent_identities) as Record<string, Identity[]>;
-      const since = row.planned_at; // before every attempt of the batch went out
-      return (JSON.parse(row.legacy_ids) as string[]).map((legacyId) => ({ legacyId, reason: 'unanswered', since, identities: sent[legacyId] ?? [] }));
+      const inDoubt = inDoubtFrom(row);
+      return (JSON.parse(row.legacy_ids) as string[]).map((legacyId) => inDoubt(legacyId, 'unanswered'));
     });
     addInDoubt(raw, keys);
     run(raw, `delete from batches where state in ('planned', 'sent')`);
     run(raw, `update batches set legacy_ids = '[]', sent_identities = '{}' where seq > ?`, cursorSeq);
     run(raw, 'update job set cursor_seq = ?, updated_at = ? where id = 1', Math.max(cursorSeq, max?.seq ?? 0), now);
   })();
+}
+
+/**
+ * The in-doubt record of a key of this batch: since the batch was planned (before every attempt of
+ * it went out) and with the identities it was sent with.
+ */
+function inDoubtFrom(batch: { sent_identities: string; planned_at: string }): (legacyId: string, reason: string) => InDoubtKey {
+  const sent = JSON.parse(batch.sent_identities) as Record<string, Identity[]>;
+  return (legacyId, reason) => ({ legacyId, reason, since: batch.planned_at, identities: sent[legacyId] ?? [] });
 }
