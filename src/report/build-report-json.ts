@@ -71,7 +71,7 @@ export function buildReportJson(summary: RunSummary, parts: ReportParts, generat
       clusters: [...(parts.duplicates ?? [])].sort((a, b) => b.rows - a.rows).slice(0, MAX_REPORTED_CLUSTERS),
       ...(parts.duplicates !== undefined && parts.duplicateSummary?.note ? { note: parts.duplicateSummary.note } : {}),
     },
-    usernameChanges: parts.usernameChanges ?? [],
+    usernameChanges: [...(parts.usernameChanges ?? [])].sort((a, b) => compareIds(a.legacyId, b.legacyId)),
     samples: [...parts.samples].sort((a, b) => compareIds(a.legacyId, b.legacyId)),
     ...(parts.target ? { target: scrubTarget(parts.target) } : {}),
   };
