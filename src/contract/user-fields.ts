@@ -14,7 +14,7 @@ import {
   USERNAME_PATTERN,
 } from './patterns.js';
 import { fitsInChars, jsonFitsInBytes } from './size-limits.js';
-import { checkAdditionalAddress, checkWalletAddress } from './wallet-address.js';
+import { checkAdditionalAddress, checkWalletAddress, type AddressCheck } from './wallet-address.js';
 
 /** Largest serialized `metadata` the API accepts: 512 KB. */
 export const METADATA_MAX_BYTES = 512 * 1024;
@@ -36,6 +36,11 @@ const nameField = patterned(NAME_PATTERN, 'name pattern');
 const walletField = (pattern: RegExp, rule: string) =>
   z.string().regex(pattern, { message: `does not match ${rule} ${pattern.source}` }).nullable();
 
+/** A failed address check as the contract's issue: its rule (`address_format`, ...) and message, never the address. */
+function addressFault(ctx: z.RefinementCtx, check: AddressCheck, path: string[]): void {
+  if (!check.ok) ctx.addIssue({ code: 'custom', path, message: check.message, params: { rule: check.rule } });
+}
+
 export const additionalWalletAddressSchema = z
   .strictObject({
     address: z.string().min(1),
@@ -44,8 +49,7 @@ export const additionalWalletAddressSchema = z
   })
   .superRefine((extra, ctx) => {
     if (!ADDITIONAL_ADDRESS_TYPES.includes(extra.type) || typeof extra.address !== 'string') return;
-    const check = checkAdditionalAddress(extra.type, extra.address);
-    if (!check.ok) ctx.addIssue({ code: 'custom', path: ['address'], message: check.message, params: { rule: check.rule } });
+    addressFault(ctx, checkAdditionalAddress(extra.type, extra.address), ['address']);
   });
 
 /**
@@ -63,8 +67,7 @@ export const walletSchema = z
   })
   .superRefine((wallet, ctx) => {
     if (!WALLET_CHAINS.includes(wallet.chain) || typeof wallet.publicWalletAddress !== 'string' || wallet.publicWalletAddress === '') return;
-    const check = checkWalletAddress(wallet.chain, wallet.publicWalletAddress);
-    if (!check.ok) ctx.addIssue({ code: 'custom', path: ['publicWalletAddress'], message: check.message, params: { rule: check.rule } });
+    addressFault(ctx, checkWalletAddress(wallet.chain, wallet.publicWalletAddress), ['publicWalletAddress']);
   });
 export type WalletPayload = z.infer<typeof walletSchema>;
 
@@ -107,8 +110,7 @@ const userFieldsSchema = z.strictObject({
   btcWallet: walletField(LEGACY_WALLET_PATTERNS.btcWallet, 'BTC address pattern')
     .superRefine((address, ctx) => {
       if (typeof address !== 'string' || !LEGACY_WALLET_PATTERNS.btcWallet.test(address)) return;
-      const check = checkWalletAddress('BTC', address);
-      if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message, params: { rule: check.rule } });
+      addressFault(ctx, checkWalletAddress('BTC', address), []);
     })
     .optional(),
   kdaWallet: walletField(LEGACY_WALLET_PATTERNS.kdaWallet, 'KDA address pattern').optional(),

@@ -31,7 +31,6 @@ interface CompiledExtraRule {
 
 const EXTRA_PARTS = ['type', 'publicKey'] as const;
 
-
 /**
  * Compiles the wallet rules into a builder of the payload's `wallets`: one per record of each rule
  * (the user row, each child row, or each element of a JSON array), skipping records whose address
