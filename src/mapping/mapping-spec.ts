@@ -174,17 +174,21 @@ export const mappingSpecSchema = z
       }
     };
     for (const [path, source] of [...sourcesOf('fields', spec.fields), ...sourcesOf('metadata', spec.metadata)]) nested([...path], source);
+    /** A part of a wallet or an account: `onInvalid` on it is read only where `where` is undefined (an account's optional parts); `required` never. */
+    const part = (path: (string | number)[], source: ValueSource | undefined, where?: string) => {
+      if (where !== undefined) misplaced(path, source, where);
+      else if (source?.required === true) ctx.addIssue({ code: 'custom', path: [...path, 'required'], message: 'is only read on fields and metadata' });
+      nested(path, source);
+    };
     spec.wallets?.forEach((rule, index) => {
-      for (const part of ['address', 'chain', 'walletName', 'walletProvider'] as const) misplaced(['wallets', index, part], rule[part], 'set onInvalid on the wallet rule, which drops or keeps the whole wallet');
+      for (const name of ['address', 'chain', 'walletName', 'walletProvider'] as const) part(['wallets', index, name], rule[name], 'set onInvalid on the wallet rule, which drops or keeps the whole wallet');
       rule.additionalAddresses?.forEach((extra, at) => {
-        for (const part of ['address', 'type', 'publicKey'] as const) misplaced(['wallets', index, 'additionalAddresses', at, part], extra[part], 'an additional address follows options.onInvalid (dropped by default)');
+        for (const name of ['address', 'type', 'publicKey'] as const) part(['wallets', index, 'additionalAddresses', at, name], extra[name], 'an additional address follows options.onInvalid (dropped by default)');
       });
     });
     spec.oauthAccounts?.forEach((rule, index) => {
-      for (const part of ['provider', 'accountId'] as const) misplaced(['oauthAccounts', index, part], rule[part], 'set onInvalid on the OAuth rule, which drops or keeps the whole account');
-      for (const part of ['emails', 'displayName', 'username', 'photos', 'profile'] as const) {
-        if (rule[part]?.required === true) ctx.addIssue({ code: 'custom', path: ['oauthAccounts', index, part, 'required'], message: 'is only read on fields and metadata' });
-      }
+      for (const name of ['provider', 'accountId'] as const) part(['oauthAccounts', index, name], rule[name], 'set onInvalid on the OAuth rule, which drops or keeps the whole account');
+      for (const name of ['emails', 'displayName', 'username', 'photos', 'profile'] as const) part(['oauthAccounts', index, name], rule[name]);
     });
     if (spec.metadata && Object.hasOwn(spec.metadata, spec.legacyIdKey)) {
       ctx.addIssue({ code: 'custom', path: ['metadata', spec.legacyIdKey], message: `is reserved for the legacy id (legacyIdKey "${spec.legacyIdKey}")` });

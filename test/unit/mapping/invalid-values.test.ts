@@ -255,6 +255,8 @@ describe('review: edges of the policy', () => {
     const wallet = { from: 'row', chain: { constant: 'ETH' }, walletName: { constant: 'W' }, walletProvider: { constant: 'browserExtension' } } as const;
     expect(parse({ wallets: [{ ...wallet, address: { column: 'eth', onInvalid: 'drop' } }] })).toThrow(/wallets\[0\]\.address\.onInvalid: is not read here: set onInvalid on the wallet rule/);
     expect(parse({ oauthAccounts: [{ from: 'row', provider: { constant: 'github' }, accountId: { column: 'gh', required: true } }] })).toThrow(/oauthAccounts\[0\]\.accountId\.required/);
+    expect(parse({ oauthAccounts: [{ from: 'row', provider: { constant: 'github' }, accountId: 'gh', displayName: { firstOf: [{ column: 'name', onInvalid: 'drop' }] } }] }))
+      .toThrow(/oauthAccounts\[0\]\.displayName\.firstOf\[0\]\.onInvalid: is not read here: put onInvalid on the outer source/);
   });
 
   it('an additional-address JSON column that is no array drops the addresses, not the user; evm extras are checksummed on request', () => {
