@@ -10,6 +10,9 @@ export const NAME_PATTERN = /^$|^(?=\S)[\p{L}\p{N}a-zA-Z _.,:!?&%@/+\-'|]+(?<=\S
 
 /** username: 3 to 20 letters, digits, `_` or `-`, of any script (code points, not UTF-16 units). */
 export const USERNAME_PATTERN = /^$|^[\p{L}\p{N}_-]{3,20}$/u;
+/** The lengths USERNAME_PATTERN allows, in code points. */
+export const USERNAME_MIN_CHARS = 3;
+export const USERNAME_MAX_CHARS = 20;
 
 /** ISO 3166-1 alpha-2, upper case. */
 export const COUNTRY_PATTERN = /^[A-Z]{2}$/;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { usernameKey } from '../contract/identity-keys.js';
+import { USERNAME_MAX_CHARS } from '../contract/patterns.js';
 import type { Rejection } from '../mapping/index.js';
 import type { DuplicateCluster } from './duplicate-detector.js';
 import type { ClusterMember, DuplicateDecision, DuplicatePolicy } from './duplicate-plan.js';
@@ -106,8 +107,6 @@ function decideMerge(clusters: readonly DuplicateCluster[], known: ClusterMember
   return decisions;
 }
 
-/** Longest username the API takes, in code points. */
-const USERNAME_MAX = 20;
 
 /**
  * `duplicates.usernames`: in each username cluster, the first member still sent (key order)
@@ -155,7 +154,7 @@ function suffixed(username: string, legacyId: string, free: (candidate: string) 
   const chars = [...username];
   for (let attempt = 0; ; attempt++) {
     const suffix = `_${tagOf(attempt === 0 ? legacyId : `${legacyId}:${attempt}`)}`;
-    const candidate = chars.slice(0, USERNAME_MAX - suffix.length).join('') + suffix;
+    const candidate = chars.slice(0, USERNAME_MAX_CHARS - suffix.length).join('') + suffix;
     if (free(candidate)) return candidate;
   }
 }

@@ -1,9 +1,7 @@
-import { NAME_PATTERN } from '../contract/patterns.js';
+import { NAME_PATTERN, USERNAME_MAX_CHARS as USERNAME_MAX, USERNAME_MIN_CHARS as USERNAME_MIN } from '../contract/patterns.js';
 import type { TransformContext } from './transform-context.js';
 
-/** Longest and shortest username the API takes (its USERNAME_PATTERN, `^[\p{L}\p{N}_-]{3,20}$`). */
-const USERNAME_MAX = 20;
-const USERNAME_MIN = 3;
+/** A character USERNAME_PATTERN allows. */
 const USERNAME_CHAR = /^[\p{L}\p{N}_-]$/u;
 
 /**
