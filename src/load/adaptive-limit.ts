@@ -50,11 +50,20 @@ type Detail = Pick<LimitChange, 'reason' | 'acceptedInWindow'>;
  * 2. Every 429 pauses every sender until its Retry-After (the RateLimiter's pause); that alone
  *    answers a spurious 429 from a proxy, or other traffic from the same IP. It never changes the rate.
  * 3. Without headers, the rate is lowered only on consistent evidence that the server's limit is
- *    below ours: a 429 although, all through the window before it, we held clearly fewer slots of
- *    our own limit than it has (at most 1 - {@link NOISE_SHARE} of them: the server stopped us
- *    short of our own limit), recurring in the next window with about as many accepted before it
- *    (within 10%, or 3 requests). Random 429s come while we send at our own rate, every slot used (a refused
- *    request keeps its slot), so they are not evidence.
+ *    below ours: a 429 although clearly fewer of our requests than our own limit could have been
+ *    in the server's window when it counted the refused one (at most 1 - {@link NOISE_SHARE} of
+ *    it: the server stopped us short of our own limit), recurring in the next window with about as
+ *    many accepted before it (within 10%, or 3 requests). Random 429s come while we send at our own
+ *    rate, every slot used (a refused request keeps its slot), so they are not evidence. "Could have
+ *    been in its window" is in flight or answered less than a window before the refused request's
+ *    grant, without the slots' safety margin: right after a Retry-After pause that ended as the
+ *    server's window freed, the margin still holds the last window's slots, and every slot would
+ *    look used although the server took half. Nor is a refusal evidence when fewer of ours could
+ *    be in the server's window than it was seen to accept in one window lately (the peak of point
+ *    4): a limit refuses only at or above what it allows, so that refusal is noise, or someone
+ *    else's traffic on the same IP, which cutting would not help. Noise through a pause leaves
+ *    free slots that only four senders take back slowly, so its refusals land at any level
+ *    below the peak; a limit's land at it.
  * 4. The rate is then set to the most requests the server was seen to accept within one window
  *    over the last {@link PEAK_WINDOWS} windows (`peak`, measured by the slot log): the server
  *    demonstrably allows that much, and the slot log's conservative holding means sending at it
@@ -130,9 +139,9 @@ export class AdaptiveLimit {
   }
 
   /**
-   * A 429 without an announced limit, for a request granted `under`. `sent` = the most slots of
-   * our own limit we held at once over the window before it (a slot is held from the grant to a
-   * window after the answer); `accepted` = our requests the server accepted in that window.
+   * A 429 without an announced limit, for a request granted `under`. `sent` = our requests that
+   * could have been in the server's window when it counted this one (see the policy, point 3);
+   * `accepted` = our requests it accepted in the window before.
    */
   rateLimited(under: GrantedUnder, { sent, accepted }: { sent: number; accepted: number }, now: number): LimitChange | undefined {
     if (this.announced || under.cuts < this.cuts) return undefined;
@@ -142,6 +151,7 @@ export class AdaptiveLimit {
       return this.judgeProbe(now);
     }
     if (sent > (1 - NOISE_SHARE) * under.limit) return undefined; // refused at our own rate: noise
+    if (sent < this.peak(now)) return undefined; // refused below what it accepted in one window: noise, or others' traffic
     const earlier = this.evidence;
     if (earlier && now - earlier.at < this.windowMs / 2) return undefined; // the same episode
     if (!earlier || now - earlier.at > 2 * this.windowMs || !near(accepted, earlier.accepted)) {

@@ -96,8 +96,6 @@ export class RateLimiter {
   private pausedUntil = 0;
   private pumping = false;
   private nextId = 0;
-  /** Slots occupied right after each grant of the last window: how close we came to our own limit. */
-  private readonly occupancy: Array<{ at: number; occupied: number }> = [];
   /** The wait last announced to `onWait`, so each is announced once. */
   private announced: LoaderWait | undefined;
   /** Aborted to wake the pump: an answer freed a slot, or every waiter has gone (so no timer keeps the process alive). */
@@ -182,7 +180,6 @@ export class RateLimiter {
     const under = this.adaptive.grantedUnder();
     const id = this.nextId++;
     this.log.grant(id, grantedAt);
-    this.noteOccupancy(grantedAt);
     const journalId = this.journal?.sent(grantedAt);
     let released = false;
     return {
@@ -199,7 +196,7 @@ export class RateLimiter {
         // A limit without a window is taken to be per our window (Dynamic's limits are per minute).
         let change = server ? this.adaptive.serverSays(server.limit, server.windowMs ?? this.windowMs, now) : undefined;
         if (outcome === 'refused') {
-          const levels = { sent: this.sentPeak(since), accepted: this.log.acceptedSince(since) };
+          const levels = { sent: this.log.inServerWindow(grantedAt, this.windowMs), accepted: this.log.acceptedSince(since) };
           change = this.adaptive.rateLimited(under, levels, now) ?? change;
         }
         if (change) this.onLimitChange?.(change);
@@ -207,18 +204,6 @@ export class RateLimiter {
         return change;
       },
     };
-  }
-
-  private noteOccupancy(now: number): void {
-    while (this.occupancy.length > 0 && this.occupancy[0]!.at <= now - 2 * this.windowMs) this.occupancy.shift();
-    this.occupancy.push({ at: now, occupied: this.log.occupied(this.windowMs, now) });
-  }
-
-  /** The most slots of our own limit we held at once since `since`: 100% when we sent at our own rate. */
-  private sentPeak(since: number): number {
-    let peak = 0;
-    for (const entry of this.occupancy) if (entry.at > since && entry.occupied > peak) peak = entry.occupied;
-    return peak;
   }
 
   /** Tells `onWait` about a hold-up worth a notice, once; and when it is over. */

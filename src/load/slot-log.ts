@@ -88,26 +88,31 @@ export class SlotLog {
   }
 
   /**
-   * Slots of a `windowMs` window occupied at `now` (in flight, or answered less than a window and
-   * the margin ago), whatever the answers: what our own limit is measured against.
+   * Our requests that may have been in the server's window when it counted one granted at
+   * `grantedAt` (that one included): in flight, or answered less than a window before that grant.
+   * No margin, unlike the slots of waitFor: this bounds what the server saw, not what we may send.
    */
-  occupied(windowMs: number, now: number): number {
-    const hold = windowMs + this.marginMs;
-    let held = this.inFlight.size;
-    for (let i = this.done.length - 1; i >= 0 && this.done[i]!.doneAt + hold > now; i--) held++;
-    return held;
+  inServerWindow(grantedAt: number, windowMs: number): number {
+    let count = this.inFlight.size;
+    for (let i = this.done.length - 1; i >= 0 && this.done[i]!.doneAt > grantedAt - windowMs; i--) count++;
+    return count;
   }
 
   /**
-   * The most accepted requests granted within one `windowMs` that these entries show: what the
-   * server certainly allowed (and what a restarted limiter knows it allows).
+   * The most accepted requests that lay wholly, grant to answer, within one `windowMs`: arrivals
+   * the server certainly took inside one of its windows (what a restarted limiter knows it allows).
+   * Grants alone would overstate it: requests granted close together may arrive a window apart.
    */
   peakAccepted(windowMs: number): number {
-    const times = this.done.filter((e) => e.answer === 'accepted').map((e) => e.grantedAt).sort((a, b) => a - b);
+    const accepted = this.done.filter((e) => e.answer === 'accepted').sort((a, b) => a.grantedAt - b.grantedAt);
     let peak = 0;
-    for (let end = 0, start = 0; end < times.length; end++) {
-      while (times[start]! <= times[end]! - windowMs) start++;
-      peak = Math.max(peak, end - start + 1);
+    for (let start = 0; start < accepted.length; start++) {
+      const from = accepted[start]!.grantedAt;
+      let within = 0;
+      for (let i = start; i < accepted.length && accepted[i]!.grantedAt < from + windowMs; i++) {
+        if (accepted[i]!.doneAt < from + windowMs) within++;
+      }
+      peak = Math.max(peak, within);
     }
     return peak;
   }

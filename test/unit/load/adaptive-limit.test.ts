@@ -59,10 +59,12 @@ describe('AdaptiveLimit (the rate policy)', () => {
   });
 
   it('does not lower the rate on refusals at different levels, or too far apart, or with nothing accepted yet', () => {
-    const scattered = seen(600, 500);
+    const scattered = seen(600, 100);
     expect(scattered.rateLimited(scattered.grantedUnder(), levels(100), 0)).toBeUndefined();
-    expect(scattered.rateLimited(scattered.grantedUnder(), levels(300), MINUTE)).toBeUndefined();
-    expect(scattered.rateLimited(scattered.grantedUnder(), levels(330), 2 * MINUTE)).toMatchObject({ limit: 500 }); // 300 then 330: consistent
+    scattered.accepted(300, MINUTE - 1);
+    expect(scattered.rateLimited(scattered.grantedUnder(), levels(300), MINUTE)).toBeUndefined(); // 100 then 300: not the same story
+    scattered.accepted(320, 2 * MINUTE - 1);
+    expect(scattered.rateLimited(scattered.grantedUnder(), levels(330), 2 * MINUTE)).toMatchObject({ limit: 320 }); // 300 then 330: consistent
     const apart = seen(600, 300);
     expect(apart.rateLimited(apart.grantedUnder(), levels(300), 0)).toBeUndefined();
     expect(apart.rateLimited(apart.grantedUnder(), levels(300), 3 * MINUTE)).toBeUndefined(); // three windows later: a new first
@@ -72,6 +74,20 @@ describe('AdaptiveLimit (the rate policy)', () => {
     expect(restarted.rateLimited(restarted.grantedUnder(), levels(0), 0)).toBeUndefined();
     expect(restarted.rateLimited(restarted.grantedUnder(), levels(2), MINUTE)).toBeUndefined();
     expect(restarted.limit).toBe(150);
+  });
+
+  it('takes a refusal below what the server accepted in one window lately for noise or others\' traffic, never evidence', () => {
+    const adaptive = seen(150, 120);
+    // The server took 120 of ours in one window; refusals with at most 100 of ours in its window,
+    // window after window, at the same level: something else refuses, not a limit of 100.
+    for (let w = 1; w < 6; w++) {
+      adaptive.accepted(120, w * MINUTE - 1);
+      expect(adaptive.rateLimited(adaptive.grantedUnder(), levels(100), w * MINUTE)).toBeUndefined();
+    }
+    expect(adaptive.limit).toBe(150);
+    // At the level it accepted, they are evidence: twice running, and the rate is lowered to it.
+    expect(adaptive.rateLimited(adaptive.grantedUnder(), levels(121, 120), 6 * MINUTE)).toBeUndefined();
+    expect(adaptive.rateLimited(adaptive.grantedUnder(), levels(122, 120), 7 * MINUTE)).toMatchObject({ reason: 'rate_limited', limit: 120 });
   });
 
   it('never lowers below the most the server accepted in a window, so noise cannot ratchet the rate down', () => {

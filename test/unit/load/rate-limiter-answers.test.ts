@@ -94,6 +94,16 @@ describe('RateLimiter adaptation', () => {
     expect(result.changes[0]).toMatch(/^rate_limited:30/);
   });
 
+  it('learns a lower limit whose Retry-After ends the pause just as the server\'s window frees, answers coming back in milliseconds', async () => {
+    // The slots of the window before are still held (a window and a margin past their answers)
+    // when the pause ends, so every slot looks used although the server took half: it must still
+    // count as the server stopping us short.
+    // A 3 s window, as the integration test runs it: Retry-After's whole seconds add little to the pause.
+    const result = await simulate({ server: 10, client: 20, windows: 4, windowMs: 3_000, tripMs: [2, 12] });
+    expect(result.changes[0]).toMatch(/^rate_limited:10/);
+    expect(result.refusedPerWindow.slice(2)).toEqual([0, 0]);
+  });
+
   it.each([11, 12, 13, 14, 15, 16])('5%% random 429s (a proxy: Retry-After: 1) never lower the rate: >= 90%% of the limit over 5 windows (seed %i)', async (seed) => {
     const result = await simulate({ server: 60, client: 60, windows: 5, noise: 0.05, seed });
     expect(result.spurious).toBeGreaterThan(5);
@@ -147,23 +157,28 @@ interface Simulation {
   serverLimit?: ClientRateLimit;
   /** Stop with requests in flight that never get their answer (a kill -9). */
   killAtEnd?: boolean;
+  /** The server's and the client's window (default a minute). */
+  windowMs?: number;
+  /** Shortest and longest round trip, ms (default 50-300). */
+  tripMs?: [number, number];
   startAt?: number;
 }
 
 /**
  * Four senders against a server with a sliding-window limit (the emulator's ClientRateLimit),
- * on a fake clock: each request arrives at a random moment of a 50-300 ms trip; a 429 pauses
+ * on a fake clock: each request arrives at a random moment of a 50-300 ms trip (or `tripMs`); a 429 pauses
  * every sender for its Retry-After, as the bulk client does. Without rate-limit headers.
  */
 async function simulate(options: Simulation) {
+  const windowMs = options.windowMs ?? WINDOW;
   const clock = new FakeClock();
   clock.time = options.startAt ?? 0;
   const start = clock.time;
-  const server = options.serverLimit ?? new ClientRateLimit({ perWindow: options.server, windowMs: WINDOW, now: undefined as never });
+  const server = options.serverLimit ?? new ClientRateLimit({ perWindow: options.server, windowMs, now: undefined as never });
   (server as unknown as { now: () => number }).now = clock.now;
   const changes: string[] = [];
   const limiter = new RateLimiter({
-    perMinute: options.client, now: clock.now, sleep: clock.sleep, ...(options.journal ? { journal: options.journal } : {}),
+    perMinute: options.client, windowMs, now: clock.now, sleep: clock.sleep, ...(options.journal ? { journal: options.journal } : {}),
     onLimitChange: (c) => changes.push(`${c.reason}:${c.limit}`),
   });
   const random = mulberry32(options.seed ?? 5);
@@ -171,7 +186,7 @@ async function simulate(options: Simulation) {
   const acceptedPerWindow = new Array<number>(windows).fill(0);
   const refusedPerWindow = new Array<number>(windows).fill(0);
   let spurious = 0;
-  const end = start + options.windows * WINDOW;
+  const end = start + options.windows * windowMs;
   const worker = async () => {
     while (clock.now() < end) {
       const slot = await limiter.acquire();
@@ -179,9 +194,10 @@ async function simulate(options: Simulation) {
         if (!options.killAtEnd) slot.release();
         return;
       }
-      const trip = 50 + Math.floor(random() * 250);
+      const [shortest, longest] = options.tripMs ?? [50, 300];
+      const trip = shortest + Math.floor(random() * (longest - shortest));
       await clock.sleep(Math.floor(trip / 2));
-      const window = Math.floor((clock.now() - start) / WINDOW);
+      const window = Math.floor((clock.now() - start) / windowMs);
       let status = 200;
       let retryAfterMs = 0;
       if (random() < (options.noise ?? 0)) {
@@ -201,7 +217,7 @@ async function simulate(options: Simulation) {
   };
   const workers = Promise.all([worker(), worker(), worker(), worker()]);
   while (clock.now() < end) await clock.advance(100);
-  await clock.advance(5 * WINDOW);
+  await clock.advance(5 * windowMs);
   if (!options.killAtEnd) await workers;
   return { acceptedPerWindow, refusedPerWindow, spurious, changes, endedAt: end, server };
 }
