@@ -3,6 +3,7 @@ import { ExtractError } from '../errors.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceRow } from './source-row.js';
 import type { SourceChildSpec, SourceSpec } from './source-spec.js';
+import { readLookupRows } from './read-lookup-rows.js';
 import { selectRows } from './select-rows.js';
 import { columnRef, orderTerms, selectList, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
@@ -10,8 +11,9 @@ import { toExtractError } from './to-extract-error.js';
 type Row = Record<string, unknown>;
 
 /**
- * Turns a page of parent rows into {@link SourceRow}s: each row's key, and its child rows fetched
- * with one query per child table (`where fk = any($keys)`), never one per user. Shared by every
+ * Turns a page of parent rows into {@link SourceRow}s: each row's key, its child rows fetched
+ * with one query per child table (`where fk = any($keys)`), never one per user, and its lookups'
+ * rows, one query per lookup (see readLookupRows). Shared by every
  * reader (full pass, changed rows, parents of changed children), so a user reads the same whichever
  * pass finds it.
  */
@@ -20,12 +22,15 @@ export async function attachChildren(db: SourceDb, spec: SourceSpec, rows: Row[]
   const keys = rows.map((row) => keyOf(row, spec.primaryKey, spec.table));
   signal?.throwIfAborted();
   // The child tables are independent: read them side by side (the pool has a connection for each of two).
-  const childRows = new Map(await Promise.all(children.map(async ([name, child]) => [name, await readChildRows(db, name, child, keys, signal)] as const)));
+  const [childRows, lookupRows] = await Promise.all([
+    Promise.all(children.map(async ([name, child]) => [name, await readChildRows(db, name, child, keys, signal)] as const)).then((read) => new Map(read)),
+    spec.lookups ? readLookupRows(db, spec, rows, signal) : undefined,
+  ]);
   return rows.map((row, index) => {
     const key = keys[index] as string;
     const grouped: SourceRow['children'] = {};
     for (const [name] of children) grouped[name] = childRows.get(name)?.get(key) ?? [];
-    return { key, row, children: grouped };
+    return lookupRows ? { key, row, children: grouped, lookups: lookupRows[index]! } : { key, row, children: grouped };
   });
 }
 

@@ -17,4 +17,10 @@ export interface ReadColumns {
 /** One child table (wallets, identities, ...) joined to the user by `foreignKey`. */
 export type SourceChildSpec = NonNullable<MappingSourceSpec['children']>[string] & ReadColumns;
 
-export type SourceSpec = Omit<MappingSourceSpec, 'children'> & ReadColumns & { children?: Record<string, SourceChildSpec> };
+/** One related table with at most one row per user (a profile, an account), by `key = userKey`. */
+export type SourceLookupSpec = NonNullable<MappingSourceSpec['lookups']>[string] & ReadColumns;
+
+export type SourceSpec = Omit<MappingSourceSpec, 'children' | 'lookups'> & ReadColumns & {
+  children?: Record<string, SourceChildSpec>;
+  lookups?: Record<string, SourceLookupSpec>;
+};

@@ -3,14 +3,15 @@ import type { SourceDb } from './connect-source.js';
 import type { SourceSpec } from './source-spec.js';
 import { toExtractError } from './to-extract-error.js';
 
-/** The columns to read per table, by record: `source` and each child's name. */
+/** The columns to read per table, by record: `source`, each child's name and each lookup's. */
 export interface WantedColumns {
   source: readonly string[];
   children: Readonly<Record<string, readonly string[]>>;
+  lookups?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
- * The spec with `readColumns` set on the source and each child: the wanted columns the table
+ * The spec with `readColumns` set on the source, each child and each lookup: the wanted columns the table
  * really has, in the wanted order. A wanted column the table lacks is left out, so it reads as
  * missing exactly as it did under `select *` (`dynamic-migrate check` is what reports it); a table
  * that cannot be found keeps `*`, so its query fails with the usual error naming it.
@@ -26,8 +27,13 @@ export async function withReadColumns(db: SourceDb, spec: SourceSpec, wanted: Wa
     const readColumns = await readable(child.table, wanted.children[name]);
     children[name] = readColumns ? { ...child, readColumns } : child;
   }
+  const lookups: NonNullable<SourceSpec['lookups']> = {};
+  for (const [name, lookup] of Object.entries(spec.lookups ?? {})) {
+    const readColumns = await readable(lookup.table, wanted.lookups?.[name]);
+    lookups[name] = readColumns ? { ...lookup, readColumns } : lookup;
+  }
   const readColumns = await readable(spec.table, wanted.source);
-  return { ...spec, ...(readColumns ? { readColumns } : {}), ...(spec.children ? { children } : {}) };
+  return { ...spec, ...(readColumns ? { readColumns } : {}), ...(spec.children ? { children } : {}), ...(spec.lookups ? { lookups } : {}) };
 }
 
 /** The table's (or view's) column names; empty when there is no such relation. */

@@ -25,6 +25,36 @@ export function markJsonRecord<T extends object>(record: T): T {
   return record;
 }
 
+/**
+ * Records of a lookup or a pick, set in the user row under their name (`profile`): a reference
+ * `profile.bio` reads their column `bio` (and a JSON path on from there), and a column they lack is
+ * a missing column, not null. The label names them in that message.
+ */
+const relatedRecords = new WeakMap<object, string>();
+/** Stand-ins for a lookup or pick that could not choose one row: reading through them is the problem. */
+const relatedProblems = new WeakMap<object, RowProblem>();
+
+/** Marks `record` as the row of the lookup or pick `label` describes (`lookup "profile"`). */
+export function markRelatedRecord<T extends object>(record: T, label: string): T {
+  relatedRecords.set(record, label);
+  return record;
+}
+
+/**
+ * What a lookup or pick holds when it cannot choose one row (several rows where one was promised):
+ * any read through it is `problem`, so each field it feeds follows its own `onInvalid`.
+ */
+export function relatedProblem(problem: RowProblem): Readonly<Record<string, never>> {
+  const stand = Object.freeze({});
+  relatedProblems.set(stand, problem);
+  return stand;
+}
+
+/** The problem a value stands for, if it is a {@link relatedProblem} stand-in. */
+export function problemOf(value: unknown): RowProblem | undefined {
+  return typeof value === 'object' && value !== null ? relatedProblems.get(value) : undefined;
+}
+
 /** Reads one column reference from a record; see {@link compileColumnRead}. */
 export type ColumnReader = (record: Readonly<Record<string, unknown>>) => JsonValue;
 
@@ -47,16 +77,41 @@ export function compileColumnRead(ref: string): ColumnReader {
   const path = splitColumnPath(ref);
   const { column } = path;
   // Most references are a plain column: read it without walking a path.
-  if (path.jsonPath.length === 0) return (record) => (Object.hasOwn(record, column) ? toJsonValue(record[column]) : absentColumn(record, column));
+  if (path.jsonPath.length === 0) {
+    return (record) => {
+      if (!Object.hasOwn(record, column)) return absentColumn(record, column);
+      const value = record[column];
+      return typeof value === 'object' && value !== null ? readRelated(value, []) : toJsonValue(value);
+    };
+  }
   return (record) => readSplitColumn(record, path);
 }
 
 function readSplitColumn(record: Readonly<Record<string, unknown>>, { column, jsonPath }: ColumnPath): JsonValue {
   if (!Object.hasOwn(record, column)) return absentColumn(record, column);
   let node: unknown = record[column];
+  if (typeof node === 'object' && node !== null) return readRelated(node, jsonPath);
   if (jsonPath.length === 0) return toJsonValue(node);
   if (typeof node === 'string') node = parseJsonText(node, column);
   return walkPath(node, jsonPath);
+}
+
+/**
+ * A path into an object-valued column: a lookup's or pick's row (its column first, then a JSON
+ * path into that), the stand-in of one that could not choose a row, or JSON (jsonb, arrays).
+ */
+function readRelated(node: object, path: readonly string[]): JsonValue {
+  const problem = relatedProblems.get(node);
+  if (problem) throw new RowProblem(problem.rule, problem.message);
+  const label = relatedRecords.get(node);
+  if (label === undefined || path.length === 0) return path.length === 0 ? toJsonValue(node) : walkPath(node, path);
+  const [column = '', ...rest] = path;
+  const record = node as Readonly<Record<string, unknown>>;
+  if (!Object.hasOwn(record, column)) throw new RowProblem('missing_column', `column "${column}" is not in ${label}`);
+  let value: unknown = record[column];
+  if (rest.length === 0) return toJsonValue(value);
+  if (typeof value === 'string') value = parseJsonText(value, `${label}.${column}`);
+  return walkPath(value, rest);
 }
 
 /**

@@ -11,7 +11,7 @@ import type { ValueSource } from './value-source.js';
 export interface ColumnRef {
   /** The table as written in the mapping (maybe schema-qualified). */
   table: string;
-  /** `'source'` for the user row (and JSON arrays in it), else the child's name. */
+  /** `'source'` for the user row (and JSON arrays in it), else the child's or the lookup's name (a pick's refs are its child's). */
   record: string;
   column: string;
   /** Keys or indexes inside the column's JSON; `[]` when none. `'*'` stands for "each element" of a `from: { json }` array. */
@@ -54,13 +54,35 @@ export function collectColumnRefs(spec: MappingSpec): ColumnRef[] {
     for (const term of child.orderBy?.split(',') ?? []) plain(scope, term.trim().split(/\s+/)[0] ?? '', `children.${name}.orderBy`);
     if (child.filter) filterColumns(child.filter).forEach((column) => plain(scope, column, `children.${name}.filter`));
   }
+  // A lookup or pick reads like a column of the user row: `profile.bio` is column bio of its record.
+  const related = new Map<string, Scope>();
+  for (const [name, lookup] of Object.entries(spec.source.lookups ?? {})) {
+    const scope: Scope = { table: lookup.table, record: name };
+    related.set(name, scope);
+    plain(scope, lookup.key, `lookups.${name}.key`);
+    plain(sourceScope, lookup.userKey ?? spec.source.primaryKey, `lookups.${name}.userKey`);
+    if (lookup.changeColumn) changeColumn(scope, lookup.changeColumn, `lookups.${name}.changeColumn`);
+    if (lookup.filter) filterColumns(lookup.filter).forEach((column) => plain(scope, column, `lookups.${name}.filter`));
+  }
+  for (const [name, pick] of Object.entries(spec.source.picks ?? {})) {
+    const scope: Scope = { table: spec.source.children?.[pick.from]?.table ?? pick.from, record: pick.from };
+    related.set(name, scope);
+    if (pick.where) conditionColumns(pick.where).forEach((ref) => add(scope, ref, [], `picks.${name}.where`));
+  }
 
-  const add = (scope: Scope, ref: string, transforms: TransformName[], usedBy: string) => {
+  function add(scope: Scope, ref: string, transforms: TransformName[], usedBy: string): void {
     const { column, jsonPath } = splitColumnPath(ref);
     const json = scope.json;
+    const relatedScope = scope === sourceScope ? related.get(column) : undefined;
+    if (relatedScope) {
+      // `profile` alone (the whole record) names no column of its own.
+      const [relatedColumn, ...rest] = jsonPath;
+      if (relatedColumn !== undefined) refs.push({ table: relatedScope.table, record: relatedScope.record, column: relatedColumn, jsonPath: rest, transforms, usedBy });
+      return;
+    }
     if (json) refs.push({ table: scope.table, record: scope.record, column: json.column, jsonPath: [...json.prefix, column, ...jsonPath], transforms, usedBy });
     else refs.push({ table: scope.table, record: scope.record, column, jsonPath, transforms, usedBy });
-  };
+  }
   const walk = (scope: Scope, source: ValueSource, usedBy: string, outer: TransformName[]) => {
     const transforms = [...(source.transforms ?? []).map(transformNameOf), ...outer];
     // e164's regionFrom reads the country column of the same record.

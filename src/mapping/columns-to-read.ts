@@ -2,12 +2,13 @@ import { collectColumnRefs } from './column-refs.js';
 import type { MappingSpec } from './mapping-spec.js';
 
 /** Uses of a column in the queries' where and order by clauses: `source.filter`, `children.wallets.orderBy`. */
-const SQL_ONLY = /^(source\.(changeCursor|filter)|children\.[^.]+\.(changeColumn|orderBy|filter))$/;
+const SQL_ONLY = /^(source\.(changeCursor|filter)|(children|lookups)\.[^.]+\.(changeColumn|orderBy|filter))$/;
 
-/** The columns a mapping uses, per record: the user row (`source`) and each child table by name. */
+/** The columns a mapping uses, per record: the user row (`source`), each child table and each lookup by name. */
 export interface ColumnsToRead {
   source: string[];
   children: Record<string, string[]>;
+  lookups: Record<string, string[]>;
 }
 
 /**
@@ -19,10 +20,13 @@ export interface ColumnsToRead {
  */
 export function columnsToRead(spec: MappingSpec): ColumnsToRead {
   const source = new Set<string>();
-  const children = new Map<string, Set<string>>(Object.keys(spec.source.children ?? {}).map((name) => [name, new Set<string>()]));
+  const setsOf = (names: Record<string, unknown> | undefined) => new Map<string, Set<string>>(Object.keys(names ?? {}).map((name) => [name, new Set<string>()]));
+  const children = setsOf(spec.source.children);
+  const lookups = setsOf(spec.source.lookups);
   for (const ref of collectColumnRefs(spec)) {
     if (!ref.column || SQL_ONLY.test(ref.usedBy)) continue;
-    (ref.record === 'source' ? source : children.get(ref.record))?.add(ref.column);
+    (ref.record === 'source' ? source : children.get(ref.record) ?? lookups.get(ref.record))?.add(ref.column);
   }
-  return { source: [...source], children: Object.fromEntries([...children].map(([name, columns]) => [name, [...columns]])) };
+  const lists = (sets: Map<string, Set<string>>) => Object.fromEntries([...sets].map(([name, columns]) => [name, [...columns]]));
+  return { source: [...source], children: lists(children), lookups: lists(lookups) };
 }

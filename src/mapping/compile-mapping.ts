@@ -4,6 +4,8 @@ import type { UserPayload } from '../contract/index.js';
 import { hasSignInMethod } from '../contract/sign-in.js';
 import { coerceError } from '../errors.js';
 import { compileOauthRules } from './compile-oauth-rules.js';
+import { compileRelated } from './compile-related.js';
+import type { RelatedBuilder } from './compile-related.js';
 import type { OauthAccountsBuilder } from './compile-oauth-rules.js';
 import { compileWalletRules } from './compile-wallet-rules.js';
 import type { WalletsBuilder } from './compile-wallet-rules.js';
@@ -54,6 +56,7 @@ function internalFailure(legacyId: string, error: unknown): MapResult {
 }
 
 interface CompiledMapping {
+  related: RelatedBuilder;
   assignFields: Assigner;
   assignMetadata: Assigner;
   legacyIdKey: string;
@@ -65,6 +68,7 @@ interface CompiledMapping {
 
 function compileSpec(spec: MappingSpec): CompiledMapping {
   return {
+    related: compileRelated(spec),
     assignFields: generateAssigner(compileNamed(spec.fields ?? {}, '')),
     assignMetadata: generateAssigner(compileNamed(spec.metadata ?? {}, 'metadata.')),
     legacyIdKey: spec.legacyIdKey,
@@ -84,7 +88,10 @@ function compileNamed(sources: Partial<Record<string, ValueSource>>, prefix: str
 }
 
 function mapRow(mapping: CompiledMapping, source: SourceRow, legacyId: string): MapResult {
-  const row = isRecord(source.row) ? source.row : {};
+  const sourceRow = isRecord(source.row) ? source.row : {};
+  // Lookups and picks read like columns of the user row (`profile.bio`), so they join a copy of it.
+  const row = mapping.related(source, sourceRow);
+  const records = row === sourceRow ? source : { ...source, row: row as Record<string, unknown> };
   const context = new RowContext(legacyId, mapping.phoneRegion);
   const payload: Record<string, unknown> = {};
   mapping.assignFields(payload, row, context);
@@ -92,9 +99,9 @@ function mapRow(mapping: CompiledMapping, source: SourceRow, legacyId: string): 
   mapping.assignMetadata(metadata, row, context);
   metadata[mapping.legacyIdKey] = legacyId;
   payload.metadata = metadata;
-  const wallets = mapping.wallets(source, context);
+  const wallets = mapping.wallets(records, context);
   if (wallets.length > 0) payload.wallets = wallets;
-  const oauthAccounts = mapping.oauthAccounts(source, context);
+  const oauthAccounts = mapping.oauthAccounts(records, context);
   if (oauthAccounts.length > 0) payload.oauthAccounts = oauthAccounts;
   for (const field of mapping.policy.required) requireValue(payload, field, context);
 

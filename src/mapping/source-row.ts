@@ -9,4 +9,17 @@ export interface SourceRow {
   row: Record<string, unknown>;
   /** Child rows by the child name declared in the mapping's `source.children`. */
   children: Record<string, Record<string, unknown>[]>;
+  /**
+   * The rows of each lookup of `source.lookups` matching this user (a lookup promises at most one;
+   * more are the mapper's to report), and how many other users of the source share them.
+   * Absent when the mapping has no lookups.
+   */
+  lookups?: Record<string, LookupRows>;
+}
+
+/** What one lookup found for one user. */
+export interface LookupRows {
+  rows: Record<string, unknown>[];
+  /** Other users of the source with the same `userKey` value (counted for one-to-one lookups on a column other than the primary key, else 0). */
+  sharedWith: number;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { conditionSchema } from './condition.js';
 import { sourceFilterSchema } from './source-filter.js';
 import { identifier, tableName } from './sql-names.js';
 
@@ -25,6 +26,56 @@ export const childSpecSchema = z.strictObject({
   changeColumn: identifier('column name').optional().describe('Timestamp column of the child table that moves when a child row is added or changed; incremental runs re-send users whose child rows changed.'),
 });
 export type ChildSpec = z.infer<typeof childSpecSchema>;
+
+/** How many users one lookup row may belong to: one (`one-to-one`), or several (`many-to-one`). */
+export const LOOKUP_RELATIONS = ['one-to-one', 'many-to-one'] as const;
+
+/**
+ * A related table with at most one row per user, read once per page with
+ * `WHERE <key> = ANY(<the page's userKey values>)`: a profile beside the user (`user_profiles.user_id
+ * = users.id`), or a row the user points at (`accounts.id = users.account_id`). Its columns read as
+ * `<name>.<column>` wherever a column can be used; no row gives nulls.
+ */
+export const lookupSpecSchema = z.strictObject({
+  /** The related table, optionally schema-qualified. */
+  table: tableName.describe('The related table, optionally schema-qualified.'),
+  /** The related table's column matched against the user row's `userKey`. */
+  key: identifier('column name').describe("The related table's column that equals the user's userKey: user_id of user_profiles, id of accounts."),
+  /** The user row's column it is matched with. @default the primary key */
+  userKey: identifier('column name').optional().describe("The user row's column the key equals (default: the primary key), e.g. account_id."),
+  /**
+   * `one-to-one` (default): one row per user and one user per row; `many-to-one`: users may share
+   * a row (an organisation). Either way a user with several rows has a mapping problem, as has,
+   * under `one-to-one`, a user whose row another user of the source shares.
+   */
+  relation: z.enum(LOOKUP_RELATIONS, { error: `must be one of ${LOOKUP_RELATIONS.join(', ')}` }).optional().describe('one-to-one (default): one row per user and one user per row; many-to-one: users may share a row.'),
+  /** Which rows of the related table count (e.g. `{ isNull: 'deleted_at' }`). */
+  filter: sourceFilterSchema.optional(),
+  /** Timestamp column that moves when a row changes: incremental runs re-send the users of changed rows. */
+  changeColumn: identifier('column name').optional().describe('Timestamp column of the related table that moves when a row changes; incremental runs re-send the users of changed rows.'),
+});
+export type LookupSpec = z.infer<typeof lookupSpecSchema>;
+
+/**
+ * One row chosen among a user's rows of a child (`the user_emails row with primary = true`): the
+ * first, in the child's `orderBy`, that `where` holds for. Its columns read as `<name>.<column>`;
+ * the child's rows all stay available to wallet and OAuth rules.
+ */
+export const pickSpecSchema = z.strictObject({
+  /** The child (a name of `source.children`) to choose from. */
+  from: identifier('child name').describe('The child, a name of source.children, to choose a row from.'),
+  /** The rows that qualify; absent: every row. */
+  where: conditionSchema.optional().describe('The rows that qualify (absent: all): { equals: { column: "primary", value: true } }.'),
+  /**
+   * At most one row may qualify: a user with several has a mapping problem instead of the first.
+   * Several rows and no `orderBy` on the child are a problem either way: nothing says which.
+   */
+  unique: z.boolean({ error: 'must be true or false' }).optional().describe('At most one row may qualify; several are a mapping problem (default: the first in the child\'s orderBy).'),
+});
+export type PickSpec = z.infer<typeof pickSpecSchema>;
+
+/** Lookup and pick names: an identifier, not `row`; they read like a column (`profile.bio`). */
+const relatedName = (what: string) => identifier(what).refine((name) => name !== 'row', { error: '"row" is reserved for the user row itself' });
 
 /**
  * What the extractor needs to read users: the mapping's `source` section is exactly this.
@@ -58,5 +109,30 @@ export const sourceSpecSchema = z.strictObject({
     )
     .optional()
     .describe('Child tables (1:N) by name; wallet and OAuth rules read them with from: "<name>".'),
+  /** Related tables with one row per user (1:1, N:1) by name; their columns read as `<name>.<column>`. */
+  lookups: z
+    .record(relatedName('lookup name'), lookupSpecSchema)
+    .optional()
+    .describe('Related tables with at most one row per user (1:1, N:1) by name; their columns read as "<name>.<column>".'),
+  /** One row chosen from a child, by name; its columns read as `<name>.<column>`. */
+  picks: z
+    .record(relatedName('pick name'), pickSpecSchema)
+    .optional()
+    .describe('One row chosen from a child by a condition, by name; its columns read as "<name>.<column>".'),
+}).superRefine((source, ctx) => {
+  const children = Object.keys(source.children ?? {});
+  const seen = new Map<string, string>(children.map((name) => [name, 'children']));
+  for (const section of ['lookups', 'picks'] as const) {
+    for (const name of Object.keys(source[section] ?? {})) {
+      const earlier = seen.get(name);
+      if (earlier) ctx.addIssue({ code: 'custom', path: [section, name], message: `is also a name in ${earlier}: children, lookups and picks need names of their own` });
+      seen.set(name, section);
+    }
+  }
+  for (const [name, pick] of Object.entries(source.picks ?? {})) {
+    if (children.includes(pick.from)) continue;
+    const known = children.length > 0 ? `; declared children: ${children.join(', ')}` : '; no children are declared';
+    ctx.addIssue({ code: 'custom', path: ['picks', name, 'from'], message: `unknown child ${JSON.stringify(pick.from)}${known}` });
+  }
 });
 export type SourceSpec = z.infer<typeof sourceSpecSchema>;
