@@ -8,12 +8,13 @@ export interface TableUse {
   usedBy: string[];
 }
 
-/** The source table and every child table, each once, in mapping order. */
+/** The source table and every child and lookup table, each once, in mapping order. */
 export function tablesOf(spec: MappingSpec): TableUse[] {
   const uses = new Map<string, string[]>();
   const add = (table: string, usedBy: string) => uses.set(table, [...(uses.get(table) ?? []), usedBy]);
   add(spec.source.table, 'source.table');
   for (const [name, child] of Object.entries(spec.source.children ?? {})) add(child.table, `source.children.${name}.table`);
+  for (const [name, lookup] of Object.entries(spec.source.lookups ?? {})) add(lookup.table, `source.lookups.${name}.table`);
   return [...uses].map(([table, usedBy]) => ({ table, usedBy }));
 }
 

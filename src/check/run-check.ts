@@ -6,6 +6,7 @@ import { aggregateSample } from './aggregate-sample.js';
 import { checkExitCode, type CheckReport, type SampleReport, type SchemaProblem } from './check-report.js';
 import { compareRefs } from './compare-refs.js';
 import { introspectSchema } from './introspect-schema.js';
+import { keyProblems, lookupPromiseProblems } from './lookup-promises.js';
 import { columnRefsToCheck, tablesOf } from './refs-to-check.js';
 import { sampleRows } from './sample-rows.js';
 
@@ -38,13 +39,14 @@ export async function runCheck(opts: RunCheckOptions): Promise<CheckReport> {
   const tableUses = tablesOf(opts.spec);
   const refs = columnRefsToCheck(opts.spec);
   const schema = await introspectSchema(opts.db, tableUses.map((use) => use.table));
-  const problems: SchemaProblem[] = compareRefs(tableUses, refs, schema);
+  const problems: SchemaProblem[] = [...compareRefs(tableUses, refs, schema), ...keyProblems(opts.spec, schema)];
 
   let sample: SampleReport | null = null;
   if (opts.sample > 0 && !problems.some((problem) => problem.severity === 'error')) {
     try {
-      const results = await sampleRows(opts.db, opts.spec, opts.sample, opts.signal);
+      const { rows, results } = await sampleRows(opts.db, opts.spec, opts.sample, opts.signal);
       sample = aggregateSample(opts.spec, results, opts.sample);
+      problems.push(...lookupPromiseProblems(opts.spec, rows));
     } catch (error) {
       if (!(error instanceof ExtractError)) throw error;
       // The schema matched, so a failing read is the mapping's own SQL (a raw filter, most likely).

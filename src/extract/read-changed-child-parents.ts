@@ -12,7 +12,7 @@ type Row = Record<string, unknown>;
 
 /** Options of {@link readChangedChildParents}. */
 export interface ReadChangedChildParentsOptions {
-  /** The child (a name from `spec.source.children`) whose `changeColumn` is read. */
+  /** The child or lookup (a name from `source.children` or `source.lookups`) whose `changeColumn` is read. */
   child: string;
   /** Child rows changed strictly after this timestamp (text, as the database printed it)... */
   since: string;
@@ -22,18 +22,35 @@ export interface ReadChangedChildParentsOptions {
   signal?: AbortSignal;
 }
 
+/** A related table whose changes re-send users: rows with `key` = the user's `userColumn`. */
+interface ChangeSource {
+  table: string;
+  key: string;
+  changeColumn: string;
+  userColumn: string;
+}
+
+/** The child or lookup `name`, as a table whose changed rows point at users. */
+function changeSourceOf(spec: SourceSpec, name: string): ChangeSource {
+  const child = spec.children?.[name];
+  if (child?.changeColumn) return { table: child.table, key: child.foreignKey, changeColumn: child.changeColumn, userColumn: spec.primaryKey };
+  const lookup = spec.lookups?.[name];
+  if (lookup?.changeColumn) return { table: lookup.table, key: lookup.key, changeColumn: lookup.changeColumn, userColumn: lookup.userKey ?? spec.primaryKey };
+  throw new ConfigError(`"${name}" is no child or lookup with a changeColumn`);
+}
+
 /**
- * Reads, in primary-key order, the users with a child row changed in `(since, upper]`: a new
- * wallet, a new identity. Parent keys are found on the child table (`distinct fk`, keyset paginated
- * on the foreign key), then the parents are re-read by primary key through the source filter, with
- * all their children, exactly as the other passes read them. The child table's own filter is not
- * applied to the change test: a child row leaving the filter changes the user too.
- * @throws ConfigError when the child is unknown or has no changeColumn; ExtractError on a failed query.
+ * Reads, in primary-key order, the users with a row of a child or lookup changed in
+ * `(since, upper]`: a new wallet, a new identity, an edited profile. Their keys are found on the
+ * related table (`distinct key`, keyset paginated on it), then the users with those keys (in the
+ * primary key, or a lookup's `userKey`) are re-read through the source filter, with all their
+ * children and lookups, exactly as the other passes read them. The related table's own filter is
+ * not applied to the change test: a row leaving the filter changes the user too.
+ * @throws ConfigError when the name is unknown or has no changeColumn; ExtractError on a failed query.
  */
 export async function* readChangedChildParents(db: SourceDb, spec: SourceSpec, opts: ReadChangedChildParentsOptions): AsyncGenerator<SourceRow[]> {
-  const child = spec.children?.[opts.child];
-  if (!child?.changeColumn) throw new ConfigError(`child "${opts.child}" has no changeColumn`);
-  const fk = columnRef(child.foreignKey);
+  const child = changeSourceOf(spec, opts.child);
+  const fk = columnRef(child.key);
   const changed = columnRef(child.changeColumn);
   let after: string | null = null;
   for (;;) {
@@ -45,19 +62,18 @@ export async function* readChangedChildParents(db: SourceDb, spec: SourceSpec, o
     try {
       found = (await query.execute(db, { signal: opts.signal })).rows;
     } catch (error) {
-      throw toExtractError(error, `reading changed rows of child "${opts.child}" (table "${child.table}", change column "${child.changeColumn}")`);
+      throw toExtractError(error, `reading changed rows of "${opts.child}" (table "${child.table}", change column "${child.changeColumn}")`);
     }
     if (found.length === 0) return;
-    const keys = found.map((row) => keyOf(row, child.foreignKey, child.table));
-    const parents = await readParents(db, spec, keys, opts.signal);
+    const keys = found.map((row) => keyOf(row, child.key, child.table));
+    const parents = await readParents(db, spec, child.userColumn, keys, opts.signal);
     if (parents.length > 0) yield await attachChildren(db, spec, parents, opts.signal);
     if (found.length < opts.pageSize) return;
     after = keys[keys.length - 1] as string;
   }
 }
 
-/** The parents of `keys` that pass the source filter, in primary-key order. */
-function readParents(db: SourceDb, spec: SourceSpec, keys: string[], signal: AbortSignal | undefined): Promise<Row[]> {
-  const pk = columnRef(spec.primaryKey);
-  return readParentRows(db, spec, [sql`${pk} = any(${keys})`], { signal, doing: `re-reading users of changed child rows from "${spec.table}"` });
+/** The users whose `userColumn` is one of `keys` and that pass the source filter, in primary-key order. */
+function readParents(db: SourceDb, spec: SourceSpec, userColumn: string, keys: string[], signal: AbortSignal | undefined): Promise<Row[]> {
+  return readParentRows(db, spec, [sql`${columnRef(userColumn)} = any(${keys})`], { signal, doing: `re-reading users of changed related rows from "${spec.table}"` });
 }

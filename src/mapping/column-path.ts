@@ -105,8 +105,13 @@ function readRelated(node: object, path: readonly string[]): JsonValue {
   if (problem) throw new RowProblem(problem.rule, problem.message);
   const label = relatedRecords.get(node);
   if (label === undefined || path.length === 0) return path.length === 0 ? toJsonValue(node) : walkPath(node, path);
+  // A pick with `all`: the list of what each row holds there.
+  if (Array.isArray(node)) return node.map((row: Readonly<Record<string, unknown>>) => readRelatedColumn(row, path, label));
+  return readRelatedColumn(node as Readonly<Record<string, unknown>>, path, label);
+}
+
+function readRelatedColumn(record: Readonly<Record<string, unknown>>, path: readonly string[], label: string): JsonValue {
   const [column = '', ...rest] = path;
-  const record = node as Readonly<Record<string, unknown>>;
   if (!Object.hasOwn(record, column)) throw new RowProblem('missing_column', `column "${column}" is not in ${label}`);
   let value: unknown = record[column];
   if (rest.length === 0) return toJsonValue(value);

@@ -26,6 +26,8 @@ interface CompiledPick {
   test: CompiledCondition | undefined;
   /** Several qualifying rows are a problem: `unique`, or no `orderBy` on the child to choose by. */
   oneOnly: 'unique' | 'unordered' | undefined;
+  /** Every qualifying row, as a list. */
+  all: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ interface CompiledPick {
  * taking one of them.
  *
  * A pick chooses, among the user's rows of its child, the first (in the child's `orderBy`) that
- * its `where` holds for: that row, null when none does, or, when several do and the pick may not
+ * its `where` holds for (with `all`, the list of every such row): that row, null when none does, or, when several do and the pick may not
  * choose (`unique`, or no order), a stand-in with the problem `pick_not_unique`. A row its `where`
  * cannot be tested on (a missing column) makes a stand-in with that problem.
  */
@@ -54,7 +56,8 @@ export function compileRelated(spec: MappingSpec): RelatedBuilder {
     child: pick.from,
     label: `pick "${name}" (a row of child "${pick.from}")`,
     test: pick.where ? compileCondition(pick.where) : undefined,
-    oneOnly: pick.unique === true ? 'unique' : spec.source.children?.[pick.from]?.orderBy ? undefined : 'unordered',
+    oneOnly: pick.all === true ? undefined : pick.unique === true ? 'unique' : spec.source.children?.[pick.from]?.orderBy ? undefined : 'unordered',
+    all: pick.all === true,
   }));
   if (lookups.length === 0 && picks.length === 0) return (_source, row) => row;
   return (source, row) => {
@@ -83,17 +86,20 @@ function choose(pick: CompiledPick, source: SourceRow): unknown {
   if (!Array.isArray(rows)) return null;
   let chosen: Record<string, unknown> | undefined;
   let qualifying = 0;
+  const list: Record<string, unknown>[] = [];
   try {
     for (const row of rows) {
       if (!isRecord(row) || (pick.test && !pick.test(row))) continue;
       qualifying++;
       chosen ??= row;
-      if (!pick.oneOnly) break;
+      if (pick.all) list.push(row);
+      else if (!pick.oneOnly) break;
     }
   } catch (error) {
     if (!(error instanceof RowProblem)) throw error;
     return relatedProblem(new RowProblem(error.rule, `${pick.label}: ${error.message}`));
   }
+  if (pick.all) return markRelatedRecord(list, pick.label);
   if (chosen === undefined) return null;
   if (qualifying > 1) {
     const why = pick.oneOnly === 'unique' ? 'the pick is declared unique' : `child "${pick.child}" has no orderBy to choose by`;

@@ -58,8 +58,8 @@ export type LookupSpec = z.infer<typeof lookupSpecSchema>;
 
 /**
  * One row chosen among a user's rows of a child (`the user_emails row with primary = true`): the
- * first, in the child's `orderBy`, that `where` holds for. Its columns read as `<name>.<column>`;
- * the child's rows all stay available to wallet and OAuth rules.
+ * first, in the child's `orderBy`, that `where` holds for; or, with `all`, every such row as a list.
+ * Its columns read as `<name>.<column>`; the child's rows all stay available to wallet and OAuth rules.
  */
 export const pickSpecSchema = z.strictObject({
   /** The child (a name of `source.children`) to choose from. */
@@ -71,7 +71,9 @@ export const pickSpecSchema = z.strictObject({
    * Several rows and no `orderBy` on the child are a problem either way: nothing says which.
    */
   unique: z.boolean({ error: 'must be true or false' }).optional().describe('At most one row may qualify; several are a mapping problem (default: the first in the child\'s orderBy).'),
-});
+  /** Every qualifying row, as a list: `<name>.<column>` reads the list of that column's values (the secondary emails). */
+  all: z.boolean({ error: 'must be true or false' }).optional().describe('Every qualifying row, as a list: "<name>.<column>" reads the list of their values (e.g. the secondary emails).'),
+}).refine((pick) => !(pick.all === true && pick.unique === true), { path: ['all'], error: 'cannot be combined with unique: a list takes every qualifying row' });
 export type PickSpec = z.infer<typeof pickSpecSchema>;
 
 /** Lookup and pick names: an identifier, not `row`; they read like a column (`profile.bio`). */

@@ -46,7 +46,7 @@ const stopped = (summary: RunSummary) => summary.interrupted || summary.fatalErr
  * start (`now() - lag` by the database clock) before reading anything, then walks the primary key;
  * when that full pass has settled everything and the mapping has a change cursor, the job turns
  * incremental. An incremental run freezes `upper = now() - lag`, reads the rows changed since the
- * cursor up to it, then, for each child with a `changeColumn`, the users whose child rows changed
+ * cursor up to it, then, for each child and lookup with a `changeColumn`, the users whose rows there changed
  * since that child's watermark; a watermark only moves when its pass settled cleanly. Either way
  * the users an earlier run left in doubt are replayed first (`in_doubt` pass).
  *
@@ -89,7 +89,8 @@ export async function runPasses(deps: PassesDeps, options: PassesOptions): Promi
   deps.started?.({ phase: 'incremental', total: total + inDoubtKeys.size, resumedFrom: resume.cursor, inDoubt: inDoubtKeys.size, upperBound: upper });
 
   const passes: PassInOrder[] = [...replay, { pass: changesPass(deps.source, deps.spec, deps.mapRow, { after, upper, pageSize: options.pageSize }) }];
-  for (const [child, childSpec] of Object.entries(deps.spec.children ?? {})) {
+  // Children and lookups share one namespace, so each keeps its watermark under its name.
+  for (const [child, childSpec] of [...Object.entries(deps.spec.children ?? {}), ...Object.entries(deps.spec.lookups ?? {})]) {
     if (!childSpec.changeColumn) continue;
     const childSince = resume.childWatermarks[child] ?? since;
     passes.push({ child, pass: childrenPass(deps.source, deps.spec, deps.mapRow, { child, since: childSince, upper, pageSize: options.pageSize }) });

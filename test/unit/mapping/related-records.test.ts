@@ -89,6 +89,17 @@ describe('lookups and picks', () => {
     expect(reasons(unordered(user({ emails: emails(['a@example.com', true], ['b@example.com', true]) })))).toContain('email pick_not_unique');
   });
 
+  it('a pick with all reads as the list of its rows\' values', () => {
+    const listing = compileMapping(parseMapping({
+      ...spec,
+      source: { ...spec.source, picks: { ...spec.source.picks, secondary: { from: 'emails', where: { equals: { column: 'primary', value: false } }, all: true } } },
+      metadata: { secondaryEmails: 'secondary.email' },
+    }, 'all.json'));
+    const { payload } = sent(listing(user({ emails: emails(['a@example.com', false], ['b@example.com', true], ['c@example.com', false]) })));
+    expect(payload.metadata).toEqual({ secondaryEmails: ['a@example.com', 'c@example.com'], legacyId: '7' });
+    expect(() => parseMapping({ source: { table: 'users', primaryKey: 'id', children: { e: { table: 'e', foreignKey: 'u' } }, picks: { p: { from: 'e', all: true, unique: true } } } }, 'x.json')).toThrow(/cannot be combined with unique/);
+  });
+
   it('a column the lookup row lacks is a missing column naming the lookup', () => {
     const result = map(user({ account: [{ id: '70', display_name: 'Ada' }] }));
     expect(result.ok).toBe(false);
