@@ -5,7 +5,7 @@ export function formatBenchTable(r: Record<string, any>): string {
   const rows: [string, string][] = [];
   const m = r.machine;
   rows.push(['machine', `${m.cores} cores (${m.cpu}), ${m.memoryGB} GB, node ${m.node}`]);
-  rows.push(['data', `${n(r.seed.users)} users, ${n(r.seed.wallets)} wallets, ${n(r.seed.identities)} identities (seeded in ${n(r.seed.seconds, 1)} s)`]);
+  rows.push(['data', `${n(r.seed.users)} users, ${n(r.seed.wallets)} wallets, ${n(r.seed.identities)} identities, ${n(r.seed.profiles)} profiles (seeded in ${n(r.seed.seconds, 1)} s)`]);
   const d = r.dryRun;
   if (d) rows.push(['(a) dry run', `${n(d.usersPerSecond)} users/s (${n(d.users)} in ${n(d.seconds, 1)} s, ${n(d.rejected)} rejected; process ${n(d.processSeconds, 1)} s with start-up); peak RSS ${n(d.peakRssMB)} MB (VmHWM)`]);
   if (d?.cpuSeconds) {
@@ -16,6 +16,8 @@ export function formatBenchTable(r: Record<string, any>): string {
       (d.serverCpuSeconds === undefined ? '; PostgreSQL not on this machine' : `, PostgreSQL ${n(perUser(d.serverCpuSeconds), 1)} µs`) +
       `: with all ${m.cores} cores busy, at most ${n((m.cores * d.users) / total)} users/s`]);
   }
+  const l = r.dryRunLookup;
+  if (l) rows.push(["(a'') dry run + lookup", `${n(l.usersPerSecond)} users/s (${n(l.users)} in ${n(l.seconds, 1)} s) = ${n(l.ofPlain * 100, 1)}% of (a); peak RSS ${n(l.peakRssMB)} MB (VmHWM)`]);
   const w = r.dryRunWorkers;
   if (w) rows.push([`(a') dry run, ${w.workers} workers`, `${n(w.usersPerSecond)} users/s (${n(w.users)} in ${n(w.seconds, 1)} s); peak RSS ${n(w.peakRssMB)} MB (VmHWM)`]);
   if (r.endToEnd) {

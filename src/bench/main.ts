@@ -82,6 +82,19 @@ try {
   const cliDryRun = (job: string, workers = 0) => runCliDryRun({ databaseUrl, mappingFile, workDir: work, job, workers });
   const dry = only === 'e2e' || only === 'rate' ? undefined : await cliDryRun('bench-dry');
   if (dry) results.dryRun = dry;
+  if (dry) {
+    // The same dry run reading a 1:1 lookup too (issue 16: within 20% of the speed without one).
+    log("(a'') dry run with a lookup (user_profiles, 1:1) feeding two metadata keys");
+    const withLookup = join(work, 'example-with-lookup.json');
+    const { spec } = mapping;
+    writeFileSync(withLookup, JSON.stringify({
+      ...spec,
+      source: { ...spec.source, lookups: { profile: { table: 'user_profiles', key: 'user_id', changeColumn: 'updated_at' } } },
+      metadata: { ...spec.metadata, bio: 'profile.bio', city: 'profile.location' },
+    }));
+    const lookupRun = await runCliDryRun({ databaseUrl, mappingFile: withLookup, workDir: work, job: 'bench-dry-lookup', workers: 0 });
+    results.dryRunLookup = { ...lookupRun, ofPlain: lookupRun.usersPerSecond / dry.usersPerSecond };
+  }
   if (dry && dryRunWorkers > 0) {
     log(`(a') dry run, --workers ${dryRunWorkers}`);
     results.dryRunWorkers = { workers: dryRunWorkers, ...(await cliDryRun('bench-dry-workers', dryRunWorkers)) };

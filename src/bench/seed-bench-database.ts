@@ -7,6 +7,7 @@ export interface BenchSeedCounts {
   users: number;
   wallets: number;
   identities: number;
+  profiles: number;
   seconds: number;
 }
 
@@ -22,11 +23,14 @@ export async function seedBenchDatabase(databaseUrl: string, scale: number): Pro
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   const db = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await pool.query('drop table if exists user_identities, user_wallets, users');
+    await pool.query('drop table if exists user_profiles, user_identities, user_wallets, users');
     await createDemoSchema(db);
+    // A 1:1 table beside the user, for the dry run with a lookup (issue 16).
+    await pool.query('create table user_profiles (user_id bigint primary key, bio text, location text, updated_at timestamptz not null)');
     await pool.query(USERS_SQL, [scale]);
     await pool.query(WALLETS_SQL, [scale]);
     await pool.query(IDENTITIES_SQL, [scale]);
+    await pool.query(PROFILES_SQL, [scale]);
     await pool.query('create index users_updated_at_id_idx on users (updated_at, id)');
     // The children's change columns too: an incremental run's children passes read by them.
     await pool.query('create index user_wallets_created_at_idx on user_wallets (created_at)');
@@ -34,12 +38,13 @@ export async function seedBenchDatabase(databaseUrl: string, scale: number): Pro
     await pool.query(`select setval('users_id_seq', $1)`, [scale]);
     // A legacy table's rows are long settled: without this, the first reads of fresh rows would
     // write hint bits, and autovacuum would start in the middle of the measurements.
-    await pool.query('vacuum (freeze, analyze) users, user_wallets, user_identities');
+    await pool.query('vacuum (freeze, analyze) users, user_wallets, user_identities, user_profiles');
     const count = async (table: string) => Number((await pool.query(`select count(*)::int as n from ${table}`)).rows[0].n);
     return {
       users: await count('users'),
       wallets: await count('user_wallets'),
       identities: await count('user_identities'),
+      profiles: await count('user_profiles'),
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
@@ -97,3 +102,10 @@ const IDENTITIES_SQL = `
          timestamptz '2020-01-01' + g * interval '1 minute'
   from generate_series(1, $1::int) g
   where g % 10 < 7`;
+
+// 90% of users have a profile row.
+const PROFILES_SQL = `
+  insert into user_profiles (user_id, bio, location, updated_at)
+  select g, 'Bio of user ' || g, (array['Lagos','Lisbon','Leeds','Lima'])[1 + g % 4], timestamptz '2021-01-01' + g * interval '1 minute'
+  from generate_series(1, $1::int) g
+  where g % 10 <> 9`;

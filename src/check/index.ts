@@ -15,6 +15,7 @@ export { columnKindOf, type ColumnKind } from './column-kind.js';
 export { compareRefs, type IntrospectedColumn, type IntrospectedTable, type SchemaSnapshot } from './compare-refs.js';
 export { formatCheckReport } from './format-check-report.js';
 export { introspectSchema } from './introspect-schema.js';
+export { keyProblems, lookupPromiseProblems } from './lookup-promises.js';
 export { columnRefsToCheck, tablesOf, type ColumnRef, type TableUse } from './refs-to-check.js';
 export { runCheck, type RunCheckOptions } from './run-check.js';
 export { sampleRows } from './sample-rows.js';
