@@ -22,7 +22,8 @@ export default defineMapping({
       logins: { table: 'user_associated_accounts', foreignKey: 'user_id', orderBy: 'id', changeColumn: 'updated_at' },
     },
     // user_profiles.user_id = users.id. It has no timestamp of its own, so a profile edit alone
-    // is not picked up by an incremental rerun (Discourse touches users.updated_at on most edits).
+    // is not picked up by an incremental rerun (check warns about it); a change to the user row
+    // re-sends the user with the profile as it is then.
     lookups: { profile: { table: 'user_profiles', key: 'user_id' } },
     picks: {
       // The sign-in email. Two rows claiming primary (the unique index was lost in a restore) is

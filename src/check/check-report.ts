@@ -50,7 +50,7 @@ export interface TableCheck {
   columns: number;
 }
 
-export type SchemaProblemKind = 'missing_table' | 'missing_column' | 'incompatible_type' | 'json_in_text' | 'sample_failed' | 'key_type_mismatch' | 'lookup_shadows_column' | 'lookup_promise';
+export type SchemaProblemKind = 'missing_table' | 'missing_column' | 'incompatible_type' | 'json_in_text' | 'sample_failed' | 'key_type_mismatch' | 'lookup_shadows_column' | 'lookup_untracked' | 'lookup_promise';
 
 /** A structural problem: an `error` makes the mapping unsound (exit 2), a `warning` does not. */
 export interface SchemaProblem {

@@ -40,6 +40,7 @@ export function compareRefs(tables: readonly TableUse[], refs: readonly ColumnRe
 
   const missing = new Map<string, { ref: ColumnRef; usedBy: string[]; names: string[] }>();
   for (const ref of refs) {
+    if (ref.column === '') continue; // a whole lookup or pick record: no column of its own
     const found = schema.tables.get(ref.table);
     if (!found) continue; // a missing table is reported once, above
     const column = found.columns.find((candidate) => candidate.name === ref.column);

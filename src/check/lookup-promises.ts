@@ -1,5 +1,5 @@
 import type { SourceRow } from '../extract/index.js';
-import type { MappingSpec } from '../mapping/index.js';
+import { userKeyOf, type MappingSpec } from '../mapping/index.js';
 import type { SchemaProblem } from './check-report.js';
 import type { IntrospectedColumn, SchemaSnapshot } from './compare-refs.js';
 
@@ -25,7 +25,7 @@ export function lookupPromiseProblems(spec: MappingSpec, rows: readonly SourceRo
     }
     const base = { severity: 'warning' as const, kind: 'lookup_promise' as const, table: lookup.table, usedBy: [`source.lookups.${name}`] };
     const examples = (keys: string[]) => keys.slice(0, MAX_EXAMPLES).join(', ');
-    const userKey = lookup.userKey ?? spec.source.primaryKey;
+    const userKey = userKeyOf(spec.source, lookup);
     if (several.length > 0) {
       problems.push({ ...base, message: `lookup "${name}": ${several.length} sampled user(s) have several ${lookup.table} rows with ${lookup.key} equal to their ${userKey} (e.g. ${examples(several)}); a lookup promises one, so the fields it feeds are left out or rejected for them` });
     }
@@ -46,8 +46,9 @@ function keyFamily(column: IntrospectedColumn): string {
 /**
  * Keys that join tables must be of one family: a lookup's `key` and the user's `userKey`, a
  * child's `foreignKey` and the primary key (`int4` against `int8` is fine, `integer` against
- * `text` or `uuid` is not: the page's keys would not match, or not cast). Also a lookup whose
- * name is a column of the users table: that column could not be read. Pure.
+ * `text` or `uuid` is not: the queries would fail to cast). Also a lookup or pick named like a
+ * column of the users table (that column could not be read), and, with a change cursor, a lookup
+ * without a change column (its edits alone are not picked up). Pure.
  */
 export function keyProblems(spec: MappingSpec, schema: SchemaSnapshot): SchemaProblem[] {
   const users = schema.tables.get(spec.source.table);
@@ -55,7 +56,7 @@ export function keyProblems(spec: MappingSpec, schema: SchemaSnapshot): SchemaPr
   const column = (table: string, name: string) => schema.tables.get(table)?.columns.find((candidate) => candidate.name === name);
   const pairs: Array<{ usedBy: string; table: string; key: string; userKey: string }> = [
     ...Object.entries(spec.source.children ?? {}).map(([name, child]) => ({ usedBy: `source.children.${name}.foreignKey`, table: child.table, key: child.foreignKey, userKey: spec.source.primaryKey })),
-    ...Object.entries(spec.source.lookups ?? {}).map(([name, lookup]) => ({ usedBy: `source.lookups.${name}.key`, table: lookup.table, key: lookup.key, userKey: lookup.userKey ?? spec.source.primaryKey })),
+    ...Object.entries(spec.source.lookups ?? {}).map(([name, lookup]) => ({ usedBy: `source.lookups.${name}.key`, table: lookup.table, key: lookup.key, userKey: userKeyOf(spec.source, lookup) })),
   ];
   const problems: SchemaProblem[] = [];
   for (const pair of pairs) {
@@ -67,12 +68,25 @@ export function keyProblems(spec: MappingSpec, schema: SchemaSnapshot): SchemaPr
       message: `${pair.table}.${pair.key} (${theirs.udtName}) is matched with ${spec.source.table}.${pair.userKey} (${ours.udtName}): keys of different types do not match (used by ${pair.usedBy})`,
     });
   }
-  for (const name of Object.keys(spec.source.lookups ?? {})) {
-    if (!users.columns.some((candidate) => candidate.name === name)) continue;
-    problems.push({
-      severity: 'error', kind: 'lookup_shadows_column', table: spec.source.table, column: name, usedBy: [`source.lookups.${name}`],
-      message: `lookup "${name}" has the name of a column of ${spec.source.table}, which it would hide: give the lookup another name`,
-    });
+  for (const [section, names] of [['lookups', Object.keys(spec.source.lookups ?? {})], ['picks', Object.keys(spec.source.picks ?? {})]] as const) {
+    for (const name of names) {
+      if (!users.columns.some((candidate) => candidate.name === name)) continue;
+      const what = section === 'lookups' ? 'lookup' : 'pick';
+      problems.push({
+        severity: 'error', kind: 'lookup_shadows_column', table: spec.source.table, column: name, usedBy: [`source.${section}.${name}`],
+        message: `${what} "${name}" has the name of a column of ${spec.source.table}, which it would hide: give the ${what} another name`,
+      });
+    }
+  }
+  // Without a change column, a lookup row edited alone re-sends nobody in an incremental rerun.
+  if (spec.source.changeCursor) {
+    for (const [name, lookup] of Object.entries(spec.source.lookups ?? {})) {
+      if (lookup.changeColumn) continue;
+      problems.push({
+        severity: 'warning', kind: 'lookup_untracked', table: lookup.table, usedBy: [`source.lookups.${name}`],
+        message: `lookup "${name}" has no changeColumn: incremental reruns do not see its rows change unless the user row changes too`,
+      });
+    }
   }
   return problems;
 }

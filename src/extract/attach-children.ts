@@ -24,7 +24,7 @@ export async function attachChildren(db: SourceDb, spec: SourceSpec, rows: Row[]
   // The child tables are independent: read them side by side (the pool has a connection for each of two).
   const [childRows, lookupRows] = await Promise.all([
     Promise.all(children.map(async ([name, child]) => [name, await readChildRows(db, name, child, keys, signal)] as const)).then((read) => new Map(read)),
-    spec.lookups ? readLookupRows(db, spec, rows, signal) : undefined,
+    spec.lookups ? readLookupRows(db, spec, rows, keys, signal) : undefined,
   ]);
   return rows.map((row, index) => {
     const key = keys[index] as string;

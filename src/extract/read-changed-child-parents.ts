@@ -4,6 +4,7 @@ import { attachChildren, keyOf } from './attach-children.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceRow } from './source-row.js';
 import type { SourceSpec } from './source-spec.js';
+import { userKeyOf } from '../mapping/source-spec.js';
 import { readParentRows } from './read-parent-rows.js';
 import { columnRef, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
@@ -35,7 +36,7 @@ function changeSourceOf(spec: SourceSpec, name: string): ChangeSource {
   const child = spec.children?.[name];
   if (child?.changeColumn) return { table: child.table, key: child.foreignKey, changeColumn: child.changeColumn, userColumn: spec.primaryKey };
   const lookup = spec.lookups?.[name];
-  if (lookup?.changeColumn) return { table: lookup.table, key: lookup.key, changeColumn: lookup.changeColumn, userColumn: lookup.userKey ?? spec.primaryKey };
+  if (lookup?.changeColumn) return { table: lookup.table, key: lookup.key, changeColumn: lookup.changeColumn, userColumn: userKeyOf(spec, lookup) };
   throw new ConfigError(`"${name}" is no child or lookup with a changeColumn`);
 }
 
@@ -66,14 +67,22 @@ export async function* readChangedChildParents(db: SourceDb, spec: SourceSpec, o
     }
     if (found.length === 0) return;
     const keys = found.map((row) => keyOf(row, child.key, child.table));
-    const parents = await readParents(db, spec, child.userColumn, keys, opts.signal);
-    if (parents.length > 0) yield await attachChildren(db, spec, parents, opts.signal);
+    // A row of a many-to-one lookup may be the lookup of many users: they are read a page at a time.
+    let afterUser: string | null = null;
+    for (;;) {
+      const parents = await readParents(db, spec, child.userColumn, keys, afterUser, opts);
+      if (parents.length > 0) yield await attachChildren(db, spec, parents, opts.signal);
+      if (parents.length < opts.pageSize) break;
+      afterUser = keyOf(parents[parents.length - 1]!, spec.primaryKey, spec.table);
+    }
     if (found.length < opts.pageSize) return;
     after = keys[keys.length - 1] as string;
   }
 }
 
-/** The users whose `userColumn` is one of `keys` and that pass the source filter, in primary-key order. */
-function readParents(db: SourceDb, spec: SourceSpec, userColumn: string, keys: string[], signal: AbortSignal | undefined): Promise<Row[]> {
-  return readParentRows(db, spec, [sql`${columnRef(userColumn)} = any(${keys})`], { signal, doing: `re-reading users of changed related rows from "${spec.table}"` });
+/** A page of the users whose `userColumn` is one of `keys` and that pass the source filter, in primary-key order after `afterUser`. */
+function readParents(db: SourceDb, spec: SourceSpec, userColumn: string, keys: string[], afterUser: string | null, opts: ReadChangedChildParentsOptions): Promise<Row[]> {
+  const conditions = [sql`${columnRef(userColumn)} = any(${keys})`];
+  if (afterUser !== null) conditions.push(sql`${columnRef(spec.primaryKey)} > ${afterUser}`);
+  return readParentRows(db, spec, conditions, { limit: opts.pageSize, signal: opts.signal, doing: `re-reading users of changed related rows from "${spec.table}"` });
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { ConfigError } from '../errors.js';
+import { userKeyOf } from '../mapping/source-spec.js';
 import type { SourceDb } from './connect-source.js';
 import type { LookupRows } from './source-row.js';
 import type { SourceLookupSpec, SourceSpec } from './source-spec.js';
@@ -9,56 +9,57 @@ import { toExtractError } from './to-extract-error.js';
 
 type Row = Record<string, unknown>;
 
+/** Column alias carrying the user's primary key beside a lookup row; removed before the row is handed on. */
+const USER_ALIAS = '__dynamic_migrate_user';
+
 /**
- * Each lookup's rows for a page of user rows: one query per lookup (`where key = any($values)`,
- * the page's distinct `userKey` values), never one per user; for a one-to-one lookup on a column
- * other than the primary key, one more query counts the users of the whole source sharing each
- * value. Rows are handed on as found (several for one user included): what they mean is the
- * mapper's to say. Per row, by lookup name.
+ * Each lookup's rows for a page of user rows (`keys`: their primary keys, as the page has them):
+ * one query per lookup, never one per user, joining the users of the page to the lookup table in
+ * SQL, so keys match as PostgreSQL compares them (a numeric `1.0`, a padded `char`, a `citext`)
+ * and not as their text; for a one-to-one lookup on a column other than the primary key, one more
+ * query counts the users of the whole source sharing each value. Rows are handed on as found
+ * (several for one user included): what they mean is the mapper's to say. Per row, by lookup name.
  */
-export async function readLookupRows(db: SourceDb, spec: SourceSpec, rows: Row[], signal?: AbortSignal): Promise<Array<Record<string, LookupRows>>> {
+export async function readLookupRows(db: SourceDb, spec: SourceSpec, rows: Row[], keys: string[], signal?: AbortSignal): Promise<Array<Record<string, LookupRows>>> {
   const lookups = Object.entries(spec.lookups ?? {});
   const perRow = rows.map(() => ({}) as Record<string, LookupRows>);
-  if (lookups.length === 0) return perRow;
+  if (lookups.length === 0 || rows.length === 0) return perRow;
   await Promise.all(lookups.map(async ([name, lookup]) => {
-    const userKey = lookup.userKey ?? spec.primaryKey;
+    const userKey = userKeyOf(spec, lookup);
     const values = [...new Set(rows.flatMap((row) => (row[userKey] === null || row[userKey] === undefined ? [] : [String(row[userKey])])))];
     const [found, shared] = await Promise.all([
-      readMatching(db, name, lookup, values, signal),
+      readMatching(db, spec, name, lookup, keys, signal),
       (lookup.relation ?? 'one-to-one') === 'one-to-one' && userKey !== spec.primaryKey ? countSharing(db, spec, name, userKey, values, signal) : new Map<string, number>(),
     ]);
     rows.forEach((row, index) => {
-      if (Object.hasOwn(row, name)) {
-        throw new ConfigError(`table "${spec.table}" has a column "${name}", which lookup "${name}" would hide: give the lookup another name`);
-      }
       const value = row[userKey];
-      const key = value === null || value === undefined ? undefined : String(value);
-      perRow[index]![name] = { rows: (key !== undefined && found.get(key)) || [], sharedWith: key === undefined ? 0 : Math.max(0, (shared.get(key) ?? 1) - 1) };
+      const sharing = value === null || value === undefined ? undefined : shared.get(String(value));
+      perRow[index]![name] = { rows: found.get(keys[index]!) ?? [], sharedWith: sharing === undefined ? 0 : sharing - 1 };
     });
   }));
   return perRow;
 }
 
-/** The lookup table's rows whose key is one of `values`, grouped by key as text. */
-async function readMatching(db: SourceDb, name: string, lookup: SourceLookupSpec, values: string[], signal: AbortSignal | undefined): Promise<Map<string, Row[]>> {
-  const byKey = new Map<string, Row[]>();
-  if (values.length === 0) return byKey;
-  const key = columnRef(lookup.key);
-  const query = sql<Row>`select ${selectList(lookup.readColumns)} from ${tableRef(lookup.table)} ${whereClause([sql`${key} = any(${values})`], lookup.filter)}`;
+/** The lookup table's rows (through its filter) matching the users of `keys`, grouped by user key. */
+async function readMatching(db: SourceDb, spec: SourceSpec, name: string, lookup: SourceLookupSpec, keys: string[], signal: AbortSignal | undefined): Promise<Map<string, Row[]>> {
+  const pk = columnRef(spec.primaryKey);
+  const related = sql`select ${selectList(lookup.readColumns)} from ${tableRef(lookup.table)} ${whereClause([], lookup.filter)}`;
+  const query = sql<Row>`select u.${pk} as ${sql.id(USER_ALIAS)}, l.* from ${tableRef(spec.table)} as u join (${related}) as l on l.${columnRef(lookup.key)} = u.${columnRef(userKeyOf(spec, lookup))} where u.${pk} = any(${keys})`;
   let found: Row[];
   try {
     found = await selectRows(db, query, signal);
   } catch (error) {
     throw toExtractError(error, `reading lookup "${name}" from table "${lookup.table}" (key "${lookup.key}")`);
   }
+  const byUser = new Map<string, Row[]>();
   for (const row of found) {
-    const value = row[lookup.key];
-    if (value === null || value === undefined) continue;
-    const list = byKey.get(String(value));
+    const user = String(row[USER_ALIAS]);
+    delete row[USER_ALIAS];
+    const list = byUser.get(user);
     if (list) list.push(row);
-    else byKey.set(String(value), [row]);
+    else byUser.set(user, [row]);
   }
-  return byKey;
+  return byUser;
 }
 
 /** How many users of the source (through its filter) have each of `values` in `userKey`, for the values more than one has. */

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { ConfigError } from '../errors.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceSpec } from './source-spec.js';
 import { toExtractError } from './to-extract-error.js';
@@ -31,6 +32,13 @@ export async function withReadColumns(db: SourceDb, spec: SourceSpec, wanted: Wa
   for (const [name, lookup] of Object.entries(spec.lookups ?? {})) {
     const readColumns = await readable(lookup.table, wanted.lookups?.[name]);
     lookups[name] = readColumns ? { ...lookup, readColumns } : lookup;
+  }
+  // A lookup or pick reads like a column of the user row, so it must not be named like one.
+  const related = [...Object.keys(spec.lookups ?? {}), ...Object.keys(spec.picks ?? {})];
+  if (related.length > 0) {
+    const userColumns = await columnsOf(db, spec.table);
+    const hidden = related.find((name) => userColumns.has(name));
+    if (hidden !== undefined) throw new ConfigError(`table "${spec.table}" has a column "${hidden}", which the lookup or pick "${hidden}" would hide: give it another name`);
   }
   const readColumns = await readable(spec.table, wanted.source);
   return { ...spec, ...(readColumns ? { readColumns } : {}), ...(spec.children ? { children } : {}), ...(spec.lookups ? { lookups } : {}) };

@@ -59,8 +59,9 @@ type Detail = Pick<LimitChange, 'reason' | 'acceptedInWindow'>;
  *    grant, without the slots' safety margin: right after a Retry-After pause that ended as the
  *    server's window freed, the margin still holds the last window's slots, and every slot would
  *    look used although the server took half. Nor is a refusal evidence when fewer of ours could
- *    be in the server's window than it was seen to accept in one window lately (the peak of point
- *    4): a limit refuses only at or above what it allows, so that refusal is noise, or someone
+ *    be in the server's window than it was seen to accept within the last window: a limit refuses
+ *    only at or above what it allows (the last window only, so a limit that dropped is followed
+ *    as soon as the server accepts less), so that refusal is noise, or someone
  *    else's traffic on the same IP, which cutting would not help. Noise through a pause leaves
  *    free slots that only four senders take back slowly, so its refusals land at any level
  *    below the peak; a limit's land at it.
@@ -131,10 +132,10 @@ export class AdaptiveLimit {
     if (this.probing && level > this.probing.peak) this.probing.peak = level;
   }
 
-  /** The most the server accepted of ours within one window, over the last few windows. */
-  private peak(now: number): number {
+  /** The most the server accepted of ours within one window, over the last `windows` windows. */
+  private peak(now: number, windows = PEAK_WINDOWS): number {
     let peak = 0;
-    for (const { at, level } of this.levels) if (at > now - PEAK_WINDOWS * this.windowMs && level > peak) peak = level;
+    for (const { at, level } of this.levels) if (at > now - windows * this.windowMs && level > peak) peak = level;
     return peak;
   }
 
@@ -151,7 +152,7 @@ export class AdaptiveLimit {
       return this.judgeProbe(now);
     }
     if (sent > (1 - NOISE_SHARE) * under.limit) return undefined; // refused at our own rate: noise
-    if (sent < this.peak(now)) return undefined; // refused below what it accepted in one window: noise, or others' traffic
+    if (sent < this.peak(now, 1)) return undefined; // refused below what it accepted in the last window: noise, or others' traffic
     const earlier = this.evidence;
     if (earlier && now - earlier.at < this.windowMs / 2) return undefined; // the same episode
     if (!earlier || now - earlier.at > 2 * this.windowMs || !near(accepted, earlier.accepted)) {

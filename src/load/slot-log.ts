@@ -118,8 +118,11 @@ export class SlotLog {
   }
 
   private prune(now: number): void {
+    // inServerWindow looks a window back from a grant, which for a slow request in flight may be long ago.
+    let from = now;
+    for (const grantedAt of this.inFlight.values()) from = Math.min(from, grantedAt);
     let expired = 0;
-    while (expired < this.done.length && this.done[expired]!.doneAt + this.retainMs + this.marginMs <= now) expired++;
+    while (expired < this.done.length && this.done[expired]!.doneAt + this.retainMs + this.marginMs <= from) expired++;
     if (expired > 0) this.done.splice(0, expired);
   }
 }

@@ -1,6 +1,7 @@
 import { splitColumnPath } from './column-path.js';
 import type { Condition } from './condition.js';
 import type { MappingSpec, RuleFrom } from './mapping-spec.js';
+import { userKeyOf } from './source-spec.js';
 import type { SourceFilter } from './source-spec.js';
 import { transformNameOf } from './transform-spec.js';
 import type { TransformName } from './transform-spec.js';
@@ -13,6 +14,7 @@ export interface ColumnRef {
   table: string;
   /** `'source'` for the user row (and JSON arrays in it), else the child's or the lookup's name (a pick's refs are its child's). */
   record: string;
+  /** `''` for a whole lookup or pick record (`metadata: { profile: 'profile' }`). */
   column: string;
   /** Keys or indexes inside the column's JSON; `[]` when none. `'*'` stands for "each element" of a `from: { json }` array. */
   jsonPath: string[];
@@ -60,7 +62,7 @@ export function collectColumnRefs(spec: MappingSpec): ColumnRef[] {
     const scope: Scope = { table: lookup.table, record: name };
     related.set(name, scope);
     plain(scope, lookup.key, `lookups.${name}.key`);
-    plain(sourceScope, lookup.userKey ?? spec.source.primaryKey, `lookups.${name}.userKey`);
+    plain(sourceScope, userKeyOf(spec.source, lookup), `lookups.${name}.userKey`);
     if (lookup.changeColumn) changeColumn(scope, lookup.changeColumn, `lookups.${name}.changeColumn`);
     if (lookup.filter) filterColumns(lookup.filter).forEach((column) => plain(scope, column, `lookups.${name}.filter`));
   }
@@ -75,9 +77,9 @@ export function collectColumnRefs(spec: MappingSpec): ColumnRef[] {
     const json = scope.json;
     const relatedScope = scope === sourceScope ? related.get(column) : undefined;
     if (relatedScope) {
-      // `profile` alone (the whole record) names no column of its own.
-      const [relatedColumn, ...rest] = jsonPath;
-      if (relatedColumn !== undefined) refs.push({ table: relatedScope.table, record: relatedScope.record, column: relatedColumn, jsonPath: rest, transforms, usedBy });
+      // `profile` alone is the whole record: column '' (every column of its table is read).
+      const [relatedColumn = '', ...rest] = jsonPath;
+      refs.push({ table: relatedScope.table, record: relatedScope.record, column: relatedColumn, jsonPath: rest, transforms, usedBy });
       return;
     }
     if (json) refs.push({ table: scope.table, record: scope.record, column: json.column, jsonPath: [...json.prefix, column, ...jsonPath], transforms, usedBy });

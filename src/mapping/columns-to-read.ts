@@ -23,10 +23,14 @@ export function columnsToRead(spec: MappingSpec): ColumnsToRead {
   const setsOf = (names: Record<string, unknown> | undefined) => new Map<string, Set<string>>(Object.keys(names ?? {}).map((name) => [name, new Set<string>()]));
   const children = setsOf(spec.source.children);
   const lookups = setsOf(spec.source.lookups);
+  /** Records read whole (a lookup or pick used as one value): all their columns, so no list. */
+  const whole = new Set<string>();
   for (const ref of collectColumnRefs(spec)) {
+    if (ref.column === '' && ref.record !== 'source') whole.add(ref.record);
     if (!ref.column || SQL_ONLY.test(ref.usedBy)) continue;
     (ref.record === 'source' ? source : children.get(ref.record) ?? lookups.get(ref.record))?.add(ref.column);
   }
-  const lists = (sets: Map<string, Set<string>>) => Object.fromEntries([...sets].map(([name, columns]) => [name, [...columns]]));
+  // An empty list reads every column (`*`).
+  const lists = (sets: Map<string, Set<string>>) => Object.fromEntries([...sets].map(([name, columns]) => [name, whole.has(name) ? [] : [...columns]]));
   return { source: [...source], children: lists(children), lookups: lists(lookups) };
 }

@@ -2,6 +2,7 @@ import { markRelatedRecord, relatedProblem } from './column-path.js';
 import { compileCondition } from './condition.js';
 import type { CompiledCondition } from './condition.js';
 import type { MappingSpec } from './mapping-spec.js';
+import { userKeyOf } from './source-spec.js';
 import { isRecord } from './records-for.js';
 import { RowProblem } from './row-problem.js';
 import type { LookupRows, SourceRow } from './source-row.js';
@@ -49,7 +50,7 @@ export function compileRelated(spec: MappingSpec): RelatedBuilder {
     name,
     label: `lookup "${name}" (table "${lookup.table}")`,
     key: lookup.key,
-    userKey: lookup.userKey ?? spec.source.primaryKey,
+    userKey: userKeyOf(spec.source, lookup),
   }));
   const picks: CompiledPick[] = Object.entries(spec.source.picks ?? {}).map(([name, pick]) => ({
     name,

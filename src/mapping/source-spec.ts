@@ -56,6 +56,11 @@ export const lookupSpecSchema = z.strictObject({
 });
 export type LookupSpec = z.infer<typeof lookupSpecSchema>;
 
+/** The user row's column a lookup's key equals: its `userKey`, or the primary key. */
+export function userKeyOf(source: { primaryKey: string }, lookup: { userKey?: string | undefined }): string {
+  return lookup.userKey ?? source.primaryKey;
+}
+
 /**
  * One row chosen among a user's rows of a child (`the user_emails row with primary = true`): the
  * first, in the child's `orderBy`, that `where` holds for; or, with `all`, every such row as a list.

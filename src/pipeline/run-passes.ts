@@ -89,11 +89,15 @@ export async function runPasses(deps: PassesDeps, options: PassesOptions): Promi
   deps.started?.({ phase: 'incremental', total: total + inDoubtKeys.size, resumedFrom: resume.cursor, inDoubt: inDoubtKeys.size, upperBound: upper });
 
   const passes: PassInOrder[] = [...replay, { pass: changesPass(deps.source, deps.spec, deps.mapRow, { after, upper, pageSize: options.pageSize }) }];
-  // Children and lookups share one namespace, so each keeps its watermark under its name.
-  for (const [child, childSpec] of [...Object.entries(deps.spec.children ?? {}), ...Object.entries(deps.spec.lookups ?? {})]) {
-    if (!childSpec.changeColumn) continue;
-    const childSince = resume.childWatermarks[child] ?? since;
-    passes.push({ child, pass: childrenPass(deps.source, deps.spec, deps.mapRow, { child, since: childSince, upper, pageSize: options.pageSize }) });
+  // A lookup's watermark is kept as `lookup:<name>`: never a child's of the same name from an earlier mapping.
+  const related = [
+    ...Object.entries(deps.spec.children ?? {}).map(([name, child]) => ({ name, watermark: name, changeColumn: child.changeColumn })),
+    ...Object.entries(deps.spec.lookups ?? {}).map(([name, lookup]) => ({ name, watermark: `lookup:${name}`, changeColumn: lookup.changeColumn })),
+  ];
+  for (const { name, watermark, changeColumn } of related) {
+    if (!changeColumn) continue;
+    const childSince = resume.childWatermarks[watermark] ?? since;
+    passes.push({ child: watermark, pass: childrenPass(deps.source, deps.spec, deps.mapRow, { child: name, since: childSince, upper, pageSize: options.pageSize }) });
   }
   const summary = await runInOrder(base, passes, options, async (child) => deps.journal.setChildWatermark(child, upper));
   return { ...summary, phase: 'incremental', upperBound: upper };
@@ -101,7 +105,7 @@ export async function runPasses(deps: PassesDeps, options: PassesOptions): Promi
 
 interface PassInOrder {
   pass: MigrationPass;
-  /** A changed-children pass: its watermark moves once it settled cleanly. */
+  /** A changed-children (or lookup) pass: the watermark that moves once it settled cleanly. */
   child?: string;
 }
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulatorProcess } from '../helpers/emulator-process.js';
 import type { EmulatorProcess } from '../helpers/emulator-process.js';
@@ -78,7 +79,7 @@ describe('a Discourse forum: email, profile and logins in three tables beside us
 
   it('real run: every person who can sign in lands, with the values from all four tables', async () => {
     const env = { DYNAMIC_API_URL: emulator.baseUrl, DYNAMIC_ENVIRONMENT_ID: ENVIRONMENT_ID, DYNAMIC_API_TOKEN: emulator.token };
-    const result = await runCli(args(), env);
+    const result = await runCli(args('--lag', '0'), env);
     expect(result.stderr).not.toMatch(/unexpected error/);
     expect(result.code).toBe(3);
     expect(latestSummary(fixture.dir, job)).toMatchObject({ addsUp: true, created: SENT.length, failed: 0, rejected: 2, inDoubt: 0 });
@@ -87,5 +88,13 @@ describe('a Discourse forum: email, profile and logins in three tables beside us
     const landed = byLegacyId(users, 'discourseUserId');
     expect(landed.get('2')).toMatchObject({ email: 'bob@example.com', username: 'bob' });
     expect(landed.get('15')).toMatchObject({ email: 'olivia@example.com', metadata: { location: 'Madrid' } });
+
+    // Bob makes his work address the primary one: only user_emails changes, and the pick follows it.
+    await sql`update user_emails set "primary" = (id = 4), updated_at = now() where user_id = 2`.execute(fixture.db.admin);
+    const rerun = await runCli(args('--lag', '0'), env);
+    expect(rerun.stderr).not.toMatch(/unexpected error/);
+    expect(latestSummary(fixture.dir, job)).toMatchObject({ phase: 'incremental', addsUp: true, updated: 1, created: 0, failed: 0 });
+    const bob = byLegacyId(await emulator.listUsers(ENVIRONMENT_ID), 'discourseUserId').get('2');
+    expect(bob).toMatchObject({ email: 'bob.work@example.net', metadata: { secondaryEmails: ['bob@example.com', 'bob@example.org'] } });
   });
 });

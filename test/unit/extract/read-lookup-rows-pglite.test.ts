@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedDatabase, type EmbeddedDatabase } from '../../../src/demo/embedded-database.js';
+import { readChangedChildParents } from '../../../src/extract/read-changed-child-parents.js';
 import { readSourcePages } from '../../../src/extract/read-source-pages.js';
+import { withReadColumns } from '../../../src/extract/with-read-columns.js';
 import type { SourceRow } from '../../../src/extract/source-row.js';
 import type { SourceSpec } from '../../../src/extract/source-spec.js';
 
@@ -52,9 +54,28 @@ describe('lookups on PGlite', () => {
     expect(view['6']).toMatchObject({ org: { rows: [] }, team: { rows: [{ id: 20 }] } }); // the lookup's filter
   });
 
-  it('refuses a lookup named like a column of the user row', async () => {
+  it('re-reads the users of changed lookup rows a page at a time, however many share one row', async () => {
+    await sql.raw(`alter table orgs add column changed_at timestamptz not null default now()`).execute(embedded.db);
+    const tracked: SourceSpec = { ...spec, lookups: { team: { table: 'orgs', key: 'id', userKey: 'org_id', relation: 'many-to-one', changeColumn: 'changed_at' } } };
+    const pages: string[][] = [];
+    for await (const page of readChangedChildParents(embedded.db, tracked, { child: 'team', since: '2000-01-01T00:00:00Z', upper: '2100-01-01T00:00:00Z', pageSize: 1 })) pages.push(page.map((user) => user.key));
+    // Org 10 is the lookup of 1 and 2: two pages of one, not one page of two; 4 is deleted, 5 has no org.
+    expect(pages).toEqual([['1'], ['2'], ['6'], ['3']]);
+  });
+
+  it('refuses, before reading anything, a lookup or pick named like a column of the user row', async () => {
     const clash: SourceSpec = { table: 'members', primaryKey: 'id', lookups: { org_id: { table: 'orgs', key: 'id', userKey: 'org_id' } } };
-    const read = async () => { for await (const page of readSourcePages(embedded.db, clash, { after: null, pageSize: 10 })) void page; };
-    await expect(read()).rejects.toThrow('table "members" has a column "org_id", which lookup "org_id" would hide: give the lookup another name');
+    await expect(withReadColumns(embedded.db, clash, { source: ['id'], children: {} })).rejects.toThrow('table "members" has a column "org_id", which the lookup or pick "org_id" would hide: give it another name');
+  });
+
+  it('matches keys as PostgreSQL compares them, not as their text', async () => {
+    await sql.raw(`create table ledger (id int primary key, account numeric(10,2))`).execute(embedded.db);
+    await sql.raw(`create table accounts (no numeric primary key, label text)`).execute(embedded.db);
+    await sql.raw(`insert into ledger values (1, 7.00), (2, 8.50)`).execute(embedded.db);
+    await sql.raw(`insert into accounts values (7, 'seven'), (8.5, 'eight and a half')`).execute(embedded.db);
+    const numeric: SourceSpec = { table: 'ledger', primaryKey: 'id', lookups: { acct: { table: 'accounts', key: 'no', userKey: 'account' } } };
+    const users: SourceRow[] = [];
+    for await (const page of readSourcePages(embedded.db, numeric, { after: null, pageSize: 10 })) users.push(...page);
+    expect(users.map((user) => user.lookups?.acct?.rows.map((row) => row.label))).toEqual([['seven'], ['eight and a half']]);
   });
 });

@@ -104,6 +104,18 @@ describe('AdaptiveLimit (the rate policy)', () => {
     expect(adaptive.limit).toBe(300);
   });
 
+  it('starts following a limit that dropped in the middle of a run in the second window after the drop', () => {
+    const adaptive = seen(150, 120);
+    for (let w = 1; w < 3; w++) adaptive.accepted(120, w * MINUTE - 1); // the server took 120 a window
+    // From window 3 it takes 60, and refuses the rest.
+    for (let w = 3; w < 5; w++) {
+      adaptive.accepted(60, w * MINUTE + 30_000);
+      adaptive.rateLimited(adaptive.grantedUnder(), levels(61, 60), w * MINUTE + 40_000);
+    }
+    expect(adaptive.limit).toBe(120); // the peak of the last three windows, then forgotten too
+    expect(adaptive.cuts).toBe(1);
+  });
+
   it('follows a limit that dropped for good: the peak forgets windows older than a few', () => {
     const adaptive = seen(150, 150);
     // Later the server allows only 75: it accepts 75 a window and refuses the rest, window after window.

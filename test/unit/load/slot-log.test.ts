@@ -31,4 +31,17 @@ describe('SlotLog measures', () => {
     expect(log.inServerWindow(1_020, 1_000)).toBe(3);
     expect(log.waitFor(4, 1_000, 1_030)).toBe(30); // its slot frees at 10 + 1,000 + 50
   });
+
+  it('keeps what a slow request in flight may still ask about, however often the log is pruned', () => {
+    const log = new SlotLog(50);
+    log.grant(0, 0); // slow: answered 11 s later
+    for (let i = 1; i <= 10; i++) {
+      log.grant(i, i * 100);
+      log.finish(i, i * 100 + 20, 'accepted');
+    }
+    log.waitFor(20, 1_000, 11_000); // prunes
+    log.finish(0, 11_000, 'refused');
+    // Granted at 0, it may have met the ten answered in its first second in the server's window.
+    expect(log.inServerWindow(0, 1_000)).toBe(11);
+  });
 });

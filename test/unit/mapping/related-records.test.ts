@@ -107,6 +107,14 @@ describe('lookups and picks', () => {
     expect(result.rejections).toEqual([expect.objectContaining({ field: 'username', rule: 'missing_column', message: 'column "username" is not in lookup "account" (table "accounts")' })]);
   });
 
+  it('a lookup used whole reads every column of its table, in the run as in check', () => {
+    const whole = parseMapping({ ...spec, metadata: { ...spec.metadata, profile: 'profile' } }, 'whole.json');
+    expect(columnsToRead(whole).lookups.profile).toEqual([]); // no list: select *
+    expect(columnsToRead(whole).lookups.account).toEqual(['id', 'username', 'display_name']);
+    const { payload } = sent(compileMapping(whole)(user()));
+    expect(payload.metadata?.profile).toEqual({ user_id: 7, bio_raw: 'Engineer', location: 'Lagos', settings: '{"theme":"dark"}' });
+  });
+
   it('refuses clashing names and picks from unknown children', () => {
     expect(() => parseMapping({ source: { table: 'users', primaryKey: 'id', children: { emails: { table: 'e', foreignKey: 'u' } }, lookups: { emails: { table: 'x', key: 'id' } } } }, 'clash.json'))
       .toThrow(/source\.lookups\.emails.*also a name in children/s);
