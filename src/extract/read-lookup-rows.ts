@@ -9,7 +9,7 @@ import { toExtractError } from './to-extract-error.js';
 
 type Row = Record<string, unknown>;
 
-/** Column alias carrying the user's primary key beside a lookup row; removed before the row is handed on. */
+/** Column alias carrying the user's primary key beside a lookup row (the mapper leaves `__dynamic_migrate_` columns out of a whole record). */
 const USER_ALIAS = '__dynamic_migrate_user';
 
 /**
@@ -28,7 +28,7 @@ export async function readLookupRows(db: SourceDb, spec: SourceSpec, rows: Row[]
     const userKey = userKeyOf(spec, lookup);
     const values = [...new Set(rows.flatMap((row) => (row[userKey] === null || row[userKey] === undefined ? [] : [String(row[userKey])])))];
     const [found, shared] = await Promise.all([
-      readMatching(db, spec, name, lookup, keys, signal),
+      readMatching(db, spec, name, lookup, keys, values, signal),
       (lookup.relation ?? 'one-to-one') === 'one-to-one' && userKey !== spec.primaryKey ? countSharing(db, spec, name, userKey, values, signal) : new Map<string, number>(),
     ]);
     rows.forEach((row, index) => {
@@ -40,21 +40,27 @@ export async function readLookupRows(db: SourceDb, spec: SourceSpec, rows: Row[]
   return perRow;
 }
 
-/** The lookup table's rows (through its filter) matching the users of `keys`, grouped by user key. */
-async function readMatching(db: SourceDb, spec: SourceSpec, name: string, lookup: SourceLookupSpec, keys: string[], signal: AbortSignal | undefined): Promise<Map<string, Row[]>> {
+/**
+ * The lookup table's rows (through its filter) matching the users of `keys`, grouped by user key.
+ * `key = any(<the page's userKey values>)` lets the planner use the key's index (one probe per
+ * value, not a scan of the table per page); the join then decides which user each row is for.
+ */
+async function readMatching(db: SourceDb, spec: SourceSpec, name: string, lookup: SourceLookupSpec, keys: string[], values: string[], signal: AbortSignal | undefined): Promise<Map<string, Row[]>> {
+  const byUser = new Map<string, Row[]>();
+  if (values.length === 0) return byUser;
   const pk = columnRef(spec.primaryKey);
+  const key = columnRef(lookup.key);
   const related = sql`select ${selectList(lookup.readColumns)} from ${tableRef(lookup.table)} ${whereClause([], lookup.filter)}`;
-  const query = sql<Row>`select u.${pk} as ${sql.id(USER_ALIAS)}, l.* from ${tableRef(spec.table)} as u join (${related}) as l on l.${columnRef(lookup.key)} = u.${columnRef(userKeyOf(spec, lookup))} where u.${pk} = any(${keys})`;
+  const query = sql<Row>`select u.${pk} as ${sql.id(USER_ALIAS)}, l.* from ${tableRef(spec.table)} as u join (${related}) as l on l.${key} = u.${columnRef(userKeyOf(spec, lookup))} where u.${pk} = any(${keys}) and l.${key} = any(${values})`;
   let found: Row[];
   try {
     found = await selectRows(db, query, signal);
   } catch (error) {
     throw toExtractError(error, `reading lookup "${name}" from table "${lookup.table}" (key "${lookup.key}")`);
   }
-  const byUser = new Map<string, Row[]>();
   for (const row of found) {
+    // Left in the row (deleting a property slows every later read of it); a whole-record read skips it.
     const user = String(row[USER_ALIAS]);
-    delete row[USER_ALIAS];
     const list = byUser.get(user);
     if (list) list.push(row);
     else byUser.set(user, [row]);

@@ -26,34 +26,26 @@ export function markJsonRecord<T extends object>(record: T): T {
 }
 
 /**
- * Records of a lookup or a pick, set in the user row under their name (`profile`): a reference
- * `profile.bio` reads their column `bio` (and a JSON path on from there), and a column they lack is
- * a missing column, not null. The label names them in that message.
+ * The record of a lookup or a pick, set in the user row under its name (`profile`): a reference
+ * `profile.bio` reads its column `bio` (and a JSON path on from there), and a column it lacks is a
+ * missing column, not null. `row` is one record, or with a pick's `all` a list of them; `label`
+ * names it in messages. A class, not a mark on the record: one small object per user costs less
+ * than a WeakMap entry, and the record itself is left as read.
  */
-const relatedRecords = new WeakMap<object, string>();
-/** Stand-ins for a lookup or pick that could not choose one row: reading through them is the problem. */
-const relatedProblems = new WeakMap<object, RowProblem>();
-
-/** Marks `record` as the row of the lookup or pick `label` describes (`lookup "profile"`). */
-export function markRelatedRecord<T extends object>(record: T, label: string): T {
-  relatedRecords.set(record, label);
-  return record;
+export class RelatedRecord {
+  constructor(
+    readonly label: string,
+    readonly row: Readonly<Record<string, unknown>> | ReadonlyArray<Readonly<Record<string, unknown>>>,
+  ) {}
 }
 
-/**
- * What a lookup or pick holds when it cannot choose one row (several rows where one was promised):
- * any read through it is `problem`, so each field it feeds follows its own `onInvalid`.
- */
-export function relatedProblem(problem: RowProblem): Readonly<Record<string, never>> {
-  const stand = Object.freeze({});
-  relatedProblems.set(stand, problem);
-  return stand;
+/** What a lookup or pick holds when it cannot choose one row: any read through it is `problem`, so each field it feeds follows its own `onInvalid`. */
+export class RelatedProblem {
+  constructor(readonly problem: RowProblem) {}
 }
 
-/** The problem a value stands for, if it is a {@link relatedProblem} stand-in. */
-export function problemOf(value: unknown): RowProblem | undefined {
-  return typeof value === 'object' && value !== null ? relatedProblems.get(value) : undefined;
-}
+/** Columns of a related record the extractor uses for itself (`__dynamic_migrate_user`): never part of the record read whole. */
+const INTERNAL_COLUMN = /^__dynamic_migrate_/;
 
 /** Reads one column reference from a record; see {@link compileColumnRead}. */
 export type ColumnReader = (record: Readonly<Record<string, unknown>>) => JsonValue;
@@ -77,14 +69,17 @@ export function compileColumnRead(ref: string): ColumnReader {
   const path = splitColumnPath(ref);
   const { column } = path;
   // Most references are a plain column: read it without walking a path.
-  if (path.jsonPath.length === 0) {
-    return (record) => {
-      if (!Object.hasOwn(record, column)) return absentColumn(record, column);
-      const value = record[column];
-      return typeof value === 'object' && value !== null ? readRelated(value, []) : toJsonValue(value);
-    };
-  }
+  if (path.jsonPath.length === 0) return (record) => (Object.hasOwn(record, column) ? columnValueToJson(record[column]) : absentColumn(record, column));
   return (record) => readSplitColumn(record, path);
+}
+
+/**
+ * A column's value as JSON: what toJsonValue makes of it, except that a lookup's or pick's record
+ * is that record (a plain object of its columns), and one that could not choose a row is its problem.
+ * @throws RowProblem as toJsonValue, or the lookup's or pick's problem
+ */
+export function columnValueToJson(value: unknown): JsonValue {
+  return typeof value === 'object' && value !== null ? readRelated(value, []) : toJsonValue(value);
 }
 
 function readSplitColumn(record: Readonly<Record<string, unknown>>, { column, jsonPath }: ColumnPath): JsonValue {
@@ -101,13 +96,19 @@ function readSplitColumn(record: Readonly<Record<string, unknown>>, { column, js
  * path into that), the stand-in of one that could not choose a row, or JSON (jsonb, arrays).
  */
 function readRelated(node: object, path: readonly string[]): JsonValue {
-  const problem = relatedProblems.get(node);
-  if (problem) throw new RowProblem(problem.rule, problem.message);
-  const label = relatedRecords.get(node);
-  if (label === undefined || path.length === 0) return path.length === 0 ? toJsonValue(node) : walkPath(node, path);
+  if (node instanceof RelatedProblem) throw new RowProblem(node.problem.rule, node.problem.message);
+  if (!(node instanceof RelatedRecord)) return path.length === 0 ? toJsonValue(node) : walkPath(node, path);
+  const { row, label } = node;
+  if (path.length === 0) return Array.isArray(row) ? row.map(wholeRecord) : wholeRecord(row as Readonly<Record<string, unknown>>);
   // A pick with `all`: the list of what each row holds there.
-  if (Array.isArray(node)) return node.map((row: Readonly<Record<string, unknown>>) => readRelatedColumn(row, path, label));
-  return readRelatedColumn(node as Readonly<Record<string, unknown>>, path, label);
+  if (Array.isArray(row)) return row.map((each: Readonly<Record<string, unknown>>) => readRelatedColumn(each, path, label));
+  return readRelatedColumn(row as Readonly<Record<string, unknown>>, path, label);
+}
+
+function wholeRecord(row: Readonly<Record<string, unknown>>): JsonValue {
+  const visible: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(row)) if (!INTERNAL_COLUMN.test(column)) visible[column] = value;
+  return toJsonValue(visible);
 }
 
 function readRelatedColumn(record: Readonly<Record<string, unknown>>, path: readonly string[], label: string): JsonValue {

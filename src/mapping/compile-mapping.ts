@@ -88,10 +88,8 @@ function compileNamed(sources: Partial<Record<string, ValueSource>>, prefix: str
 }
 
 function mapRow(mapping: CompiledMapping, source: SourceRow, legacyId: string): MapResult {
-  const sourceRow = isRecord(source.row) ? source.row : {};
-  // Lookups and picks read like columns of the user row (`profile.bio`), so they join a copy of it.
-  const row = mapping.related(source, sourceRow);
-  const records = row === sourceRow ? source : { ...source, row: row as Record<string, unknown> };
+  // Lookups and picks read like columns of the user row (`profile.bio`), so they join it.
+  const row = isRecord(source.row) ? mapping.related(source, source.row) : {};
   const context = new RowContext(legacyId, mapping.phoneRegion);
   const payload: Record<string, unknown> = {};
   mapping.assignFields(payload, row, context);
@@ -99,9 +97,9 @@ function mapRow(mapping: CompiledMapping, source: SourceRow, legacyId: string): 
   mapping.assignMetadata(metadata, row, context);
   metadata[mapping.legacyIdKey] = legacyId;
   payload.metadata = metadata;
-  const wallets = mapping.wallets(records, context);
+  const wallets = mapping.wallets(source, context);
   if (wallets.length > 0) payload.wallets = wallets;
-  const oauthAccounts = mapping.oauthAccounts(records, context);
+  const oauthAccounts = mapping.oauthAccounts(source, context);
   if (oauthAccounts.length > 0) payload.oauthAccounts = oauthAccounts;
   for (const field of mapping.policy.required) requireValue(payload, field, context);
 

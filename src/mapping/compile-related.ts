@@ -1,4 +1,4 @@
-import { markRelatedRecord, relatedProblem } from './column-path.js';
+import { RelatedProblem, RelatedRecord } from './column-path.js';
 import { compileCondition } from './condition.js';
 import type { CompiledCondition } from './condition.js';
 import type { MappingSpec } from './mapping-spec.js';
@@ -8,8 +8,8 @@ import { RowProblem } from './row-problem.js';
 import type { LookupRows, SourceRow } from './source-row.js';
 
 /**
- * The user row with each lookup's and each pick's record under its name (what `profile.bio` and
- * `primary_email.email` read); the row itself when the mapping has neither.
+ * Sets each lookup's and each pick's record in the user row under its name (what `profile.bio`
+ * and `primary_email.email` read), and returns the row.
  */
 export type RelatedBuilder = (source: SourceRow, row: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>>;
 
@@ -62,7 +62,10 @@ export function compileRelated(spec: MappingSpec): RelatedBuilder {
   }));
   if (lookups.length === 0 && picks.length === 0) return (_source, row) => row;
   return (source, row) => {
-    const related: Record<string, unknown> = { ...row };
+    // Added to the row itself, not a copy: it is the extractor's, read for this mapping, and no
+    // name may be one of its columns (refused before a run reads anything); a copy per user cost
+    // more than the lookup's query (the bench's dry run with a lookup).
+    const related = row as Record<string, unknown>;
     const found = isRecord(source.lookups) ? source.lookups : {};
     for (const lookup of lookups) if (Object.hasOwn(found, lookup.name)) related[lookup.name] = lookupRecord(lookup, found[lookup.name]!);
     for (const pick of picks) related[pick.name] = choose(pick, source);
@@ -74,12 +77,12 @@ function lookupRecord(lookup: CompiledLookup, found: LookupRows): unknown {
   const rows = Array.isArray(found.rows) ? found.rows : [];
   if (rows.length === 0) return null;
   if (rows.length > 1) {
-    return relatedProblem(new RowProblem('lookup_not_unique', `${lookup.label}: ${rows.length} rows have ${lookup.key} equal to this user's ${lookup.userKey}, and a lookup promises one`));
+    return new RelatedProblem(new RowProblem('lookup_not_unique', `${lookup.label}: ${rows.length} rows have ${lookup.key} equal to this user's ${lookup.userKey}, and a lookup promises one`));
   }
   if (found.sharedWith > 0) {
-    return relatedProblem(new RowProblem('lookup_shared', `${lookup.label}: ${found.sharedWith} other user(s) have the same ${lookup.userKey}, and the lookup is declared one-to-one (say relation: 'many-to-one' if users may share it)`));
+    return new RelatedProblem(new RowProblem('lookup_shared', `${lookup.label}: ${found.sharedWith} other user(s) have the same ${lookup.userKey}, and the lookup is declared one-to-one (say relation: 'many-to-one' if users may share it)`));
   }
-  return markRelatedRecord(rows[0]!, lookup.label);
+  return new RelatedRecord(lookup.label, rows[0]!);
 }
 
 function choose(pick: CompiledPick, source: SourceRow): unknown {
@@ -98,13 +101,13 @@ function choose(pick: CompiledPick, source: SourceRow): unknown {
     }
   } catch (error) {
     if (!(error instanceof RowProblem)) throw error;
-    return relatedProblem(new RowProblem(error.rule, `${pick.label}: ${error.message}`));
+    return new RelatedProblem(new RowProblem(error.rule, `${pick.label}: ${error.message}`));
   }
-  if (pick.all) return markRelatedRecord(list, pick.label);
+  if (pick.all) return new RelatedRecord(pick.label, list);
   if (chosen === undefined) return null;
   if (qualifying > 1) {
     const why = pick.oneOnly === 'unique' ? 'the pick is declared unique' : `child "${pick.child}" has no orderBy to choose by`;
-    return relatedProblem(new RowProblem('pick_not_unique', `${pick.label}: ${qualifying} rows qualify, and ${why}`));
+    return new RelatedProblem(new RowProblem('pick_not_unique', `${pick.label}: ${qualifying} rows qualify, and ${why}`));
   }
-  return markRelatedRecord(chosen, pick.label);
+  return new RelatedRecord(pick.label, chosen);
 }

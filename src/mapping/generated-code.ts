@@ -1,7 +1,6 @@
-import { absentColumn } from './column-path.js';
+import { absentColumn, columnValueToJson } from './column-path.js';
 import { RowProblem } from './row-problem.js';
 import type { RowContext } from './row-context.js';
-import { toJsonValue } from './to-json-value.js';
 import type { JsonValue } from './to-json-value.js';
 import type { CompiledTransform } from './transforms.js';
 import type { UnmappedMode } from './value-source.js';
@@ -39,7 +38,7 @@ export function generateShapedValue(shaping: Shaping): CompiledValue {
     const column = JSON.stringify(produce.column);
     lines.push(`let value = record[${column}];`);
     // Text, the usual case, is already JSON; anything else (a Date, NULL, a missing column) is converted.
-    lines.push(`if (typeof value !== 'string') value = Object.hasOwn(record, ${column}) ? toJsonValue(value) : absentColumn(record, ${column});`);
+    lines.push(`if (typeof value !== 'string') value = Object.hasOwn(record, ${column}) ? toJson(value) : absentColumn(record, ${column});`);
   } else {
     lines.push('let value = produce(record, context);');
   }
@@ -47,9 +46,9 @@ export function generateShapedValue(shaping: Shaping): CompiledValue {
   if (map) lines.push('if (value !== null) value = lookUp(map, value, unmapped);');
   lines.push('return value ?? fallback;');
   const body = `return function shapedValue(record, context) {\n${lines.join('\n')}\n};`;
-  const names = ['absentColumn', 'toJsonValue', 'produce', 'lookUp', 'map', 'unmapped', 'fallback', ...transforms.map((_, index) => `t${index}`)];
+  const names = ['absentColumn', 'toJson', 'produce', 'lookUp', 'map', 'unmapped', 'fallback', ...transforms.map((_, index) => `t${index}`)];
   const factory = new Function(...names, body) as (...args: unknown[]) => CompiledValue;
-  return factory(absentColumn, toJsonValue, 'call' in produce ? produce.call : undefined, lookUp, map, unmapped, fallback, ...transforms);
+  return factory(absentColumn, columnValueToJson, 'call' in produce ? produce.call : undefined, lookUp, map, unmapped, fallback, ...transforms);
 }
 
 /** A compiled member of an object being built: its key and the field name problems are reported under. */

@@ -43,10 +43,12 @@ describe('lookups on PGlite', () => {
     for await (const page of readSourcePages(embedded.db, spec, { after: null, pageSize: 2 })) users.push(...page);
     const view = Object.fromEntries(users.map((user) => [user.key, user.lookups]));
     expect(Object.keys(view)).toEqual(['1', '2', '3', '5', '6']);
+    // Each row carries the user it was matched with (`__dynamic_migrate_user`, left out of a whole-record read).
+    const user = { __dynamic_migrate_user: '1' };
     expect(view['1']).toEqual({
-      profile: { rows: [{ member_id: '1', bio: 'one' }], sharedWith: 0 }, // only the columns asked for
-      org: { rows: [{ id: 10, name: 'Acme', active: true }], sharedWith: 1 }, // 2 shares it, though on another page
-      team: { rows: [{ id: 10, name: 'Acme', active: true }], sharedWith: 0 }, // many-to-one: sharing is not counted
+      profile: { rows: [{ ...user, member_id: '1', bio: 'one' }], sharedWith: 0 }, // only the columns asked for
+      org: { rows: [{ ...user, id: 10, name: 'Acme', active: true }], sharedWith: 1 }, // 2 shares it, though on another page
+      team: { rows: [{ ...user, id: 10, name: 'Acme', active: true }], sharedWith: 0 }, // many-to-one: sharing is not counted
     });
     expect(view['2']?.profile?.rows.map((row) => row.bio)).toEqual(['two-a', 'two-b']);
     expect(view['3']).toMatchObject({ profile: { rows: [] }, org: { rows: [{ id: 30 }], sharedWith: 0 } }); // 4 is deleted

@@ -35,7 +35,7 @@ function user(options: { emails?: SourceRow['children']['emails']; profile?: Rec
     row: { id: 7, account_id: '70' },
     children: { emails: options.emails ?? emails(['old@example.com', false], ['ada@example.com', true]) },
     lookups: {
-      profile: { rows: options.profile ?? [{ user_id: 7, bio_raw: 'Engineer', location: 'Lagos', settings: '{"theme":"dark"}' }], sharedWith: 0 },
+      profile: { rows: options.profile ?? [{ __dynamic_migrate_user: '7', user_id: 7, bio_raw: 'Engineer', location: 'Lagos', settings: '{"theme":"dark"}' }], sharedWith: 0 },
       account: { rows: options.account ?? [{ id: '70', username: 'ada', display_name: 'Ada' }], sharedWith: options.sharedWith ?? 0 },
     },
   };
@@ -112,7 +112,10 @@ describe('lookups and picks', () => {
     expect(columnsToRead(whole).lookups.profile).toEqual([]); // no list: select *
     expect(columnsToRead(whole).lookups.account).toEqual(['id', 'username', 'display_name']);
     const { payload } = sent(compileMapping(whole)(user()));
-    expect(payload.metadata?.profile).toEqual({ user_id: 7, bio_raw: 'Engineer', location: 'Lagos', settings: '{"theme":"dark"}' });
+    expect(payload.metadata?.profile).toEqual({ user_id: 7, bio_raw: 'Engineer', location: 'Lagos', settings: '{"theme":"dark"}' }); // the extractor's own column left out
+    // One that could not choose its row is that problem here too, never an empty object.
+    const twoProfiles = compileMapping(whole)(user({ profile: [{ user_id: 7 }, { user_id: 7 }] }));
+    expect(reasons(twoProfiles)).toContain('metadata.profile lookup_not_unique');
   });
 
   it('refuses clashing names and picks from unknown children', () => {
