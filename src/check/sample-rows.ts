@@ -7,7 +7,8 @@ const MAX_PAGE = 500;
 /**
  * Maps the first `count` source rows in primary-key order (the source filter applied), exactly as
  * `run` would: the extractor's keyset pages and the compiled mapper; the rows as read come back
- * beside their results (for what the lookups found). Read-only; throws
+ * beside their results (for what the lookups found; the mapper has added its lookup and pick
+ * records to them). Read-only; throws
  * `ExtractError` when a query fails.
  */
 export async function sampleRows(db: SourceDb, spec: MappingSpec, count: number, signal?: AbortSignal): Promise<{ rows: SourceRow[]; results: MapResult[] }> {

@@ -11,5 +11,5 @@ export { countChangedRows, readChangedPages, type ReadChangedPagesOptions } from
 export { readChangedChildParents, type ReadChangedChildParentsOptions } from './read-changed-child-parents.js';
 export { readAhead } from './read-ahead.js';
 export { readKeyRange, readKeyRanges, type KeyRange } from './read-key-ranges.js';
-export { withReadColumns, type WantedColumns } from './with-read-columns.js';
+export { refuseHiddenColumns, withReadColumns, type WantedColumns } from './with-read-columns.js';
 export { readRowsByKeys } from './read-rows-by-keys.js';

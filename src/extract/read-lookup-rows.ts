@@ -44,6 +44,7 @@ export async function readLookupRows(db: SourceDb, spec: SourceSpec, rows: Row[]
  * The lookup table's rows (through its filter) matching the users of `keys`, grouped by user key.
  * `key = any(<the page's userKey values>)` lets the planner use the key's index (one probe per
  * value, not a scan of the table per page); the join then decides which user each row is for.
+ * `values` (as text) only says whether there is anything to look up.
  */
 async function readMatching(db: SourceDb, spec: SourceSpec, name: string, lookup: SourceLookupSpec, keys: string[], values: string[], signal: AbortSignal | undefined): Promise<Map<string, Row[]>> {
   const byUser = new Map<string, Row[]>();
@@ -51,7 +52,11 @@ async function readMatching(db: SourceDb, spec: SourceSpec, name: string, lookup
   const pk = columnRef(spec.primaryKey);
   const key = columnRef(lookup.key);
   const related = sql`select ${selectList(lookup.readColumns)} from ${tableRef(lookup.table)} ${whereClause([], lookup.filter)}`;
-  const query = sql<Row>`select u.${pk} as ${sql.id(USER_ALIAS)}, l.* from ${tableRef(spec.table)} as u join (${related}) as l on l.${key} = u.${columnRef(userKeyOf(spec, lookup))} where u.${pk} = any(${keys}) and l.${key} = any(${values})`;
+  const userKey = columnRef(userKeyOf(spec, lookup));
+  // The page's userKey values read from the users table again, so they keep the user column's type
+  // and compare with the key exactly as the join does (numeric against integer, char against text).
+  const pageValues = sql`array(select p.${userKey} from ${tableRef(spec.table)} as p where p.${pk} = any(${keys}))`;
+  const query = sql<Row>`select u.${pk} as ${sql.id(USER_ALIAS)}, l.* from ${tableRef(spec.table)} as u join (${related}) as l on l.${key} = u.${userKey} where u.${pk} = any(${keys}) and l.${key} = any(${pageValues})`;
   let found: Row[];
   try {
     found = await selectRows(db, query, signal);

@@ -33,15 +33,22 @@ export async function withReadColumns(db: SourceDb, spec: SourceSpec, wanted: Wa
     const readColumns = await readable(lookup.table, wanted.lookups?.[name]);
     lookups[name] = readColumns ? { ...lookup, readColumns } : lookup;
   }
-  // A lookup or pick reads like a column of the user row, so it must not be named like one.
-  const related = [...Object.keys(spec.lookups ?? {}), ...Object.keys(spec.picks ?? {})];
-  if (related.length > 0) {
-    const userColumns = await columnsOf(db, spec.table);
-    const hidden = related.find((name) => userColumns.has(name));
-    if (hidden !== undefined) throw new ConfigError(`table "${spec.table}" has a column "${hidden}", which the lookup or pick "${hidden}" would hide: give it another name`);
-  }
+  await refuseHiddenColumns(db, spec);
   const readColumns = await readable(spec.table, wanted.source);
   return { ...spec, ...(readColumns ? { readColumns } : {}), ...(spec.children ? { children } : {}), ...(spec.lookups ? { lookups } : {}) };
+}
+
+/**
+ * A lookup or pick reads like a column of the user row (the mapper adds its record to the row), so
+ * it must not be named like one: refused before anything is read, by every command that maps rows.
+ * @throws ConfigError naming the column
+ */
+export async function refuseHiddenColumns(db: SourceDb, spec: SourceSpec): Promise<void> {
+  const related = [...Object.keys(spec.lookups ?? {}), ...Object.keys(spec.picks ?? {})];
+  if (related.length === 0) return;
+  const userColumns = await columnsOf(db, spec.table);
+  const hidden = related.find((name) => userColumns.has(name));
+  if (hidden !== undefined) throw new ConfigError(`table "${spec.table}" has a column "${hidden}", which the lookup or pick "${hidden}" would hide: give it another name`);
 }
 
 /** The table's (or view's) column names; empty when there is no such relation. */

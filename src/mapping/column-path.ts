@@ -139,6 +139,11 @@ export function readJsonColumnPath(record: Readonly<Record<string, unknown>>, re
   const { column, jsonPath } = splitColumnPath(ref);
   if (!Object.hasOwn(record, column)) throw new RowProblem('missing_column', `column "${column}" is not in the source row`);
   const node = record[column];
+  if (node instanceof RelatedRecord || node instanceof RelatedProblem) {
+    // `profile.links`: the lookup's column, which may hold JSON as text.
+    const value = readRelated(node, jsonPath);
+    return typeof value === 'string' ? toJsonValue(parseJsonText(value, ref)) : value;
+  }
   return walkPath(typeof node === 'string' ? parseJsonText(node, column) : node, jsonPath);
 }
 

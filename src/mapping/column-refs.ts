@@ -108,7 +108,7 @@ export function collectColumnRefs(spec: MappingSpec): ColumnRef[] {
     ...(spec.oauthAccounts ?? []).map((rule, index) => [`oauthAccounts[${index}]`, rule] as const),
   ];
   for (const [at, rule] of rules) {
-    const scope = ruleScope(spec, rule.from);
+    const scope = ruleScope(spec, rule.from, related);
     if (typeof rule.from === 'object') add(sourceScope, rule.from.json, [], `${at}.from`);
     for (const [part, source] of Object.entries(rule)) {
       if (part !== 'from' && part !== 'onInvalid' && part !== 'additionalAddresses' && source !== undefined) walk(scope, source as ValueSource, `${at}.${part}`, []);
@@ -116,7 +116,7 @@ export function collectColumnRefs(spec: MappingSpec): ColumnRef[] {
     const extras = 'additionalAddresses' in rule ? (rule.additionalAddresses ?? []) : [];
     extras.forEach((extra, index) => {
       const where = `${at}.additionalAddresses[${index}]`;
-      const extraScope = extra.from === 'wallet' ? scope : typeof extra.from === 'object' ? jsonScope(scope, extra.from.json) : ruleScope(spec, extra.from);
+      const extraScope = extra.from === 'wallet' ? scope : typeof extra.from === 'object' ? jsonScope(scope, extra.from.json) : ruleScope(spec, extra.from, related);
       if (typeof extra.from === 'object') add(scope, extra.from.json, [], `${where}.from`);
       for (const [part, source] of Object.entries(extra)) {
         if (part !== 'from' && source !== undefined) walk(extraScope, source as ValueSource, `${where}.${part}`, []);
@@ -126,8 +126,14 @@ export function collectColumnRefs(spec: MappingSpec): ColumnRef[] {
   return refs;
 }
 
-function ruleScope(spec: MappingSpec, from: RuleFrom): Scope {
-  if (typeof from === 'object') return jsonScope({ table: spec.source.table, record: 'source' }, from.json);
+function ruleScope(spec: MappingSpec, from: RuleFrom, related: ReadonlyMap<string, Scope>): Scope {
+  if (typeof from === 'object') {
+    // `{ json: 'profile.links' }`: an array in a column of a lookup or pick.
+    const [first = '', ...rest] = from.json.split('.');
+    const relatedScope = related.get(first);
+    if (relatedScope && rest.length > 0) return jsonScope(relatedScope, rest.join('.'));
+    return jsonScope({ table: spec.source.table, record: 'source' }, from.json);
+  }
   if (from === 'row') return { table: spec.source.table, record: 'source' };
   return { table: spec.source.children?.[from]?.table ?? from, record: from };
 }

@@ -26,7 +26,9 @@ import type { ValueSource } from './value-source.js';
 export type RowMapper = (source: SourceRow) => MapResult;
 
 /**
- * Compiles a parsed mapping into a pure row mapper. Each row gives a payload validated against
+ * Compiles a parsed mapping into a row mapper: pure but for one thing, the records of the
+ * mapping's lookups and picks, which it adds to the user row under their names (see
+ * compileRelated), so a row is mapped by one mapping only. Each row gives a payload validated against
  * the contract's `userPayloadSchema` (the schema the emulator enforces), or every reason it is
  * rejected; either may carry warnings (values cut or cleaned to fit). The mapper never throws:
  * anything unexpected becomes an `internal` rejection. Everything that depends on the spec alone

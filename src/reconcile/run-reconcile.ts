@@ -1,7 +1,7 @@
 import { CheckpointStore, checkpointPath } from '../checkpoint/index.js';
 import { compileRunMapper } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
-import { connectSource, readSourcePages } from '../extract/index.js';
+import { connectSource, readSourcePages, refuseHiddenColumns } from '../extract/index.js';
 import type { SourceDb } from '../extract/index.js';
 import { RateLimiter } from '../load/index.js';
 import { loadMappingFile, payloadHash } from '../mapping/index.js';
@@ -72,6 +72,7 @@ export async function runReconcile(
     const reading = { pageSize: config.pageSize, ...(deps.signal ? { signal: deps.signal } : {}) };
     // The run's own mapper, duplicates policy included (its pre-scan reads the source first): a row
     // is eligible here exactly when a run would send it.
+    await refuseHiddenColumns(source, mapping.spec.source);
     const { mapRow } = await compileRunMapper(source, mapping.spec, reading);
     let sourceCount = 0;
     for await (const page of readSourcePages(source, mapping.spec.source, { after: null, ...reading })) {

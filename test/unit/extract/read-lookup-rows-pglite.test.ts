@@ -70,14 +70,29 @@ describe('lookups on PGlite', () => {
     await expect(withReadColumns(embedded.db, clash, { source: ['id'], children: {} })).rejects.toThrow('table "members" has a column "org_id", which the lookup or pick "org_id" would hide: give it another name');
   });
 
-  it('matches keys as PostgreSQL compares them, not as their text', async () => {
+  it('matches keys as PostgreSQL compares them, not as their text, across key types check lets through', async () => {
     await sql.raw(`create table ledger (id int primary key, account numeric(10,2))`).execute(embedded.db);
     await sql.raw(`create table accounts (no numeric primary key, label text)`).execute(embedded.db);
     await sql.raw(`insert into ledger values (1, 7.00), (2, 8.50)`).execute(embedded.db);
     await sql.raw(`insert into accounts values (7, 'seven'), (8.5, 'eight and a half')`).execute(embedded.db);
-    const numeric: SourceSpec = { table: 'ledger', primaryKey: 'id', lookups: { acct: { table: 'accounts', key: 'no', userKey: 'account' } } };
-    const users: SourceRow[] = [];
-    for await (const page of readSourcePages(embedded.db, numeric, { after: null, pageSize: 10 })) users.push(...page);
-    expect(users.map((user) => user.lookups?.acct?.rows.map((row) => row.label))).toEqual([['seven'], ['eight and a half']]);
+    // numeric(10,2) against an integer key, int8 beyond int4's range against int4, char(5) against text.
+    await sql.raw(`create table codes (n int primary key, code text, label text)`).execute(embedded.db);
+    await sql.raw(`create table holders (id int primary key, account numeric(10,2), big int8, code char(5))`).execute(embedded.db);
+    await sql.raw(`insert into codes values (7, 'ab', 'seven-ab')`).execute(embedded.db);
+    await sql.raw(`insert into holders values (1, 7.00, 7, 'ab'), (2, 8.50, 9000000000, 'zz')`).execute(embedded.db);
+    const read = async (spec: SourceSpec) => {
+      const users: SourceRow[] = [];
+      for await (const page of readSourcePages(embedded.db, spec, { after: null, pageSize: 10 })) users.push(...page);
+      return users.map((user) => Object.values(user.lookups ?? {}).map((found) => found.rows.map((row) => row.label)));
+    };
+    expect(await read({ table: 'ledger', primaryKey: 'id', lookups: { acct: { table: 'accounts', key: 'no', userKey: 'account' } } })).toEqual([[['seven']], [['eight and a half']]]);
+    expect(await read({
+      table: 'holders', primaryKey: 'id',
+      lookups: {
+        byAccount: { table: 'codes', key: 'n', userKey: 'account', relation: 'many-to-one' },
+        byBig: { table: 'codes', key: 'n', userKey: 'big', relation: 'many-to-one' },
+        byCode: { table: 'codes', key: 'code', userKey: 'code', relation: 'many-to-one' },
+      },
+    })).toEqual([[['seven-ab'], ['seven-ab'], ['seven-ab']], [[], [], []]]);
   });
 });

@@ -118,6 +118,18 @@ describe('lookups and picks', () => {
     expect(reasons(twoProfiles)).toContain('metadata.profile lookup_not_unique');
   });
 
+  it('a JSON array in a lookup\'s column feeds a wallet or OAuth rule (from: { json })', () => {
+    const linked = parseMapping({
+      ...spec,
+      oauthAccounts: [{ from: { json: 'profile.links' }, provider: 'provider', accountId: 'id' }],
+    }, 'links.json');
+    const links = '[{"provider":"github","id":"gh-7"}]'; // text holding JSON
+    const { payload } = sent(compileMapping(linked)(user({ profile: [{ user_id: 7, bio_raw: 'Engineer', location: 'Lagos', settings: '{}', links }] })));
+    expect(payload.oauthAccounts).toEqual([{ provider: 'github', accountId: 'gh-7' }]);
+    expect(collectColumnRefs(linked).filter((ref) => ref.usedBy.startsWith('oauthAccounts[0]')).map((ref) => `${ref.table}.${[ref.column, ...ref.jsonPath].join('.')}`))
+      .toEqual(['user_profiles.links', 'user_profiles.links.*.provider', 'user_profiles.links.*.id']);
+  });
+
   it('refuses clashing names and picks from unknown children', () => {
     expect(() => parseMapping({ source: { table: 'users', primaryKey: 'id', children: { emails: { table: 'e', foreignKey: 'u' } }, lookups: { emails: { table: 'x', key: 'id' } } } }, 'clash.json'))
       .toThrow(/source\.lookups\.emails.*also a name in children/s);
