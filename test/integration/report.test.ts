@@ -83,7 +83,6 @@ describe('the run report', () => {
   });
 
   it('opens offline in headless chromium, shows the summary\'s totals and every seeded reject reason', async () => {
-    const started = Date.now();
     // A fresh profile in the fixture's folder (playwright takes it here, not as --user-data-dir).
     browser = await chromium.launchPersistentContext(join(fixture.dir, 'chromium-profile'), {
       executablePath: CHROMIUM,
@@ -121,7 +120,6 @@ describe('the run report', () => {
     if (process.env.REPORT_SCREENSHOT) await page.screenshot({ path: process.env.REPORT_SCREENSHOT, fullPage: true });
     expect(statSync(screenshot).size).toBeGreaterThan(10_000);
     expect(requests.filter((url) => !url.startsWith('file://'))).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
 
