@@ -90,8 +90,9 @@ function compileNamed(sources: Partial<Record<string, ValueSource>>, prefix: str
 }
 
 function mapRow(mapping: CompiledMapping, source: SourceRow, legacyId: string): MapResult {
+  const row = isRecord(source.row) ? source.row : {};
   // Lookups and picks read like columns of the user row (`profile.bio`), so they join it.
-  const row = isRecord(source.row) ? mapping.related(source, source.row) : {};
+  mapping.related(source, row);
   const context = new RowContext(legacyId, mapping.phoneRegion);
   const payload: Record<string, unknown> = {};
   mapping.assignFields(payload, row, context);

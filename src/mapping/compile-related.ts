@@ -9,9 +9,9 @@ import type { LookupRows, SourceRow } from './source-row.js';
 
 /**
  * Sets each lookup's and each pick's record in the user row under its name (what `profile.bio`
- * and `primary_email.email` read), and returns the row.
+ * and `primary_email.email` read).
  */
-export type RelatedBuilder = (source: SourceRow, row: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>>;
+export type RelatedBuilder = (source: SourceRow, row: Record<string, unknown>) => void;
 
 interface CompiledLookup {
   name: string;
@@ -60,16 +60,14 @@ export function compileRelated(spec: MappingSpec): RelatedBuilder {
     oneOnly: pick.all === true ? undefined : pick.unique === true ? 'unique' : spec.source.children?.[pick.from]?.orderBy ? undefined : 'unordered',
     all: pick.all === true,
   }));
-  if (lookups.length === 0 && picks.length === 0) return (_source, row) => row;
+  if (lookups.length === 0 && picks.length === 0) return () => undefined;
+  // Added to the row itself, not a copy: it is the extractor's, read for this mapping, and no
+  // name may be one of its columns (refused before a run reads anything); a copy per user cost
+  // more than the lookup's query (the bench's dry run with a lookup).
   return (source, row) => {
-    // Added to the row itself, not a copy: it is the extractor's, read for this mapping, and no
-    // name may be one of its columns (refused before a run reads anything); a copy per user cost
-    // more than the lookup's query (the bench's dry run with a lookup).
-    const related = row as Record<string, unknown>;
     const found = isRecord(source.lookups) ? source.lookups : {};
-    for (const lookup of lookups) if (Object.hasOwn(found, lookup.name)) related[lookup.name] = lookupRecord(lookup, found[lookup.name]!);
-    for (const pick of picks) related[pick.name] = choose(pick, source);
-    return related;
+    for (const lookup of lookups) if (Object.hasOwn(found, lookup.name)) row[lookup.name] = lookupRecord(lookup, found[lookup.name]!);
+    for (const pick of picks) row[pick.name] = choose(pick, source);
   };
 }
 
@@ -88,26 +86,23 @@ function lookupRecord(lookup: CompiledLookup, found: LookupRows): unknown {
 function choose(pick: CompiledPick, source: SourceRow): unknown {
   const rows: unknown = isRecord(source.children) ? source.children[pick.child] : undefined;
   if (!Array.isArray(rows)) return null;
-  let chosen: Record<string, unknown> | undefined;
-  let qualifying = 0;
-  const list: Record<string, unknown>[] = [];
+  // Every qualifying row when they are all wanted or must be counted; else the first is enough.
+  const qualifying: Record<string, unknown>[] = [];
   try {
     for (const row of rows) {
       if (!isRecord(row) || (pick.test && !pick.test(row))) continue;
-      qualifying++;
-      chosen ??= row;
-      if (pick.all) list.push(row);
-      else if (!pick.oneOnly) break;
+      qualifying.push(row);
+      if (!pick.all && !pick.oneOnly) break;
     }
   } catch (error) {
     if (!(error instanceof RowProblem)) throw error;
     return new RelatedProblem(new RowProblem(error.rule, `${pick.label}: ${error.message}`));
   }
-  if (pick.all) return new RelatedRecord(pick.label, list);
-  if (chosen === undefined) return null;
-  if (qualifying > 1) {
+  if (pick.all) return new RelatedRecord(pick.label, qualifying);
+  if (qualifying.length === 0) return null;
+  if (qualifying.length > 1) {
     const why = pick.oneOnly === 'unique' ? 'the pick is declared unique' : `child "${pick.child}" has no orderBy to choose by`;
-    return new RelatedProblem(new RowProblem('pick_not_unique', `${pick.label}: ${qualifying} rows qualify, and ${why}`));
+    return new RelatedProblem(new RowProblem('pick_not_unique', `${pick.label}: ${qualifying.length} rows qualify, and ${why}`));
   }
-  return new RelatedRecord(pick.label, chosen);
+  return new RelatedRecord(pick.label, qualifying[0]!);
 }
