@@ -1,5 +1,5 @@
 import type { SourceRow } from '../extract/index.js';
-import { userKeyOf, type MappingSpec } from '../mapping/index.js';
+import { hiddenColumnNames, userKeyOf, type MappingSpec } from '../mapping/index.js';
 import type { SchemaProblem } from './check-report.js';
 import type { IntrospectedColumn, SchemaSnapshot } from './compare-refs.js';
 
@@ -68,15 +68,12 @@ export function keyProblems(spec: MappingSpec, schema: SchemaSnapshot): SchemaPr
       message: `${pair.table}.${pair.key} (${theirs.udtName}) is matched with ${spec.source.table}.${pair.userKey} (${ours.udtName}): keys of different types do not match (used by ${pair.usedBy})`,
     });
   }
-  for (const [section, names] of [['lookups', Object.keys(spec.source.lookups ?? {})], ['picks', Object.keys(spec.source.picks ?? {})]] as const) {
-    for (const name of names) {
-      if (!users.columns.some((candidate) => candidate.name === name)) continue;
-      const what = section === 'lookups' ? 'lookup' : 'pick';
-      problems.push({
-        severity: 'error', kind: 'lookup_shadows_column', table: spec.source.table, column: name, usedBy: [`source.${section}.${name}`],
-        message: `${what} "${name}" has the name of a column of ${spec.source.table}, which it would hide: give the ${what} another name`,
-      });
-    }
+  for (const { section, name } of hiddenColumnNames(spec.source, (candidate) => users.columns.some((column) => column.name === candidate))) {
+    const what = section === 'lookups' ? 'lookup' : 'pick';
+    problems.push({
+      severity: 'error', kind: 'lookup_shadows_column', table: spec.source.table, column: name, usedBy: [`source.${section}.${name}`],
+      message: `${what} "${name}" has the name of a column of ${spec.source.table}, which it would hide: give the ${what} another name`,
+    });
   }
   // Without a change column, a lookup row edited alone re-sends nobody in an incremental rerun.
   if (spec.source.changeCursor) {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { ConfigError } from '../errors.js';
+import { hiddenColumnNames } from '../mapping/source-spec.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceSpec } from './source-spec.js';
 import { toExtractError } from './to-extract-error.js';
@@ -44,11 +45,10 @@ export async function withReadColumns(db: SourceDb, spec: SourceSpec, wanted: Wa
  * @throws ConfigError naming the column
  */
 export async function refuseHiddenColumns(db: SourceDb, spec: SourceSpec): Promise<void> {
-  const related = [...Object.keys(spec.lookups ?? {}), ...Object.keys(spec.picks ?? {})];
-  if (related.length === 0) return;
+  if (!spec.lookups && !spec.picks) return;
   const userColumns = await columnsOf(db, spec.table);
-  const hidden = related.find((name) => userColumns.has(name));
-  if (hidden !== undefined) throw new ConfigError(`table "${spec.table}" has a column "${hidden}", which the lookup or pick "${hidden}" would hide: give it another name`);
+  const [hidden] = hiddenColumnNames(spec, (name) => userColumns.has(name));
+  if (hidden) throw new ConfigError(`table "${spec.table}" has a column "${hidden.name}", which the lookup or pick "${hidden.name}" would hide: give it another name`);
 }
 
 /** The table's (or view's) column names; empty when there is no such relation. */

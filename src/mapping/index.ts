@@ -20,7 +20,7 @@ export {
   type SourceSpec,
   type WalletRule,
 } from './mapping-spec.js';
-export { childSpecSchema, sourceFilterSchema, userKeyOf, type ChildSpec, type FilterValue, type LookupSpec, type PickSpec, type SourceFilter } from './source-spec.js';
+export { childSpecSchema, hiddenColumnNames, sourceFilterSchema, userKeyOf, type ChildSpec, type FilterValue, type LookupSpec, type PickSpec, type SourceFilter } from './source-spec.js';
 export type { Condition } from './condition.js';
 export { maskValue } from './mask-value.js';
 export { mappingJsonSchema } from './mapping-json-schema.js';

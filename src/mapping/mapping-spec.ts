@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { userPayloadSchema } from '../contract/index.js';
 import { columnRefSchema } from './column-path.js';
-import { sourceSpecSchema } from './source-spec.js';
+import { sourceSpecSchema, unknownChildMessage } from './source-spec.js';
 import { phoneRegionSchema } from './transform-spec.js';
 import { ON_INVALID_MODES, valueSourceSchema } from './value-source.js';
 import type { ValueSource } from './value-source.js';
@@ -143,8 +143,7 @@ export const mappingSpecSchema = z
     const checkFrom = (section: 'wallets' | 'oauthAccounts', rules: readonly { from: RuleFrom }[] | undefined, within: (string | number)[] = []) =>
       rules?.forEach((rule, index) => {
         if (typeof rule.from !== 'string' || rule.from === 'row' || children.includes(rule.from)) return;
-        const known = children.length > 0 ? `; declared children: ${children.join(', ')}` : '; no children are declared';
-        ctx.addIssue({ code: 'custom', path: [section, ...within, index, 'from'], message: `unknown child ${JSON.stringify(rule.from)} (use "row" or a name from source.children${known})` });
+        ctx.addIssue({ code: 'custom', path: [section, ...within, index, 'from'], message: unknownChildMessage(rule.from, children, 'use "row" or a name from source.children') });
       });
     checkFrom('wallets', spec.wallets);
     checkFrom('oauthAccounts', spec.oauthAccounts);

@@ -81,6 +81,20 @@ export const pickSpecSchema = z.strictObject({
 }).refine((pick) => !(pick.all === true && pick.unique === true), { path: ['all'], error: 'cannot be combined with unique: a list takes every qualifying row' });
 export type PickSpec = z.infer<typeof pickSpecSchema>;
 
+/**
+ * The lookups and picks named like a column of the user table (`isColumn`): each would hide that
+ * column, since its record is read under its name. What `check` reports and `run` refuses.
+ */
+export function hiddenColumnNames(source: { lookups?: Record<string, unknown> | undefined; picks?: Record<string, unknown> | undefined }, isColumn: (name: string) => boolean): Array<{ section: 'lookups' | 'picks'; name: string }> {
+  return (['lookups', 'picks'] as const).flatMap((section) => Object.keys(source[section] ?? {}).filter(isColumn).map((name) => ({ section, name })));
+}
+
+/** `unknown child "x"` and the children there are: for a rule's or a pick's `from`. */
+export function unknownChildMessage(name: string, children: readonly string[], hint = ''): string {
+  const known = children.length > 0 ? `; declared children: ${children.join(', ')}` : '; no children are declared';
+  return `unknown child ${JSON.stringify(name)}${hint ? ` (${hint}${known})` : known}`;
+}
+
 /** Lookup and pick names: an identifier, not `row`; they read like a column (`profile.bio`). */
 const relatedName = (what: string) => identifier(what).refine((name) => name !== 'row', { error: '"row" is reserved for the user row itself' });
 
@@ -137,9 +151,7 @@ export const sourceSpecSchema = z.strictObject({
     }
   }
   for (const [name, pick] of Object.entries(source.picks ?? {})) {
-    if (children.includes(pick.from)) continue;
-    const known = children.length > 0 ? `; declared children: ${children.join(', ')}` : '; no children are declared';
-    ctx.addIssue({ code: 'custom', path: ['picks', name, 'from'], message: `unknown child ${JSON.stringify(pick.from)}${known}` });
+    if (!children.includes(pick.from)) ctx.addIssue({ code: 'custom', path: ['picks', name, 'from'], message: unknownChildMessage(pick.from, children) });
   }
 });
 export type SourceSpec = z.infer<typeof sourceSpecSchema>;
