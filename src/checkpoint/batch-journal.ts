@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import type { Identity } from '../load/identity-holders.js';
 import type { Selectable } from 'kysely';
 import { CheckpointError } from '../errors.js';
@@ -9,9 +8,9 @@ import { addInDoubt, clearInDoubt, type InDoubtKey } from './in-doubt.js';
 import { readCursorSeq } from './job-row.js';
 import { readLedgerEntries, writeLedgerEntries } from './ledger-queries.js';
 import { mergeLedgerEntry } from './merge-ledger-entry.js';
-import { all, get, run } from './prepared.js';
 import { writeRejections } from './rejection-records.js';
 import { inDoubtOf, toIncomingOutcomes, type SettleResult } from './settle-result.js';
+import type { StateSql } from './state-sql.js';
 
 type BatchRow = Selectable<CheckpointTables['batches']>;
 
@@ -33,24 +32,23 @@ export interface PlannedBatchInput {
   positioned?: boolean;
 }
 
-/** Journals a batch in state `planned`; returns its seq. One autocommitted insert. */
-export function planBatch(raw: Database.Database, input: PlannedBatchInput, now: string): number {
+/** Journals a batch of `scope` in state `planned`; returns its seq. One autocommitted insert. */
+export async function planBatch(db: StateSql, scope: number, input: PlannedBatchInput, now: string): Promise<number> {
   // The keys of these passes are no range of the cursor's order, whatever the caller says.
   const positioned = input.positioned !== false && input.pass !== 'children' && input.pass !== 'in_doubt';
-  const result = run(
-    raw,
-    `insert into batches (first_key, last_key, legacy_ids, sent_count, state, upsert, attempts, planned_at, pass, positioned, sent_identities)
-      values (?, ?, ?, ?, 'planned', ?, 0, ?, ?, ?, ?)`,
-    input.firstKey, input.lastKey, JSON.stringify(input.sendKeys), input.sendKeys.length, input.upsert ? 1 : 0, now,
+  const row = await db.get<{ seq: number }>(
+    `insert into batches (scope, first_key, last_key, legacy_ids, sent_count, state, upsert, attempts, planned_at, pass, positioned, sent_identities)
+      values (?, ?, ?, ?, ?, 'planned', ?, 0, ?, ?, ?, ?) returning seq`,
+    scope, input.firstKey, input.lastKey, JSON.stringify(input.sendKeys), input.sendKeys.length, input.upsert ? 1 : 0, now,
     input.pass ?? 'full', positioned ? 1 : 0, JSON.stringify(input.sentIdentities ?? {}),
   );
-  return Number(result.lastInsertRowid);
+  return Number(row?.seq);
 }
 
 /** planned/sent → sent, one more attempt. */
-export function markSent(raw: Database.Database, seq: number, now: string): void {
-  const result = run(raw, `update batches set state = 'sent', attempts = attempts + 1, sent_at = ? where seq = ? and state in ('planned', 'sent')`, now, seq);
-  if (result.changes === 0) {
+export async function markSent(db: StateSql, seq: number, now: string): Promise<void> {
+  const changes = await db.run(`update batches set state = 'sent', attempts = attempts + 1, sent_at = ? where seq = ? and state in ('planned', 'sent')`, now, seq);
+  if (changes === 0) {
     throw new CheckpointError(`batch ${seq} cannot be marked sent: it is unknown or already settled`, { code: 'checkpoint_batch_state' });
   }
 }
@@ -62,43 +60,43 @@ export function markSent(raw: Database.Database, seq: number, now: string): void
  * the batch out of doubt, the batch marked settled, the cursor advanced. On any error nothing of
  * it is written.
  */
-export function settleBatch(raw: Database.Database, seq: number, result: SettleResult, now: string): void {
-  raw.transaction(() => {
-    const batch = get<{ state: string; legacy_ids: string; sent_identities: string; planned_at: string }>(
-      raw, 'select state, legacy_ids, sent_identities, planned_at from batches where seq = ?', seq);
+export function settleBatch(db: StateSql, seq: number, result: SettleResult, now: string): Promise<void> {
+  return db.transaction(async (tx) => {
+    const batch = await tx.get<{ scope: number; state: string; legacy_ids: string; sent_identities: string; planned_at: string }>(
+      'select scope, state, legacy_ids, sent_identities, planned_at from batches where seq = ?', seq);
     if (!batch || batch.state === 'settled') {
       throw new CheckpointError(`batch ${seq} cannot be settled: it is ${batch ? 'already settled' : 'unknown'}`, { code: 'checkpoint_batch_state' });
     }
     const incoming = toIncomingOutcomes(result);
-    const merged = readLedgerEntries(raw, incoming.map((entry) => entry.legacyId));
+    const merged = await readLedgerEntries(tx, incoming.map((entry) => entry.legacyId));
     for (const entry of incoming) {
       merged.set(entry.legacyId, mergeLedgerEntry(merged.get(entry.legacyId), entry, { batchSeq: seq, now }));
     }
-    writeLedgerEntries(raw, merged.values());
-    writeRejections(raw, seq, incoming.map((entry) => entry.legacyId), result.rejections);
+    await writeLedgerEntries(tx, merged.values());
+    await writeRejections(tx, seq, incoming.map((entry) => entry.legacyId), result.rejections);
     // A row rejected now says nothing about what an earlier attempt of it did in Dynamic: it stays
     // in doubt. (A user in doubt that Dynamic refuses now is looked up by the sender before it is
     // settled as failed.)
-    clearInDoubt(raw, incoming.filter((entry) => entry.outcome !== 'rejected').map((entry) => entry.legacyId));
+    await clearInDoubt(tx, incoming.filter((entry) => entry.outcome !== 'rejected').map((entry) => entry.legacyId));
     const inDoubt = inDoubtFrom(batch);
-    addInDoubt(raw, inDoubtOf(result).map((key) => inDoubt(key.legacyId, key.reason)));
+    await addInDoubt(tx, batch.scope, inDoubtOf(result).map((key) => inDoubt(key.legacyId, key.reason)));
     // A key sent but missing from the result is as unknown as one the answer was silent about.
     const decided = new Set(incoming.map((entry) => entry.legacyId));
     const unmentioned = (JSON.parse(batch.legacy_ids) as string[]).filter((legacyId) => !decided.has(legacyId));
-    addInDoubt(raw, unmentioned.map((legacyId) => inDoubt(legacyId, 'no_outcome')));
-    run(raw, `update batches set state = 'settled', settled_at = ? where seq = ?`, now, seq);
-    advanceCursor(raw, now);
-  })();
+    await addInDoubt(tx, batch.scope, unmentioned.map((legacyId) => inDoubt(legacyId, 'no_outcome')));
+    await tx.run(`update batches set state = 'settled', settled_at = ? where seq = ?`, now, seq);
+    await advanceCursor(tx, batch.scope, now);
+  });
 }
 
-/** Batches planned or sent but never settled, in seq order. */
-export function unsettledBatches(raw: Database.Database): BatchRecord[] {
-  return all<BatchRow>(raw, `select * from batches where state in ('planned', 'sent') order by seq`).map(toBatchRecord);
+/** Batches of `scope` planned or sent but never settled, in seq order. */
+export async function unsettledBatches(db: StateSql, scope: number): Promise<BatchRecord[]> {
+  return (await db.all<BatchRow>(`select * from batches where scope = ? and state in ('planned', 'sent') order by seq`, scope)).map(toBatchRecord);
 }
 
 /** One journal entry, settled or not. */
-export function batchBySeq(raw: Database.Database, seq: number): BatchRecord | undefined {
-  const row = get<BatchRow>(raw, 'select * from batches where seq = ?', seq);
+export async function batchBySeq(db: StateSql, seq: number): Promise<BatchRecord | undefined> {
+  const row = await db.get<BatchRow>('select * from batches where seq = ?', seq);
   return row && toBatchRecord(row);
 }
 
@@ -107,21 +105,21 @@ export function batchBySeq(raw: Database.Database, seq: number): BatchRecord | u
  * exists at which they are neither journaled nor in doubt); the cursor chain restarts after every
  * batch journaled so far. One transaction.
  */
-export function discardUnsettled(raw: Database.Database, now: string): void {
-  raw.transaction(() => {
-    const max = get<{ seq: number | null }>(raw, 'select max(seq) as seq from batches');
-    const cursorSeq = readCursorSeq(raw);
-    const rows = all<{ legacy_ids: string; sent_identities: string; planned_at: string }>(
-      raw, `select legacy_ids, sent_identities, planned_at from batches where state in ('planned', 'sent') order by seq`);
+export function discardUnsettled(db: StateSql, scope: number, now: string): Promise<void> {
+  return db.transaction(async (tx) => {
+    const max = await tx.get<{ seq: number | null }>('select max(seq) as seq from batches where scope = ?', scope);
+    const cursorSeq = await readCursorSeq(tx, scope);
+    const rows = await tx.all<{ legacy_ids: string; sent_identities: string; planned_at: string }>(
+      `select legacy_ids, sent_identities, planned_at from batches where scope = ? and state in ('planned', 'sent') order by seq`, scope);
     const keys = rows.flatMap((row) => {
       const inDoubt = inDoubtFrom(row);
       return (JSON.parse(row.legacy_ids) as string[]).map((legacyId) => inDoubt(legacyId, 'unanswered'));
     });
-    addInDoubt(raw, keys);
-    run(raw, `delete from batches where state in ('planned', 'sent')`);
-    run(raw, `update batches set legacy_ids = '[]', sent_identities = '{}' where seq > ?`, cursorSeq);
-    run(raw, 'update job set cursor_seq = ?, updated_at = ? where id = 1', Math.max(cursorSeq, max?.seq ?? 0), now);
-  })();
+    await addInDoubt(tx, scope, keys);
+    await tx.run(`delete from batches where scope = ? and state in ('planned', 'sent')`, scope);
+    await tx.run(`update batches set legacy_ids = '[]', sent_identities = '{}' where scope = ? and seq > ?`, scope, cursorSeq);
+    await tx.run('update job set cursor_seq = ?, updated_at = ? where id = ?', Math.max(cursorSeq, max?.seq ?? 0), now, scope);
+  });
 }
 
 /**

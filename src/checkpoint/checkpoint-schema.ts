@@ -84,6 +84,8 @@ export interface CheckpointTables {
     positioned: number;
     /** JSON object: key → the identities sent for it (see identity-holders.ts); emptied with `legacy_ids`. Since schema 4. */
     sent_identities: string;
+    /** The job row (`job.id`) whose cursor chain the batch belongs to. Since schema 5. */
+    scope: number;
   };
   ledger: {
     legacy_id: string;
@@ -109,6 +111,8 @@ export interface CheckpointTables {
     reason: string;
     /** JSON array of the identities the attempts in doubt carried: looked up when the row's have changed since. */
     identities: string;
+    /** The scope that replays it. Since schema 5. */
+    scope: number;
   };
   /** The rate limiter's sends of the last window, so a restart knows what the server still counts. Since schema 4. */
   sends: {
@@ -271,6 +275,15 @@ export const MIGRATIONS: ReadonlyArray<(db: Kysely<CheckpointTables>) => Promise
     // What earlier runs rejected is in their files already.
     await sql`alter table job add column reported_seq integer not null default 0`.execute(db);
     await sql`update job set reported_seq = coalesce((select max(seq) from batches), 0)`.execute(db);
+  },
+  // 5: scopes. The checkpoint's queries are shared with the PostgreSQL state store, where each
+  // part of a scaled-out job has a cursor chain (a job row), batches and in-doubt keys of its own;
+  // an embedded checkpoint has one scope, the job's (1), which everything of before belongs to.
+  async (db) => {
+    await sql`alter table batches add column scope integer not null default 1`.execute(db);
+    await sql`alter table in_doubt add column scope integer not null default 1`.execute(db);
+    await sql`drop index batches_state_seq`.execute(db);
+    await sql`create index batches_scope_state_seq on batches (scope, state, seq)`.execute(db);
   },
 ];
 

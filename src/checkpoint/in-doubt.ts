@@ -1,19 +1,19 @@
-import type Database from 'better-sqlite3';
 import type { Identity } from '../load/identity-holders.js';
-import { get, run } from './prepared.js';
 import { sortKey } from './sort-key.js';
-
-type Raw = Database.Database;
+import { inJsonList, type StateSql } from './state-sql.js';
 
 /**
  * The users whose fate is unknown: keys of batches a run left unsettled (moved here in the same
  * transaction that forgets those batches), and users an answer was silent about. A key leaves this
  * table only in the transaction that records a definitive outcome for it, so no kill at any
- * instant can turn an in-doubt user into one sent without care.
+ * instant can turn an in-doubt user into one sent without care. Each key belongs to the scope
+ * that will replay it (the whole job, or the chunk whose range holds it).
  */
 
-const INSERT = `insert into in_doubt (legacy_id, sort_key, since, reason, identities) values (?, ?, ?, ?, ?)
-  on conflict (legacy_id) do update set since = min(since, excluded.since), identities = excluded.identities`;
+// The earlier of two ISO times, written so both databases accept it.
+const INSERT = `insert into in_doubt (legacy_id, sort_key, since, reason, identities, scope) values (?, ?, ?, ?, ?, ?)
+  on conflict (legacy_id) do update set since = case when excluded.since < in_doubt.since then excluded.since else in_doubt.since end,
+    identities = excluded.identities`;
 
 /** A key in doubt, why, since when, and the identities the attempts in doubt carried. */
 export interface InDoubtKey {
@@ -29,24 +29,24 @@ export interface InDoubtKey {
  * attempt's time, and adds the identities of this attempt to those of the earlier ones: any of
  * them may be how Dynamic holds it. Run inside a transaction.
  */
-export function addInDoubt(raw: Raw, keys: Iterable<InDoubtKey>): void {
+export async function addInDoubt(db: StateSql, scope: number, keys: Iterable<InDoubtKey>): Promise<void> {
   for (const { legacyId, reason, since, identities = [] } of keys) {
-    const earlier = get<{ identities: string }>(raw, 'select identities from in_doubt where legacy_id = ?', legacyId);
+    const earlier = await db.get<{ identities: string }>('select identities from in_doubt where legacy_id = ?', legacyId);
     const merged = new Map((earlier ? (JSON.parse(earlier.identities) as Identity[]) : []).map((identity) => [identity.key, identity]));
     for (const identity of identities) merged.set(identity.key, identity);
-    run(raw, INSERT, legacyId, sortKey(legacyId), since, reason, JSON.stringify([...merged.values()]));
+    await db.run(INSERT, legacyId, sortKey(legacyId), since, reason, JSON.stringify([...merged.values()]), scope);
   }
 }
 
 /** Keys settled for good: no longer in doubt. Run inside the settle transaction. */
-export function clearInDoubt(raw: Raw, keys: readonly string[]): void {
+export async function clearInDoubt(db: StateSql, keys: readonly string[]): Promise<void> {
   if (keys.length === 0) return;
-  run(raw, 'delete from in_doubt where legacy_id in (select value from json_each(?))', JSON.stringify(keys));
+  await db.run(`delete from in_doubt where legacy_id ${inJsonList(db)}`, JSON.stringify(keys));
 }
 
-/** Every key in doubt, in legacy-id order. */
-export function readInDoubt(raw: Raw): string[] {
-  return (raw.prepare('select legacy_id from in_doubt order by sort_key').pluck().all() as string[]);
+/** Every key in doubt of `scope`, in legacy-id order. */
+export async function readInDoubt(db: StateSql, scope: number): Promise<string[]> {
+  return (await db.all<{ legacy_id: string }>('select legacy_id from in_doubt where scope = ? order by sort_key', scope)).map((row) => row.legacy_id);
 }
 
 /** What is known of each key in doubt: since when (the attempt's time), and the identities the attempts carried. */
@@ -55,9 +55,9 @@ export interface InDoubtDetail {
   identities: Identity[];
 }
 
-export function readInDoubtDetails(raw: Raw): Map<string, InDoubtDetail> {
+export async function readInDoubtDetails(db: StateSql, scope: number): Promise<Map<string, InDoubtDetail>> {
   const found = new Map<string, InDoubtDetail>();
-  for (const row of raw.prepare('select legacy_id, since, identities from in_doubt').all() as Array<{ legacy_id: string; since: string; identities: string }>) {
+  for (const row of await db.all<{ legacy_id: string; since: string; identities: string }>('select legacy_id, since, identities from in_doubt where scope = ?', scope)) {
     found.set(row.legacy_id, { since: row.since, identities: JSON.parse(row.identities) as Identity[] });
   }
   return found;

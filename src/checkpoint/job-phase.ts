@@ -1,25 +1,17 @@
-import type Database from 'better-sqlite3';
 import { CheckpointError } from '../errors.js';
 import { parseWatermarksOrEmpty } from './checkpoint-records.js';
 import type { JobPhase } from './checkpoint-schema.js';
-import { get, run } from './prepared.js';
-
-type Raw = Database.Database;
-
-function jobRow<Row>(raw: Raw, columns: string): Row {
-  const row = get<Row>(raw, `select ${columns} from job where id = 1`);
-  if (row === undefined) throw new CheckpointError('the checkpoint has no job yet', { code: 'checkpoint_no_job' });
-  return row;
-}
+import { jobColumns } from './job-row.js';
+import type { StateSql } from './state-sql.js';
 
 /**
  * Records where incremental reads will start, once: a resumed first run keeps the value its first
  * attempt recorded (before reading anything), so rows changed while it ran are not skipped.
  * @returns the value in force afterwards.
  */
-export function recordIncrementalSince(raw: Raw, since: string, now: string): string {
-  run(raw, 'update job set incremental_since = ?, updated_at = ? where id = 1 and incremental_since is null', since, now);
-  return jobRow<{ incremental_since: string | null }>(raw, 'incremental_since').incremental_since ?? since;
+export async function recordIncrementalSince(db: StateSql, scope: number, since: string, now: string): Promise<string> {
+  await db.run('update job set incremental_since = ?, updated_at = ? where id = ? and incremental_since is null', since, now, scope);
+  return (await jobColumns<{ incremental_since: string | null }>(db, scope, 'incremental_since')).incremental_since ?? since;
 }
 
 /**
@@ -29,25 +21,25 @@ export function recordIncrementalSince(raw: Raw, since: string, now: string): st
  * @throws CheckpointError `checkpoint_phase` when the job is not in the full phase, has unsettled
  *   batches, or never recorded where incremental reads start.
  */
-export function enterIncrementalPhase(raw: Raw, cursor: string, now: string): void {
-  raw.transaction(() => {
-    const job = jobRow<{ phase: JobPhase; incremental_since: string | null; cursor_seq: number }>(raw, 'phase, incremental_since, cursor_seq');
-    const unsettled = get<{ seq: number }>(raw, `select seq from batches where state in ('planned', 'sent') limit 1`);
+export function enterIncrementalPhase(db: StateSql, scope: number, cursor: string, now: string): Promise<void> {
+  return db.transaction(async (tx) => {
+    const job = await jobColumns<{ phase: JobPhase; incremental_since: string | null; cursor_seq: number }>(tx, scope, 'phase, incremental_since, cursor_seq');
+    const unsettled = await tx.get<{ seq: number }>(`select seq from batches where scope = ? and state in ('planned', 'sent') limit 1`, scope);
     if (job.phase !== 'full' || unsettled || job.incremental_since === null) {
       const why = job.phase !== 'full' ? 'it is already incremental' : unsettled ? 'batches are still unsettled' : 'it has no incremental start';
       throw new CheckpointError(`the job cannot switch to incremental runs: ${why}`, { code: 'checkpoint_phase' });
     }
-    const max = get<{ seq: number | null }>(raw, 'select max(seq) as seq from batches');
-    run(raw, `update job set phase = 'incremental', cursor = ?, cursor_seq = ?, updated_at = ? where id = 1`,
-      cursor, Math.max(job.cursor_seq, max?.seq ?? 0), now);
-  })();
+    const max = await tx.get<{ seq: number | null }>('select max(seq) as seq from batches where scope = ?', scope);
+    await tx.run(`update job set phase = 'incremental', cursor = ?, cursor_seq = ?, updated_at = ? where id = ?`,
+      cursor, Math.max(job.cursor_seq, max?.seq ?? 0), now, scope);
+  });
 }
 
 /** Moves one child's watermark: its changes up to `upper` have all been processed and settled. */
-export function setChildWatermark(raw: Raw, child: string, upper: string, now: string): void {
-  raw.transaction(() => {
-    const row = jobRow<{ child_watermarks: string }>(raw, 'child_watermarks');
+export function setChildWatermark(db: StateSql, scope: number, child: string, upper: string, now: string): Promise<void> {
+  return db.transaction(async (tx) => {
+    const row = await jobColumns<{ child_watermarks: string }>(tx, scope, 'child_watermarks');
     const watermarks = { ...parseWatermarksOrEmpty(row.child_watermarks), [child]: upper };
-    run(raw, 'update job set child_watermarks = ?, updated_at = ? where id = 1', JSON.stringify(watermarks), now);
-  })();
+    await tx.run('update job set child_watermarks = ?, updated_at = ? where id = ?', JSON.stringify(watermarks), now, scope);
+  });
 }

@@ -1,43 +1,48 @@
-import type Database from 'better-sqlite3';
 import type { Selectable } from 'kysely';
+import { CheckpointError } from '../errors.js';
 import { toJobRecord, type JobRecord } from './checkpoint-records.js';
 import type { CheckpointTables } from './checkpoint-schema.js';
-import { get, run } from './prepared.js';
+import type { StateSql } from './state-sql.js';
 
-type Raw = Database.Database;
+// The job row of a scope: `job.id` is the scope (1 for a whole job, as the embedded checkpoint
+// always is; a chunk of a scaled-out job has one of its own, see chunk-scope.ts).
 
 /** The job row, as a record; undefined before the first `startJob`. */
-export function readJob(raw: Raw, path: string): JobRecord | undefined {
-  const row = get<Selectable<CheckpointTables['job']>>(raw, 'select * from job where id = 1');
-  return row && toJobRecord(path, row);
+export async function readJob(db: StateSql, scope: number, label: string): Promise<JobRecord | undefined> {
+  const row = await db.get<Selectable<CheckpointTables['job']>>('select * from job where id = ?', scope);
+  return row && toJobRecord(label, row);
+}
+
+/** One or more columns of the job row. @throws CheckpointError `checkpoint_no_job` when there is none. */
+export async function jobColumns<Row>(db: StateSql, scope: number, columns: string): Promise<Row> {
+  const row = await db.get<Row>(`select ${columns} from job where id = ?`, scope);
+  if (row === undefined) throw new CheckpointError('the checkpoint has no job yet', { code: 'checkpoint_no_job' });
+  return row;
 }
 
 /** Where the cursor chain stands: the seq of the last batch the cursor has passed. */
-export function readCursorSeq(raw: Raw): number {
-  const job = get<{ cursor_seq: number }>(raw, 'select cursor_seq from job where id = 1');
-  if (!job) throw new Error('the checkpoint has no job row');
-  return job.cursor_seq;
+export async function readCursorSeq(db: StateSql, scope: number): Promise<number> {
+  return (await jobColumns<{ cursor_seq: number }>(db, scope, 'cursor_seq')).cursor_seq;
 }
 
-/** Writes the job row of a first run: full phase, no cursor, no watermarks. */
-export function insertJob(raw: Raw, name: string, fingerprintJson: string, now: string): void {
-  run(
-    raw,
+/** Writes the job row of a first run: full phase, the cursor at `cursor` (a chunk's lower bound; null: the beginning). */
+export async function insertJob(db: StateSql, scope: number, row: { name: string; fingerprintJson: string; cursor: string | null }, now: string): Promise<void> {
+  await db.run(
     `insert into job (id, name, fingerprint, cursor, cursor_seq, created_at, updated_at, phase, incremental_since, child_watermarks)
-      values (1, ?, ?, null, 0, ?, ?, 'full', null, '{}')`,
-    name, fingerprintJson, now, now,
+      values (?, ?, ?, ?, 0, ?, ?, 'full', null, '{}')`,
+    scope, row.name, row.fingerprintJson, row.cursor, now, now,
   );
 }
 
 /** Replaces the fingerprint the job is checked against (the caller accepted the differences). */
-export function updateFingerprint(raw: Raw, fingerprintJson: string, now: string): void {
-  run(raw, 'update job set fingerprint = ?, updated_at = ? where id = 1', fingerprintJson, now);
+export async function updateFingerprint(db: StateSql, scope: number, fingerprintJson: string, now: string): Promise<void> {
+  await db.run('update job set fingerprint = ?, updated_at = ? where id = ?', fingerprintJson, now, scope);
 }
 
 /** Stamps the start or the (unkilled) end of a run. */
-export function stampRun(raw: Raw, which: 'started' | 'finished', now: string): void {
-  const sql = which === 'started'
-    ? 'update job set last_run_started_at = ?, updated_at = ? where id = 1'
-    : 'update job set last_run_finished_at = ?, updated_at = ? where id = 1';
-  run(raw, sql, now, now);
+export async function stampRun(db: StateSql, scope: number, which: 'started' | 'finished', now: string): Promise<void> {
+  const text = which === 'started'
+    ? 'update job set last_run_started_at = ?, updated_at = ? where id = ?'
+    : 'update job set last_run_finished_at = ?, updated_at = ? where id = ?';
+  await db.run(text, now, now, scope);
 }

@@ -69,7 +69,7 @@ export interface Journal {
    * The broken rules settled since the last run that wrote its rejects files (a dry run keeps
    * none: its rejects are written as they come); `markRejectionsReported` once written.
    */
-  unreportedRejections(): { through: number; rows: AsyncIterable<Rejection> } | undefined;
+  unreportedRejections(): Promise<{ through: number; rows: AsyncIterable<Rejection> } | undefined>;
   markRejectionsReported(through: number): Promise<void>;
 }
 
@@ -86,7 +86,7 @@ export function memoryJournal(): Journal {
     enterIncremental: async () => {},
     setChildWatermark: async () => {},
     sendJournal: () => undefined,
-    unreportedRejections: () => undefined,
+    unreportedRejections: async () => undefined,
     markRejectionsReported: async () => {},
   };
 }

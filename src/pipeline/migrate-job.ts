@@ -146,7 +146,7 @@ export async function migrateJob(
       },
     );
     const target = await comparison?.finish();
-    const unreported = journal.unreportedRejections();
+    const unreported = await journal.unreportedRejections();
     for await (const rejection of unreported?.rows ?? []) {
       reports.rejected(rejection);
       report.rejected(rejection);

@@ -19,7 +19,7 @@ async function settleRange(store: CheckpointStore, rangeKeys: string[], rejectio
 }
 
 const unreported = async (store: CheckpointStore) => {
-  const { through, rows } = store.unreportedRejections();
+  const { through, rows } = await store.unreportedRejections();
   return { through, rows: await collect(rows) };
 };
 

@@ -95,7 +95,7 @@ describe('checkpoint schema 3 → 4', () => {
     } finally {
       raw.close();
     }
-    const { through, rows } = store.unreportedRejections();
+    const { through, rows } = await store.unreportedRejections();
     expect([through, await collect(rows)]).toEqual([7, []]);
 
     const inDoubt = [...keys(11, 10), ...keys(21, 10), '4', '8', '7'].sort();
@@ -108,7 +108,7 @@ describe('checkpoint schema 3 → 4', () => {
     expect(seq).toBe(8);
     await store.markSent(seq);
     await store.settleBatch(seq, { outcomes: allCreated(['41', '43']).outcomes, rejections: [{ legacyId: '42', field: 'email', rule: 'pattern', message: 'bad' }] });
-    const after = store.unreportedRejections();
+    const after = await store.unreportedRejections();
     expect([after.through, await collect(after.rows)]).toEqual([8, [{ legacyId: '42', field: 'email', rule: 'pattern', message: 'bad' }]]);
   });
 

@@ -33,9 +33,9 @@ async function writeVersion2(path: string): Promise<void> {
   await db.destroy();
 }
 
-describe('checkpoint schema upgrades (3: rollback; 4: owners, conflicts, in doubt)', () => {
+describe('checkpoint schema upgrades (3: rollback; 4: owners, conflicts, in doubt; 5: scopes)', () => {
   it('upgrades a version-2 file, keeps every ledger entry, and rolls back only what the job created', async () => {
-    expect(SCHEMA_VERSION).toBe(4);
+    expect(SCHEMA_VERSION).toBe(5);
     dir = mkdtempSync(join(tmpdir(), 'dm-v3-'));
     const path = join(dir, 'job.db');
     await writeVersion2(path);
@@ -58,7 +58,7 @@ describe('checkpoint schema upgrades (3: rollback; 4: owners, conflicts, in doub
       await store.close();
     }
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare('select version from schema_version').all()).toEqual([{ version: 4 }]);
+    expect(raw.prepare('select version from schema_version').all()).toEqual([{ version: 5 }]);
     expect(raw.prepare('select reported_seq from job').get()).toEqual({ reported_seq: 0 });
     raw.close();
   });
