@@ -11,3 +11,5 @@ export { checkpointPath, removeCheckpoint, JOB_NAME_PATTERN } from './checkpoint
 export { fingerprintDifferences, type Fingerprint } from './fingerprint.js';
 export type { SettleResult, SettledOutcome, SettledRejection } from './settle-result.js';
 export { scrubMessage } from './scrub-message.js';
+export { openPostgresCheckpoint, stateSchemaName, type OpenPostgresOptions } from './postgres-state.js';
+export { JOB_SCOPE, type StateBackend } from './checkpoint-store.js';

@@ -1,0 +1,283 @@
+import { randomInt } from 'node:crypto';
+import pg from 'pg';
+import { CheckpointError, coerceError } from '../errors.js';
+import { describeSource } from '../extract/describe-source.js';
+import type { SendAnswer, SendJournal, SendRecord } from '../load/index.js';
+import { BATCH_PASSES, BATCH_STATES, JOB_PHASES, LEDGER_OUTCOMES, LEDGER_OWNERS } from './checkpoint-schema.js';
+import { CheckpointStore, JOB_SCOPE, type StateBackend } from './checkpoint-store.js';
+import { JOB_NAME_PATTERN } from './checkpoint-path.js';
+import type { StateSql } from './state-sql.js';
+
+/**
+ * The checkpoint in a shared PostgreSQL (`--state-url`): the tables of the embedded checkpoint,
+ * one schema per job (`dm_<job>`), run by the same queries (state-sql.ts). What differs from the
+ * SQLite file: a commit is durable when PostgreSQL says so (no WAL sync of ours), the job table
+ * holds a row per scope, seqs come from one identity shared by every scope, and sort keys compare
+ * byte-wise (`collate "C"`, as SQLite does) whatever the database's collation.
+ */
+
+const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
+
+/**
+ * Versions of the PostgreSQL state schema, applied in order in one transaction under an advisory
+ * lock, so workers starting together create it once. Append, never edit a shipped one. Version 1
+ * is the embedded checkpoint's schema 5 plus the limiter's sends per client address.
+ */
+const POSTGRES_MIGRATIONS: ReadonlyArray<readonly string[]> = [
+  [
+    `create table job (
+      id integer primary key,
+      name text not null,
+      fingerprint text not null,
+      cursor text,
+      cursor_seq integer not null default 0,
+      created_at text not null,
+      updated_at text not null,
+      last_run_started_at text,
+      last_run_finished_at text,
+      phase text not null default 'full' check (phase in (${quoted(JOB_PHASES)})),
+      incremental_since text,
+      child_watermarks text not null default '{}',
+      reported_seq integer not null default 0
+    )`,
+    `create table batches (
+      seq integer generated always as identity primary key,
+      scope integer not null default 1,
+      first_key text not null,
+      last_key text not null,
+      legacy_ids text not null,
+      sent_count integer not null,
+      state text not null check (state in (${quoted(BATCH_STATES)})),
+      upsert integer not null check (upsert in (0, 1)),
+      attempts integer not null default 0,
+      planned_at text not null,
+      sent_at text,
+      settled_at text,
+      pass text not null default 'full' check (pass in (${quoted(BATCH_PASSES)})),
+      positioned integer not null default 1 check (positioned in (0, 1)),
+      sent_identities text not null default '{}'
+    )`,
+    'create index batches_scope_state_seq on batches (scope, state, seq)',
+    `create table ledger (
+      legacy_id text primary key,
+      sort_key text collate "C" not null unique,
+      dynamic_user_id text,
+      outcome text not null check (outcome in (${quoted(LEDGER_OUTCOMES)})),
+      payload_hash text,
+      error_code text,
+      error_message text,
+      batch_seq integer not null,
+      first_seen_at text not null,
+      updated_at text not null,
+      owner text check (owner in (${quoted(LEDGER_OWNERS)})),
+      identity_hash text
+    )`,
+    'create index ledger_outcome_sort on ledger (outcome, sort_key)',
+    'create index ledger_owner_sort on ledger (owner, sort_key)',
+    `create table in_doubt (
+      legacy_id text primary key,
+      sort_key text collate "C" not null unique,
+      since text not null,
+      reason text not null,
+      identities text not null default '[]',
+      scope integer not null default 1
+    )`,
+    `create table rejections (
+      sort_key text collate "C" not null,
+      ordinal integer not null,
+      legacy_id text not null,
+      batch_seq integer not null,
+      field text not null,
+      rule text not null,
+      message text not null,
+      value text,
+      primary key (sort_key, ordinal)
+    )`,
+    'create index rejections_batch on rejections (batch_seq)',
+    // One window per sending address: each worker's own per-IP budget.
+    `create table sends (
+      client text not null,
+      id bigint not null,
+      granted_at bigint not null,
+      done_at bigint,
+      answer text check (answer in ('accepted', 'refused', 'none')),
+      primary key (client, id)
+    )`,
+  ],
+];
+
+export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
+
+/** The schema of `job` in the state database. */
+export function stateSchemaName(job: string): string {
+  // PostgreSQL cuts identifiers at 63 bytes: a longer name would silently share a schema.
+  if (!JOB_NAME_PATTERN.test(job) || job.length > 60) {
+    throw new CheckpointError(`job name "${job}" cannot name a state schema: use 1 to 60 letters, digits, '.', '_' or '-'`, { code: 'checkpoint_job_name' });
+  }
+  return `dm_${job}`;
+}
+
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** `?` placeholders as pg's `$1, $2, ...` (the checkpoint's queries hold no literal `?`). */
+function numbered(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
+
+/** pg's answer as StateSql's. */
+function postgresStateSql(query: (text: string, params: unknown[]) => Promise<pg.QueryResult>, pool: pg.Pool): StateSql {
+  const on = (run: (text: string, params: unknown[]) => Promise<pg.QueryResult>): Omit<StateSql, 'transaction'> => ({
+    dialect: 'postgres',
+    all: async <Row>(text: string, ...params: unknown[]) => (await run(numbered(text), params)).rows as Row[],
+    get: async <Row>(text: string, ...params: unknown[]) => (await run(numbered(text), params)).rows[0] as Row | undefined,
+    run: async (text, ...params) => (await run(numbered(text), params)).rowCount ?? 0,
+  });
+  const nested = (): never => {
+    throw new Error('a checkpoint transaction cannot open another one');
+  };
+  return {
+    ...on(query),
+    async transaction(body) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        try {
+          const result = await body({ ...on((text, params) => client.query(text, params)), transaction: nested });
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          await client.query('rollback').catch(() => undefined);
+          throw error;
+        }
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+async function migrate(pool: pg.Pool, schema: string, create: boolean, label: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [`dynamic-migrate:${schema}`]);
+    const exists = (await client.query('select 1 from information_schema.schemata where schema_name = $1', [schema])).rowCount !== 0;
+    if (!exists && !create) {
+      throw new CheckpointError(`no checkpoint for job ${schema.slice(3)} in ${label}`, { code: 'checkpoint_missing', exitCode: 2 });
+    }
+    await client.query(`create schema if not exists ${ident(schema)}`);
+    await client.query(`create table if not exists ${ident(schema)}.schema_version (version integer not null)`);
+    const found = (await client.query<{ version: number | null }>(`select max(version) as version from ${ident(schema)}.schema_version`)).rows[0]?.version ?? 0;
+    if (found > POSTGRES_SCHEMA_VERSION) {
+      throw new CheckpointError(
+        `the state schema of ${label} has version ${found}, newer than this dynamic-migrate understands (${POSTGRES_SCHEMA_VERSION}); upgrade dynamic-migrate`,
+        { code: 'checkpoint_version' },
+      );
+    }
+    await client.query(`set local search_path = ${ident(schema)}`);
+    for (const statements of POSTGRES_MIGRATIONS.slice(found)) for (const statement of statements) await client.query(statement);
+    if (found < POSTGRES_SCHEMA_VERSION) {
+      await client.query('delete from schema_version');
+      await client.query('insert into schema_version (version) values ($1)', [POSTGRES_SCHEMA_VERSION]);
+    }
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * The limiter's sends of `client` (its local address): read once when the store opens, so the
+ * limiter gets them synchronously; each new send is written behind, in order, without holding the
+ * request back. A kill -9 may lose the last few milliseconds of them, as the SQLite file's
+ * unsynced writes may be lost to a power cut: the limiter then only counts fewer of its own slots.
+ */
+function postgresSendJournal(db: StateSql, client: string, preloaded: SendRecord[], options: { retainMs: number; now?: () => number }): SendJournal & { flush(): Promise<void> } {
+  const now = options.now ?? Date.now;
+  // Ids unique per process and client: two processes on one address share that address's window.
+  let nextId = randomInt(2 ** 40) * 1000;
+  let writes: Promise<unknown> = Promise.resolve();
+  let failed: Error | undefined;
+  const later = (text: string, ...params: unknown[]) => {
+    writes = writes.then(() => db.run(text, ...params)).catch((error: unknown) => {
+      failed ??= coerceError(error);
+    });
+  };
+  return {
+    recent() {
+      later('delete from sends where client = ? and coalesce(done_at, granted_at) < ?', client, now() - options.retainMs);
+      return preloaded.filter((record) => (record.doneAt ?? record.grantedAt) >= now() - options.retainMs);
+    },
+    sent(grantedAt) {
+      const id = ++nextId;
+      later('insert into sends (client, id, granted_at) values (?, ?, ?)', client, id, grantedAt);
+      return id;
+    },
+    answered(id, doneAt, answer: SendAnswer) {
+      later('update sends set done_at = ?, answer = ? where client = ? and id = ?', doneAt, answer, client, id);
+    },
+    async flush() {
+      await writes;
+      if (failed) throw failed;
+    },
+  };
+}
+
+export interface OpenPostgresOptions {
+  create: boolean;
+  /** The job row whose cursor chain this store works in. @default 1, the whole job */
+  scope?: number;
+  /** Whose sends the rate limiter reads back (the local address requests go out from). @default 'default' */
+  client?: string;
+  now?: () => Date;
+  /** Connections of this store. @default 4 */
+  maxConnections?: number;
+}
+
+/**
+ * Opens job `job`'s checkpoint in the state database at `stateUrl`, creating (or upgrading) its
+ * schema when `create`. Messages name the database by host, port and name, never the URL.
+ * @throws CheckpointError `checkpoint_missing`, `checkpoint_version`, `checkpoint_job_name`.
+ */
+export async function openPostgresCheckpoint(stateUrl: string, job: string, options: OpenPostgresOptions): Promise<CheckpointStore> {
+  const schema = stateSchemaName(job);
+  const label = `${describeSource(stateUrl)} (schema ${schema})`;
+  const pool = new pg.Pool({ connectionString: stateUrl, max: options.maxConnections ?? 4, options: `-c search_path=${ident(schema)}` });
+  // A connection the server dropped (a restart) is discarded by the pool; the next query opens another.
+  pool.on('error', () => {});
+  try {
+    await migrate(pool, schema, options.create, label);
+  } catch (error) {
+    await pool.end();
+    if (error instanceof CheckpointError) throw error;
+    throw new CheckpointError(`cannot open the state database ${label}: ${coerceError(error).message}`, { code: 'checkpoint_unreachable' }, { cause: error });
+  }
+  const sql = postgresStateSql((text, params) => pool.query(text, params), pool);
+  const client = options.client ?? 'default';
+  const preloaded = (await sql.all<{ granted_at: string; done_at: string | null; answer: SendAnswer | null }>(
+    'select granted_at, done_at, answer from sends where client = ? order by granted_at', client,
+  )).map((row): SendRecord => ({ grantedAt: Number(row.granted_at), doneAt: row.done_at === null ? null : Number(row.done_at), answer: row.answer }));
+  const journals: Array<{ flush(): Promise<void> }> = [];
+  const backend: StateBackend = {
+    sql,
+    label,
+    durable: async () => {},
+    sendJournal: (journalOptions) => {
+      const journal = postgresSendJournal(sql, client, preloaded, journalOptions);
+      journals.push(journal);
+      return journal;
+    },
+    async close() {
+      try {
+        for (const journal of journals) await journal.flush().catch(() => undefined);
+      } finally {
+        await pool.end();
+      }
+    },
+  };
+  return CheckpointStore.over(backend, { scope: options.scope ?? JOB_SCOPE, ...(options.now ? { now: options.now } : {}) });
+}
