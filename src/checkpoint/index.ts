@@ -13,3 +13,4 @@ export type { SettleResult, SettledOutcome, SettledRejection } from './settle-re
 export { scrubMessage } from './scrub-message.js';
 export { openPostgresCheckpoint, stateSchemaName, type OpenPostgresOptions } from './postgres-state.js';
 export { JOB_SCOPE, type StateBackend } from './checkpoint-store.js';
+export { openJobCheckpoint, type CheckpointLocation } from './open-job-checkpoint.js';

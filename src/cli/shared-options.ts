@@ -14,6 +14,14 @@ export function withJobOptions<T>(yargs: Argv<T>) {
     });
 }
 
+/** `--state-url`: the job's checkpoint in a shared PostgreSQL rather than a file (commands that read one). */
+export function withStateUrlOption<T>(yargs: Argv<T>) {
+  return yargs.option('state-url', {
+    type: 'string',
+    describe: 'Read the checkpoint from this PostgreSQL (schema dm_<job>) instead of a file under --checkpoint-dir [env: DYNAMIC_MIGRATE_STATE_URL]',
+  });
+}
+
 export function withSourceOptions<T>(yargs: Argv<T>) {
   return yargs
     .option('mapping', {

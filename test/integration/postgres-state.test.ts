@@ -4,6 +4,7 @@ import pg from 'pg';
 import { openPostgresCheckpoint } from '../../src/checkpoint/postgres-state.js';
 import type { CheckpointStore } from '../../src/checkpoint/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { runCli } from '../helpers/run-cli.js';
 import { allCreated, collect, FINGERPRINT, keys, sendBatch } from '../unit/checkpoint/temp-store.js';
 
 let state: TestDatabase;
@@ -139,5 +140,28 @@ describe('checkpoint in PostgreSQL', () => {
     } finally {
       await client.end();
     }
+  });
+
+  it('status and export read a job from the state database (--state-url, or its env variable)', async () => {
+    const store = await open('cli-read');
+    await store.startJob('cli-read', FINGERPRINT);
+    const seq = await sendBatch(store, keys(1, 3));
+    await store.settleBatch(seq, allCreated(keys(1, 3)));
+    const dir = '/nonexistent/checkpoints'; // nothing is read from (or written to) a checkpoint folder
+
+    const status = await runCli(['status', '--job', 'cli-read', '--checkpoint-dir', dir, '--state-url', state.url, '--json']);
+    expect(status.stderr).toBe('');
+    expect(status.code).toBe(0);
+    const json = JSON.parse(status.stdout) as { total: number; counts: { created: number }; cursor: string; files: { checkpoint: string } };
+    expect(json).toMatchObject({ total: 3, counts: { created: 3 }, cursor: '3' });
+    expect(json.files.checkpoint).toContain('(schema dm_cli-read)');
+
+    const exported = await runCli(['export', 'idmap', '--job', 'cli-read', '--checkpoint-dir', dir, '--format', 'jsonl'], { DYNAMIC_MIGRATE_STATE_URL: state.url });
+    expect(exported.code).toBe(0);
+    expect(exported.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { dynamicUserId: string }).dynamicUserId)).toEqual(['dyn-1', 'dyn-2', 'dyn-3']);
+
+    const missing = await runCli(['status', '--job', 'nobody-here', '--checkpoint-dir', dir, '--state-url', state.url]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no checkpoint for job nobody-here');
   });
 });

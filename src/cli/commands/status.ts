@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../errors.js';
-import { withJobOptions } from '../shared-options.js';
+import { registerCliSecrets } from '../secret-guards.js';
+import { flagOrEnv, withJobOptions, withStateUrlOption } from '../shared-options.js';
 
 interface StatusArgs {
   job?: string;
   'checkpoint-dir': string;
+  'state-url'?: string;
   'reports-dir': string;
   json: boolean;
 }
@@ -14,15 +16,16 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
   command: 'status',
   describe: "Show a job's progress from its checkpoint ledger",
   builder: (yargs) =>
-    withJobOptions(yargs)
+    withStateUrlOption(withJobOptions(yargs))
       .option('reports-dir', { type: 'string', default: 'checkpoints/reports', describe: 'Where the runs wrote their reports (the same as run\'s --reports-dir)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the status as JSON' }),
   handler: async (args) => {
     const job = requireJob(args.job);
-    const { CheckpointStore, checkpointPath } = await import('../../checkpoint/index.js');
+    const { openJobCheckpoint } = await import('../../checkpoint/index.js');
     const { latestRun } = await import('../latest-run-summary.js');
-    const checkpointFile = checkpointPath(args['checkpoint-dir'], job);
-    const store = await CheckpointStore.open(checkpointFile, { create: false });
+    const stateUrl = stateUrlOf(args);
+    const store = await openJobCheckpoint({ job, checkpointDir: args['checkpoint-dir'], stateUrl }, { create: false });
+    const checkpointFile = store.path;
     try {
       const status = await store.status();
       const run = latestRun(args['reports-dir'], job);
@@ -64,6 +67,13 @@ function printLastRun(summary: Record<string, unknown> | null): void {
   const n = (key: string) => (typeof summary[key] === 'number' ? (summary[key] as number) : 0);
   const how = summary.dryRun ? 'dry run' : summary.interrupted ? 'stopped early' : 'finished';
   console.log(`  last run       ${how} in ${(n('durationMs') / 1000).toFixed(1)} s: extracted ${n('extracted')}, created ${n('created')}, updated ${n('updated')}, already there ${n('alreadyExisted')}, conflicts ${n('conflicts')}, unchanged ${n('unchanged')}, rejected ${n('rejected')}, failed ${n('failed')}${summary.dryRun ? `, would send ${n('wouldSend')}` : ''}`);
+}
+
+/** `--state-url`, else `DYNAMIC_MIGRATE_STATE_URL`; its password is registered as a secret (never printed). */
+export function stateUrlOf(args: { 'state-url'?: string | undefined }, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const stateUrl = flagOrEnv(args['state-url'], 'DYNAMIC_MIGRATE_STATE_URL', env);
+  registerCliSecrets({ databaseUrl: stateUrl });
+  return stateUrl;
 }
 
 export function requireJob(job: string | undefined): string {
