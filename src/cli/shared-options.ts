@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { checkLocalAddress } from '../load/bound-fetch.js';
 
 /** Options every job command shares, built once (as node-pg-migrate does) so their help reads the same. */
 export function withJobOptions<T>(yargs: Argv<T>) {
@@ -33,6 +34,24 @@ export function withSourceOptions<T>(yargs: Argv<T>) {
       type: 'string',
       describe: 'Legacy PostgreSQL connection URL, opened read-only [env: DATABASE_URL]',
     });
+}
+
+/** `--local-address`, for every command that sends requests to Dynamic. */
+export function withLocalAddressOption<T>(yargs: Argv<T>) {
+  return yargs.option('local-address', {
+    type: 'string',
+    describe: 'Send every request to Dynamic from this local IP address (IPv4 or IPv6): for a machine with several, or workers on 127.0.0.2, 127.0.0.3, ... that a per-IP limit counts apart',
+  });
+}
+
+/**
+ * Checks `--local-address` before any work starts: an IP address this machine can bind.
+ * @throws ConfigError naming the flag.
+ */
+export async function resolveLocalAddress(value: string | undefined): Promise<{ localAddress?: string }> {
+  if (value === undefined) return {};
+  await checkLocalAddress(value);
+  return { localAddress: value };
 }
 
 /** Reads a flag, falling back to an environment variable; empty strings count as unset. */

@@ -12,8 +12,9 @@ export interface ClientRateLimitOptions {
 
 /**
  * A sliding-window limiter keyed by client (the IP address), like Dynamic's "150 requests per
- * minute per IP". Only granted requests take a slot: a client hammering through 429s does not
- * push its own window further out.
+ * minute per IP"; keyed by environment id, it is the limit of an environment across all IPs.
+ * Only granted requests take a slot: a client hammering through 429s does not push its own window
+ * further out.
  */
 export class ClientRateLimit {
   private readonly perWindow: number;
@@ -29,18 +30,20 @@ export class ClientRateLimit {
 
   /** Takes a slot for `client` if one is free at this instant. */
   tryAcquire(client: string): SlotDecision {
-    if (this.perWindow <= 0) return { allowed: true };
-    const now = this.now();
-    const times = this.live(client, now);
-    if (times.length < this.perWindow) {
-      times.push(now);
-      this.granted.set(client, times);
-      return { allowed: true };
-    }
-    // The oldest grant in the window is the next to expire; its slot frees at oldest + window.
-    const oldest = times[0] ?? now;
-    const waitMs = oldest + this.windowMs - now;
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    return this.decide(client, true);
+  }
+
+  /**
+   * Whether `client` would get a slot at this instant, taking none: so a request can be asked of a
+   * second limit first, and refused by it without using a slot of this one.
+   */
+  check(client: string): SlotDecision {
+    return this.decide(client, false);
+  }
+
+  /** Grants of `client` still inside the window; 0 when unlimited (nothing is counted then). */
+  inWindow(client: string): number {
+    return this.perWindow <= 0 ? 0 : this.live(client, this.now()).length;
   }
 
   /**
@@ -66,6 +69,23 @@ export class ClientRateLimit {
       'x-ratelimit-remaining': String(remaining),
       'x-ratelimit-reset': String(Math.ceil((now + resetMs) / 1000)),
     };
+  }
+
+  private decide(client: string, take: boolean): SlotDecision {
+    if (this.perWindow <= 0) return { allowed: true };
+    const now = this.now();
+    const times = this.live(client, now);
+    if (times.length < this.perWindow) {
+      if (take) {
+        times.push(now);
+        this.granted.set(client, times);
+      }
+      return { allowed: true };
+    }
+    // The oldest grant in the window is the next to expire; its slot frees at oldest + window.
+    const oldest = times[0] ?? now;
+    const waitMs = oldest + this.windowMs - now;
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 
   /** Grants still inside the window ending at `now`, oldest first; forgets idle clients. */

@@ -21,7 +21,13 @@ export interface EmulatorOptions {
   environmentIds?: string[];
   /** Bulk requests per minute per client IP (sliding window); 0 = unlimited. @default 150 */
   rateLimitPerMinute?: number;
-  /** Length of the rate-limit window; shorter than a minute only to rehearse 429 handling quickly. @default 60000 */
+  /**
+   * Requests per window to one environment, from all client IPs together, bulk and every other
+   * environment route alike (Dynamic allows 3,000 developer requests a minute per environment);
+   * 0 = unlimited. Its window is `rateLimitWindowMs`. @default 0
+   */
+  environmentRateLimit?: number;
+  /** Length of the rate-limit windows (per IP and per environment); shorter than a minute only to rehearse 429 handling quickly. @default 60000 */
   rateLimitWindowMs?: number;
   /** Probability (0..1) of an injected 500/502/503, before anything is stored. @default 0 */
   failureRate?: number;
@@ -76,6 +82,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions): ResolvedEmulat
     token,
     environmentIds: options.environmentIds,
     rateLimitPerMinute: nonNegativeInt('rateLimitPerMinute', options.rateLimitPerMinute ?? 150),
+    environmentRateLimit: nonNegativeInt('environmentRateLimit', options.environmentRateLimit ?? 0),
     rateLimitWindowMs: nonNegativeInt('rateLimitWindowMs', options.rateLimitWindowMs ?? 60_000),
     failureRate: probability('failureRate', options.failureRate),
     latencyRate: probability('latencyRate', options.latencyRate),

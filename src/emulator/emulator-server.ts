@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientRateLimit } from './client-rate-limit.js';
 import { resolveEmulatorOptions, type EmulatorOptions } from './emulator-options.js';
-import { createCounters, type EmulatorStats } from './emulator-stats.js';
+import { createCounters, statsSnapshot, type EmulatorStats } from './emulator-stats.js';
 import { FaultInjector } from './fault-injector.js';
 import { sendJson } from './http-io.js';
 import { mulberry32 } from '../shared/mulberry32.js';
@@ -23,7 +23,7 @@ export interface RunningEmulator {
 
 /**
  * Starts the Dynamic API emulator: a real HTTP server speaking the bulk-create-users contract,
- * with Dynamic's per-IP rate limit and optional injected faults. Loads `stateFile` first (a
+ * with Dynamic's per-IP rate limit, an optional per-environment one, and optional injected faults. Loads `stateFile` first (a
  * corrupt one throws ConfigError).
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -36,6 +36,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store,
     access: { token: config.token, environmentIds: config.environmentIds },
     limiter: new ClientRateLimit({ perWindow: config.rateLimitPerMinute, windowMs: config.rateLimitWindowMs, now: config.now }),
+    environmentLimiter: new ClientRateLimit({ perWindow: config.environmentRateLimit, windowMs: config.rateLimitWindowMs, now: config.now }),
     faults: new FaultInjector(config, mulberry32(config.seed)),
     counters: createCounters(),
     rateLimitHeaders: config.rateLimitHeaders,
@@ -60,7 +61,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     baseUrl,
     port,
-    stats: () => ({ ...ctx.counters, usersStored: store.size }),
+    stats: () => statsSnapshot(ctx.counters, store.size),
     // Idempotent: a test's afterAll and a signal handler may both close.
     close: () => (closing ??= shutdown(server, save)),
   };

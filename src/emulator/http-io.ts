@@ -32,7 +32,11 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   });
 }
 
-/** The client key of the per-IP rate limit. */
+/**
+ * The client key of the per-IP rate limit: the connection's remote address (no proxy header is
+ * read), an IPv4-mapped IPv6 one (`::ffff:127.0.0.2`, a dual-stack socket's) as the IPv4 address.
+ */
 export function clientIp(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return address.toLowerCase().startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
 }

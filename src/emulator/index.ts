@@ -6,6 +6,6 @@ export {
   type EmulatorLogger,
   type EmulatorOptions,
 } from './emulator-options.js';
-export type { EmulatorStats } from './emulator-stats.js';
+export type { ClientStats, EmulatorStats } from './emulator-stats.js';
 export type { ApiUser } from './user-view.js';
 export type { BulkOutcome } from './user-store.js';

@@ -4,6 +4,7 @@ export * from './retry-policy.js';
 export * from './attempt-error.js';
 export * from './redact-token.js';
 export * from './bulk-client.js';
+export * from './bound-fetch.js';
 export * from './match-outcomes.js';
 export * from './adaptive-limit.js';
 export * from './rate-limit-headers.js';

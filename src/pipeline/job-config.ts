@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ENVIRONMENT_ID_PATTERN, MAX_BATCH_SIZE } from '../contract/index.js';
 
@@ -22,6 +23,8 @@ export const jobConfigSchema = z.object({
     .regex(ENVIRONMENT_ID_PATTERN, { message: 'must be a lower-case UUID (36 characters)' })
     .optional(),
   token: z.string().optional(),
+  /** The local IP address every request to Dynamic goes out from (`--local-address`). @default the system's choice */
+  localAddress: z.string().refine((value) => isIP(value) !== 0, { message: 'must be an IPv4 or IPv6 address' }).optional(),
   /** @default checkpoints */
   checkpointDir: z.string().default('checkpoints'),
   /** @default checkpoints/reports */

@@ -6,7 +6,7 @@ import { acquireJobLock, lockPathFor } from '../checkpoint/job-lock.js';
 import { compileRunMapper } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
 import { connectSource, describeSource, withReadColumns } from '../extract/index.js';
-import { RateLimiter, createBulkClient, describeLimitChange } from '../load/index.js';
+import { RateLimiter, boundFetch, createBulkClient, describeLimitChange } from '../load/index.js';
 import type { LoaderWait, Sleep } from '../load/index.js';
 import { columnsToRead, loadMappingFile } from '../mapping/index.js';
 import type { MappingSpec } from '../mapping/index.js';
@@ -70,6 +70,9 @@ export async function migrateJob(
     const source = options.source ?? connectSource(requireValue(config.databaseUrl, 'a database URL (--database-url or DATABASE_URL)'));
     if (!options.source) releasers.push(() => source.destroy());
     const sourceDescription = options.sourceDescription ?? describeSource(config.databaseUrl ?? '');
+    // --local-address: every request to Dynamic (bulk, look-ups, --compare-target) leaves from it.
+    const api = config.localAddress ? await boundFetch(config.localAddress) : undefined;
+    if (api) releasers.push(() => api.close());
 
     let journal: Journal = memoryJournal();
     let checkpointFile: string | undefined;
@@ -105,10 +108,10 @@ export async function migrateJob(
     releasers.push(() => report.discard());
     // One limiter for every request to the developer endpoints (look-ups, --compare-target): one budget per IP.
     const developerLimiter = new RateLimiter({ perMinute: developerPerMinute(config), ...(options.clock ? { now: options.clock.now, sleep: options.clock.sleep } : {}) });
-    const comparison = config.compareTarget ? targetComparison(config, mapping.spec, observer, developerLimiter, options.signal) : undefined;
+    const comparison = config.compareTarget ? targetComparison(config, mapping.spec, observer, developerLimiter, options.signal, api?.fetch) : undefined;
     const sender = config.dryRun
       ? dryRunBatchSender((line) => reports.payload(line))
-      : httpSender(config, mapping.spec, observer, { journal, developerLimiter, clock: options.clock });
+      : httpSender(config, mapping.spec, observer, { journal, developerLimiter, clock: options.clock, fetch: api?.fetch });
     const summary = await runPasses(
       {
         source,
@@ -181,7 +184,7 @@ function httpSender(
   config: JobConfig,
   spec: MappingSpec,
   observer: JobObserver,
-  deps: { journal: Journal; developerLimiter: RateLimiter; clock: LoaderClock | undefined },
+  deps: { journal: Journal; developerLimiter: RateLimiter; clock: LoaderClock | undefined; fetch: typeof fetch | undefined },
 ): BatchSender {
   const { journal, clock } = deps;
   const environmentId = requireValue(config.environmentId, 'an environment id (--environment-id or DYNAMIC_ENVIRONMENT_ID)');
@@ -205,6 +208,7 @@ function httpSender(
     onRetry: (info) => observer.retry?.(info),
     onAttempt: () => observer.request?.(),
     ...(clock ? { sleep: clock.sleep } : {}),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   return httpBatchSender({
     client,
@@ -215,6 +219,7 @@ function httpSender(
       rateLimiter: deps.developerLimiter,
       onRetry: (info) => observer.retry?.(info),
       ...(clock ? { sleep: clock.sleep } : {}),
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
     },
     warn: (message) => observer.warn?.(message),
     waiting: (wait) => board.set('lookups', wait),
@@ -241,7 +246,9 @@ function waitBoard(show: (wait: LoaderWait | undefined) => void): { set(source: 
 }
 
 /** `--compare-target`: read-only lookups on the developer endpoints' limiter (not the bulk one). */
-function targetComparison(config: JobConfig, spec: MappingSpec, observer: JobObserver, rateLimiter: RateLimiter, signal: AbortSignal | undefined): TargetComparison {
+function targetComparison(
+  config: JobConfig, spec: MappingSpec, observer: JobObserver, rateLimiter: RateLimiter, signal: AbortSignal | undefined, fetch: typeof globalThis.fetch | undefined,
+): TargetComparison {
   return createTargetComparison({
     legacyIdKey: spec.legacyIdKey,
     request: {
@@ -252,6 +259,7 @@ function targetComparison(config: JobConfig, spec: MappingSpec, observer: JobObs
       retries: config.retries,
       onRetry: (info) => observer.retry?.(info),
       ...(signal ? { signal } : {}),
+      ...(fetch ? { fetch } : {}),
     },
     warn: (message) => observer.warn?.(message),
   });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ENVIRONMENT_ID_PATTERN } from '../contract/index.js';
 
@@ -14,6 +15,8 @@ export const reconcileConfigSchema = z.object({
   apiUrl: z.url(),
   environmentId: z.string().regex(ENVIRONMENT_ID_PATTERN, { message: 'must be a lower-case UUID (36 characters)' }),
   token: z.string().min(1),
+  /** The local IP address every request to Dynamic goes out from (`--local-address`). @default the system's choice */
+  localAddress: z.string().refine((value) => isIP(value) !== 0, { message: 'must be an IPv4 or IPv6 address' }).optional(),
   /** @default checkpoints */
   checkpointDir: z.string().default('checkpoints'),
   /** Source rows per keyset page. @default 500 */

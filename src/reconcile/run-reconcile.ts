@@ -3,7 +3,7 @@ import { compileRunMapper } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
 import { connectSource, readSourcePages, refuseHiddenColumns } from '../extract/index.js';
 import type { SourceDb } from '../extract/index.js';
-import { RateLimiter } from '../load/index.js';
+import { RateLimiter, boundFetch } from '../load/index.js';
 import { loadMappingFile, payloadHash } from '../mapping/index.js';
 import { comparableFromPayload } from './comparable-user.js';
 import { listTargetUsers } from './list-target-users.js';
@@ -57,15 +57,22 @@ export async function runReconcile(
     observer.phase?.('ledger', ledgerCount);
 
     const rateLimiter = new RateLimiter({ perMinute: config.rateLimitPerMinute });
+    // --local-address: the list requests leave from it (a fetch passed in is used as it is).
+    const api = config.localAddress && !deps.fetch ? await boundFetch(config.localAddress) : undefined;
+    const fetchImpl = deps.fetch ?? api?.fetch;
     let targetCount = 0;
-    for await (const page of listTargetUsers({
-      baseUrl: config.apiUrl, environmentId: config.environmentId, token: config.token, rateLimiter, retries: config.retries,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.signal ? { signal: deps.signal } : {}),
-      ...(observer.retry ? { onRetry: observer.retry } : {}),
-    })) {
-      for (const user of page) reconciler.addTargetUser(toTargetUser(user, mapping.spec.legacyIdKey));
-      targetCount += page.length;
-      observer.phase?.('target', targetCount);
+    try {
+      for await (const page of listTargetUsers({
+        baseUrl: config.apiUrl, environmentId: config.environmentId, token: config.token, rateLimiter, retries: config.retries,
+        ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(observer.retry ? { onRetry: observer.retry } : {}),
+      })) {
+        for (const user of page) reconciler.addTargetUser(toTargetUser(user, mapping.spec.legacyIdKey));
+        targetCount += page.length;
+        observer.phase?.('target', targetCount);
+      }
+    } finally {
+      await api?.close();
     }
 
     source = connectSource(config.databaseUrl, { applicationName: 'dynamic-migrate reconcile' });

@@ -1,5 +1,6 @@
 import type { CheckpointStore } from '../checkpoint/index.js';
 import { LoadError, coerceError } from '../errors.js';
+import { boundFetch } from '../load/bound-fetch.js';
 import { RateLimiter } from '../load/rate-limiter.js';
 import type { RollbackConfig, RollbackResult } from './rollback-config.js';
 import { deleteTargetUser } from './delete-target-user.js';
@@ -27,6 +28,8 @@ export async function deleteCreatedUsers(
   const startedAt = Date.now();
   const observer = options.observer ?? {};
   const rateLimiter = new RateLimiter({ perMinute: config.rateLimitPerMinute });
+  // --local-address: every DELETE leaves from it.
+  const api = config.localAddress ? await boundFetch(config.localAddress) : undefined;
   const result: RollbackResult = { job: config.job, deleted: 0, alreadyGone: 0, failed: 0, failures: [], interrupted: false, durationMs: 0 };
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
@@ -49,7 +52,7 @@ export async function deleteCreatedUsers(
       try {
         const answer = await deleteTargetUser(entry.dynamicUserId, {
           baseUrl: config.apiUrl, environmentId: config.environmentId, token: config.token, rateLimiter,
-          retries: config.retries, signal, onRetry: (info) => observer.retry?.(info),
+          retries: config.retries, signal, onRetry: (info) => observer.retry?.(info), ...(api ? { fetch: api.fetch } : {}),
         });
         await store.markRolledBack(entry.legacyId);
         if (answer === 'deleted') result.deleted += 1;
@@ -77,6 +80,7 @@ export async function deleteCreatedUsers(
     await Promise.all(Array.from({ length: Math.max(1, config.concurrency) }, worker));
   } finally {
     await entries.return(undefined);
+    await api?.close();
   }
   result.interrupted = signal.aborted;
   result.durationMs = Date.now() - startedAt;

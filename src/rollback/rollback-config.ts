@@ -13,6 +13,8 @@ export interface RollbackConfig {
   environmentId?: string;
   /** Needed to delete; a dry run (preview only) does without. */
   token?: string;
+  /** The local IP address every DELETE goes out from (`--local-address`). @default the system's choice */
+  localAddress?: string;
   /** Most DELETE requests per rolling minute; 0 = no client-side limit. @default 1500 (Dynamic's developer limit per IP) */
   rateLimitPerMinute: number;
   /** Retries per user on 429, 5xx and network errors. @default 8 */

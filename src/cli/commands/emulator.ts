@@ -7,6 +7,7 @@ interface EmulatorArgs {
   token?: string;
   environmentId?: string[];
   rateLimit: number;
+  environmentRateLimit: number;
   rateWindowMs: number;
   failureRate: number;
   latencyRate: number;
@@ -39,7 +40,8 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
         describe: 'Restrict the token to these environment ids (repeatable); others get 403',
       })
       .option('rate-limit', { type: 'number', default: 150, describe: 'Bulk requests per minute per client IP, as Dynamic allows (0 = unlimited)' })
-      .option('rate-window-ms', { type: 'number', default: 60_000, describe: 'Length of the rate-limit window in ms (shorten it to rehearse 429 handling quickly)' })
+      .option('environment-rate-limit', { type: 'number', default: 0, describe: 'Requests per minute to one environment from all client IPs together, bulk and developer endpoints alike, as Dynamic allows 3,000 (0 = unlimited)' })
+      .option('rate-window-ms', { type: 'number', default: 60_000, describe: 'Length of the rate-limit windows (per IP and per environment) in ms (shorten it to rehearse 429 handling quickly)' })
       .option('failure-rate', { type: 'number', default: 0, describe: 'Probability 0..1 that a bulk request gets an injected 500/502/503 (nothing stored)' })
       .option('latency-rate', { type: 'number', default: 0, describe: 'Probability 0..1 that a bulk request is delayed by --latency-ms' })
       .option('latency-ms', { type: 'number', default: 1000, describe: 'Delay added by --latency-rate, in milliseconds' })
@@ -57,6 +59,7 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
       token: argv.token ?? process.env.DYNAMIC_API_TOKEN ?? DEFAULT_EMULATOR_TOKEN,
       environmentIds: argv.environmentId,
       rateLimitPerMinute: argv.rateLimit,
+      environmentRateLimit: argv.environmentRateLimit,
       rateLimitWindowMs: argv.rateWindowMs,
       failureRate: argv.failureRate,
       latencyRate: argv.latencyRate,

@@ -4,7 +4,7 @@ import { ConfigError } from '../../errors.js';
 import { DEFAULT_API_URL } from '../../pipeline/job-config.js';
 import type { ReconcileConfig } from '../../reconcile/reconcile-config.js';
 import { setExitCode } from '../exit-code.js';
-import { flagOrEnv, withJobOptions, withSourceOptions } from '../shared-options.js';
+import { flagOrEnv, resolveLocalAddress, withJobOptions, withLocalAddressOption, withSourceOptions } from '../shared-options.js';
 import { passwordFlagWarning, registerCliSecrets, requireSecureApiUrl, withInsecureApiUrlOption } from '../secret-guards.js';
 
 interface ReconcileArgs {
@@ -15,6 +15,7 @@ interface ReconcileArgs {
   'environment-id'?: string;
   'api-url'?: string;
   'allow-insecure-api-url': boolean;
+  'local-address'?: string;
   'rate-limit': number;
   retries: number;
   json: boolean;
@@ -24,7 +25,7 @@ export const reconcileCommand: CommandModule<object, ReconcileArgs> = {
   command: 'reconcile',
   describe: 'Compare the eligible source rows, the job ledger and the users in Dynamic (read-only)',
   builder: (yargs) =>
-    withInsecureApiUrlOption(withJobOptions(withSourceOptions(yargs)))
+    withLocalAddressOption(withInsecureApiUrlOption(withJobOptions(withSourceOptions(yargs))))
       .option('environment-id', { type: 'string', describe: 'Dynamic environment id (a UUID) [env: DYNAMIC_ENVIRONMENT_ID]' })
       .option('api-url', { type: 'string', describe: `Dynamic API base URL [env: DYNAMIC_API_URL] [default: ${DEFAULT_API_URL}]` })
       .option('rate-limit', { type: 'number', default: 1500, describe: 'Most list requests per rolling minute (Dynamic allows 1,500 per IP on developer endpoints); 0 = no client-side limit' })
@@ -79,6 +80,7 @@ export async function resolveReconcileConfig(
     apiUrl,
     environmentId,
     token,
+    ...(await resolveLocalAddress(args['local-address'])),
     checkpointDir: args['checkpoint-dir'],
     rateLimitPerMinute: args['rate-limit'],
     retries: args.retries,

@@ -4,7 +4,7 @@ import { DEFAULT_API_URL } from '../../pipeline/job-config.js';
 import type { RollbackResult } from '../../rollback/index.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { setExitCode } from '../exit-code.js';
-import { flagOrEnv, withJobOptions } from '../shared-options.js';
+import { flagOrEnv, resolveLocalAddress, withJobOptions, withLocalAddressOption } from '../shared-options.js';
 import { registerCliSecrets, requireSecureApiUrl, withInsecureApiUrlOption } from '../secret-guards.js';
 import { requireJob } from './status.js';
 
@@ -14,6 +14,7 @@ interface RollbackArgs {
   'environment-id'?: string;
   'api-url'?: string;
   'allow-insecure-api-url': boolean;
+  'local-address'?: string;
   'rate-limit': number;
   retries: number;
   concurrency: number;
@@ -25,7 +26,7 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
   command: 'rollback',
   describe: 'Delete from Dynamic exactly the users this job created (from its ledger), after a preview and a confirmation; resumable',
   builder: (yargs) =>
-    withInsecureApiUrlOption(withJobOptions(yargs))
+    withLocalAddressOption(withInsecureApiUrlOption(withJobOptions(yargs)))
       .option('environment-id', { type: 'string', describe: "Dynamic environment id; must be the job's own (default: the one the job ran against) [env: DYNAMIC_ENVIRONMENT_ID]" })
       .option('api-url', { type: 'string', describe: `Dynamic API base URL [env: DYNAMIC_API_URL] [default: ${DEFAULT_API_URL}]` })
       .option('rate-limit', { type: 'number', default: 1500, describe: 'Most DELETE requests per rolling minute (Dynamic allows 1,500 per IP on developer endpoints); 0 = no client-side limit' })
@@ -44,6 +45,7 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
     if (!args['dry-run']) requireSecureApiUrl(apiUrl, args['allow-insecure-api-url']);
     if (!Number.isInteger(args['rate-limit']) || args['rate-limit'] < 0) throw new ConfigError('invalid --rate-limit: a whole number, 0 or more');
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new ConfigError('invalid --concurrency: a whole number, 1 or more');
+    const localAddress = await resolveLocalAddress(args['local-address']);
     const interactive = Boolean(process.stdin.isTTY);
     if (!args['dry-run'] && !args.yes && !interactive) {
       throw new ConfigError('rollback deletes users: confirm with --yes (stdin is not a terminal, so it cannot ask)');
@@ -59,6 +61,7 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
       apiUrl,
       ...(environmentId ? { environmentId } : {}),
       ...(token ? { token } : {}),
+      ...localAddress,
       rateLimitPerMinute: args['rate-limit'],
       retries: args.retries,
       concurrency: args.concurrency,

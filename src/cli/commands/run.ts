@@ -5,7 +5,7 @@ import type { JobConfig } from '../../pipeline/index.js';
 import { DEFAULT_API_URL } from '../../pipeline/job-config.js';
 import { setExitCode } from '../exit-code.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { flagOrEnv, withJobOptions, withSourceOptions } from '../shared-options.js';
+import { flagOrEnv, resolveLocalAddress, withJobOptions, withLocalAddressOption, withSourceOptions } from '../shared-options.js';
 import { interruptOnSignals } from '../interrupt.js';
 import { passwordFlagWarning, registerCliSecrets, requireSecureApiUrl, withInsecureApiUrlOption } from '../secret-guards.js';
 import { tightenHeapFor } from '../tune-heap.js';
@@ -21,6 +21,7 @@ interface RunArgs {
   'environment-id'?: string;
   'api-url'?: string;
   'allow-insecure-api-url': boolean;
+  'local-address'?: string;
   'page-size': number;
   'batch-size': number;
   concurrency: number;
@@ -43,7 +44,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'Migrate the users the mapping describes (resumes the job where it stopped; once the first full run is done, each run sends the users changed since the last)',
   builder: (yargs) =>
-    withInsecureApiUrlOption(withJobOptions(withSourceOptions(yargs)))
+    withLocalAddressOption(withInsecureApiUrlOption(withJobOptions(withSourceOptions(yargs))))
       .option('dry-run', { type: 'boolean', default: false, describe: 'Extract, map and validate everything; send nothing (no HTTP, no token) and write the would-be payloads, rejects and a summary' })
       .option('environment-id', { type: 'string', describe: 'Dynamic environment id (a UUID) [env: DYNAMIC_ENVIRONMENT_ID]' })
       .option('api-url', { type: 'string', describe: `Dynamic API base URL [env: DYNAMIC_API_URL] [default: ${DEFAULT_API_URL}]` })
@@ -145,6 +146,7 @@ export async function resolveRunConfig(
     apiUrl: flagOrEnv(args['api-url'], 'DYNAMIC_API_URL', env) ?? DEFAULT_API_URL,
     environmentId: flagOrEnv(args['environment-id'], 'DYNAMIC_ENVIRONMENT_ID', env),
     token: args['dry-run'] && !args['compare-target'] ? undefined : envToken,
+    ...(await resolveLocalAddress(args['local-address'])),
     checkpointDir: args['checkpoint-dir'],
     reportsDir: args['reports-dir'],
     pageSize: args['page-size'],

@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkAccess } from '../access-check.js';
+import { clientCounters } from '../emulator-stats.js';
 import { clientIp, readBody, sendJson } from '../http-io.js';
+import { checkRateLimits, sendRateLimited } from './check-rate-limits.js';
 import { parseBulkBody } from './bulk-body.js';
 import type { RouteContext } from './route-context.js';
 
 /**
  * `POST /environments/:environmentId/users/bulk[?upsert=true]`. Checks run in the API's order:
- * environment id, token, access, rate limit, injected faults, body; then users are applied one
- * by one and the state saved before answering (or, for a drop, before destroying the socket).
+ * environment id, token, access, rate limits (per IP, then the environment's), injected faults,
+ * body; then users are applied one by one and the state saved before answering (or, for a drop,
+ * before destroying the socket).
  */
 export async function handleBulkCreate(
   ctx: RouteContext,
@@ -16,7 +19,9 @@ export async function handleBulkCreate(
   environmentId: string,
   url: URL,
 ): Promise<void> {
+  const client = clientIp(req);
   ctx.counters.bulkRequests++;
+  clientCounters(ctx.counters, client).bulkRequests++;
   if (url.searchParams.get('upsert') === 'true') ctx.counters.upsertRequests++;
   const text = await readBody(req);
   const refused = checkAccess(req, environmentId, ctx.access);
@@ -31,13 +36,9 @@ export async function handleBulkCreate(
     res.end('Too Many Requests');
     return;
   }
-  const client = clientIp(req);
-  const slot = ctx.limiter.tryAcquire(client);
+  const refusal = checkRateLimits(ctx, client, environmentId, 'bulk');
   const limitHeaders = ctx.rateLimitHeaders ? ctx.limiter.headers(client) : {};
-  if (!slot.allowed) {
-    ctx.counters.rateLimited++;
-    return sendJson(res, 429, { message: 'Rate limit exceeded', code: 429 }, { ...limitHeaders, 'retry-after': String(slot.retryAfterSeconds) });
-  }
+  if (refusal) return sendRateLimited(res, refusal, limitHeaders);
 
   if (fault.delayMs > 0) await ctx.sleep(fault.delayMs);
   if (fault.failStatus !== null) {

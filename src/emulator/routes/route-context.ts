@@ -9,7 +9,10 @@ import type { UserStore } from '../user-store.js';
 export interface RouteContext {
   store: UserStore;
   access: AccessPolicy;
+  /** The per-IP limit of bulk requests, keyed by client IP. */
   limiter: ClientRateLimit;
+  /** The environment limit of every environment route, keyed by environment id (all IPs together). */
+  environmentLimiter: ClientRateLimit;
   faults: FaultInjector;
   counters: EmulatorCounters;
   /** Send the courtesy `RateLimit-*` headers (Dynamic documents none). */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from '../http-io.js';
+import { clientCounters, statsSnapshot } from '../emulator-stats.js';
+import { clientIp, sendJson } from '../http-io.js';
 import { handleBulkCreate } from './bulk-create.js';
 import type { RouteContext } from './route-context.js';
 import { handleDeleteUser, handleGetUser, handleListUsers } from './user-routes.js';
@@ -18,10 +19,11 @@ export async function route(ctx: RouteContext, req: IncomingMessage, res: Server
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   const method = req.method ?? 'GET';
   if (method === 'GET' && STATS.test(url.pathname)) {
-    return sendJson(res, 200, { ...ctx.counters, usersStored: ctx.store.size });
+    return sendJson(res, 200, statsSnapshot(ctx.counters, ctx.store.size));
   }
   const path = url.pathname.startsWith(`${API_PREFIX}/`) ? url.pathname.slice(API_PREFIX.length) : undefined;
   let m: RegExpExecArray | null;
+  if (path?.startsWith('/environments/')) clientCounters(ctx.counters, clientIp(req)).requests++;
   if (path !== undefined) {
     if (method === 'POST' && (m = BULK.exec(path))) return handleBulkCreate(ctx, req, res, decode(m[1]), url);
     if (method === 'GET' && (m = USERS.exec(path))) return handleListUsers(ctx, req, res, decode(m[1]), url);

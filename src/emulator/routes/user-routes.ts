@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkAccess } from '../access-check.js';
-import { sendJson } from '../http-io.js';
+import { clientIp, sendJson } from '../http-io.js';
+import { checkRateLimits, sendRateLimited } from './check-rate-limits.js';
 import { isFilterColumn, FILTER_COLUMNS } from '../user-filter.js';
 import type { RouteContext } from './route-context.js';
 
@@ -17,6 +18,8 @@ function intParam(url: URL, name: string): number | undefined | null {
 export function handleListUsers(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, environmentId: string, url: URL): void {
   const refused = checkAccess(req, environmentId, ctx.access);
   if (refused) return sendJson(res, refused.status, refused.body);
+  const limited = checkRateLimits(ctx, clientIp(req), environmentId, 'developer');
+  if (limited) return sendRateLimited(res, limited);
   const offset = intParam(url, 'offset');
   const limit = intParam(url, 'limit');
   if (offset === null || limit === null) {
@@ -36,6 +39,8 @@ export function handleListUsers(ctx: RouteContext, req: IncomingMessage, res: Se
 export function handleGetUser(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, environmentId: string, userId: string): void {
   const refused = checkAccess(req, environmentId, ctx.access);
   if (refused) return sendJson(res, refused.status, refused.body);
+  const limited = checkRateLimits(ctx, clientIp(req), environmentId, 'developer');
+  if (limited) return sendRateLimited(res, limited);
   const user = ctx.store.get(environmentId, userId);
   if (!user) return sendJson(res, 404, { error: 'User not found', code: 'not_found' });
   sendJson(res, 200, { user });
@@ -51,6 +56,8 @@ export async function handleDeleteUser(
 ): Promise<void> {
   const refused = checkAccess(req, environmentId, ctx.access);
   if (refused) return sendJson(res, refused.status, refused.body);
+  const limited = checkRateLimits(ctx, clientIp(req), environmentId, 'developer');
+  if (limited) return sendRateLimited(res, limited);
   if (!ctx.store.delete(environmentId, userId)) return sendJson(res, 404, { error: 'User not found', code: 'not_found' });
   await ctx.save();
   sendJson(res, 200, {});

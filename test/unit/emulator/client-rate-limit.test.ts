@@ -41,6 +41,24 @@ describe('ClientRateLimit', () => {
     expect(limit.tryAcquire('b')).toEqual({ allowed: true });
   });
 
+  it('check answers as tryAcquire would, taking no slot; inWindow counts the grants in the window', () => {
+    const { clock, limit } = limiter(2);
+    expect(limit.check('a')).toEqual({ allowed: true });
+    expect(limit.inWindow('a')).toBe(0);
+    limit.tryAcquire('a');
+    clock.t += 20_000;
+    limit.tryAcquire('a');
+    expect(limit.inWindow('a')).toBe(2);
+    for (let i = 0; i < 3; i++) expect(limit.check('a')).toEqual({ allowed: false, retryAfterSeconds: 40 });
+    clock.t = 1_000_000 + 60_000;
+    expect(limit.inWindow('a')).toBe(1);
+    expect(limit.check('a')).toEqual({ allowed: true });
+    expect(limit.check('a')).toEqual({ allowed: true }); // still free: check took nothing
+    expect(limit.tryAcquire('a')).toEqual({ allowed: true });
+    expect(limit.check('a').allowed).toBe(false);
+    expect(new ClientRateLimit({ perWindow: 0 }).inWindow('a')).toBe(0);
+  });
+
   it('treats 0 as unlimited', () => {
     const { limit } = limiter(0);
     for (let i = 0; i < 1000; i++) expect(limit.tryAcquire('a').allowed).toBe(true);

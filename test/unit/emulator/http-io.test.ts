@@ -1,7 +1,8 @@
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readBody, sendJson } from '../../../src/emulator/http-io.js';
+import type { IncomingMessage } from 'node:http';
+import { clientIp, readBody, sendJson } from '../../../src/emulator/http-io.js';
 
 const servers: ReturnType<typeof createServer>[] = [];
 afterEach(async () => {
@@ -45,5 +46,18 @@ describe('readBody and sendJson', () => {
     const port = await echoServer(10);
     const answer = await post(port, ['0123456789', 'abc']);
     expect(JSON.parse(answer.body)).toEqual({ text: null });
+  });
+});
+
+describe('clientIp', () => {
+  const from = (remoteAddress: string | undefined) => clientIp({ socket: { remoteAddress } } as IncomingMessage);
+
+  it('is the remote address, an IPv4-mapped IPv6 one as plain IPv4', () => {
+    expect(from('127.0.0.2')).toBe('127.0.0.2');
+    expect(from('::ffff:127.0.0.2')).toBe('127.0.0.2');
+    expect(from('::FFFF:10.1.2.3')).toBe('10.1.2.3');
+    expect(from('::1')).toBe('::1');
+    expect(from('2001:db8::ffff:1')).toBe('2001:db8::ffff:1');
+    expect(from(undefined)).toBe('unknown');
   });
 });
