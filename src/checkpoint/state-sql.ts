@@ -43,12 +43,10 @@ export function sqliteStateSql(raw: Database.Database): StateSql {
     throw new Error('a checkpoint transaction cannot open another one');
   };
   const inside: StateSql = { ...direct, transaction: nested };
-  // Checked right before the statement runs, with no await in between.
-  const waitFor = async () => {
-    while (inTransaction) await open;
-  };
+  // The check and the statement share one continuation: a helper awaited in between would let
+  // every waiter wake together, and one's transaction begin under the others' statements.
   const after = async <T>(statement: () => Promise<T>): Promise<T> => {
-    if (inTransaction) await waitFor();
+    while (inTransaction) await open;
     return statement();
   };
   return {
@@ -57,7 +55,7 @@ export function sqliteStateSql(raw: Database.Database): StateSql {
     get: (text, ...params) => after(() => direct.get(text, ...params)),
     run: (text, ...params) => after(() => direct.run(text, ...params)),
     async transaction(body) {
-      if (inTransaction) await waitFor();
+      while (inTransaction) await open;
       let done!: () => void;
       open = new Promise((resolve) => (done = resolve));
       inTransaction = true;

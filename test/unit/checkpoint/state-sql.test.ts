@@ -48,4 +48,25 @@ describe('sqliteStateSql', () => {
     await second;
     expect(await values()).toEqual(['outside=1', 'second=1']);
   });
+
+  it('lets one waiter at a time through when a transaction ends, however many queued behind it', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = db.transaction(async (tx) => {
+      await tx.run('insert into t (k, v) values (?, ?)', 'a', 1);
+      await gate;
+    });
+    const failing = db.transaction(async (tx) => {
+      await tx.run('insert into t (k, v) values (?, ?)', 'b', 1);
+      throw new Error('rolled back');
+    });
+    const outside = db.run('insert into t (k, v) values (?, ?)', 'c', 1);
+    const last = db.transaction(async (tx) => tx.run('insert into t (k, v) values (?, ?)', 'd', 1));
+    release();
+    await first;
+    await expect(failing).rejects.toThrow('rolled back');
+    await outside;
+    await last;
+    expect(await values()).toEqual(['a=1', 'c=1', 'd=1']);
+  });
 });
