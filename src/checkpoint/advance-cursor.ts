@@ -9,7 +9,8 @@ import type { StateSql } from './state-sql.js';
  * Batches planned unpositioned (the changed-children and in-doubt passes, whose keys are no range
  * of the pass's order; the first of two batches planned over one key range) are part of the prefix
  * but carry no position of their own, so the cursor keeps the last position before them.
- * Run inside the settle transaction.
+ * Run inside the settle transaction, after `lockJobRow`: what it reads of the scope's batches
+ * must not change before the cursor it computes from them is written.
  */
 export async function advanceCursor(db: StateSql, scope: number, now: string): Promise<void> {
   const from = await readCursorSeq(db, scope);

@@ -5,9 +5,8 @@ import { advanceCursor } from './advance-cursor.js';
 import { toBatchRecord, type BatchRecord } from './checkpoint-records.js';
 import type { BatchPass, CheckpointTables } from './checkpoint-schema.js';
 import { addInDoubt, clearInDoubt, type InDoubtKey } from './in-doubt.js';
-import { readCursorSeq } from './job-row.js';
-import { readLedgerEntries, writeLedgerEntries } from './ledger-queries.js';
-import { mergeLedgerEntry } from './merge-ledger-entry.js';
+import { lockJobRow, readCursorSeq } from './job-row.js';
+import { mergeIntoLedger } from './ledger-queries.js';
 import { writeRejections } from './rejection-records.js';
 import { inDoubtOf, toIncomingOutcomes, type SettleResult } from './settle-result.js';
 import type { StateSql } from './state-sql.js';
@@ -45,47 +44,49 @@ export async function planBatch(db: StateSql, scope: number, input: PlannedBatch
   return Number(row?.seq);
 }
 
-/** planned/sent → sent, one more attempt. */
-export async function markSent(db: StateSql, seq: number, now: string): Promise<void> {
-  const changes = await db.run(`update batches set state = 'sent', attempts = attempts + 1, sent_at = ? where seq = ? and state in ('planned', 'sent')`, now, seq);
+/**
+ * planned/sent → sent, one more attempt, for a batch of `scope` only.
+ * @throws CheckpointError `checkpoint_batch_state` when the batch is settled, discarded or another scope's.
+ */
+export async function markSent(db: StateSql, scope: number, seq: number, now: string): Promise<void> {
+  const changes = await db.run(`update batches set state = 'sent', attempts = attempts + 1, sent_at = ? where seq = ? and scope = ? and state in ('planned', 'sent')`, now, seq, scope);
   if (changes === 0) {
-    throw new CheckpointError(`batch ${seq} cannot be marked sent: it is unknown or already settled`, { code: 'checkpoint_batch_state' });
+    throw new CheckpointError(`batch ${seq} cannot be marked sent: it is already settled, or unknown to scope ${scope}`, { code: 'checkpoint_batch_state' });
   }
 }
 
 /**
- * Settles a batch in one transaction: the ledger entries of every outcome and rejection merged
- * with what the ledger knew, every broken rule of the rejected rows, the users the answer was
- * silent about (and any sent key the result does not mention) kept in doubt and every other key of
- * the batch out of doubt, the batch marked settled, the cursor advanced. On any error nothing of
+ * Settles a batch of `scope` in one transaction: the ledger entries of every outcome and rejection
+ * merged with what the ledger knew, every broken rule of the rejected rows, the users the answer
+ * was silent about (and any sent key the result does not mention) kept in doubt and every other key
+ * of the batch out of doubt, the batch marked settled, the cursor advanced. On any error nothing of
  * it is written.
+ * @throws CheckpointError `checkpoint_batch_state` when the batch is settled already, or unknown to
+ *   `scope`: discarded by a resumed run (its late answer is then no outcome), or another scope's.
  */
-export function settleBatch(db: StateSql, seq: number, result: SettleResult, now: string): Promise<void> {
+export function settleBatch(db: StateSql, scope: number, seq: number, result: SettleResult, now: string): Promise<void> {
   return db.transaction(async (tx) => {
-    const batch = await tx.get<{ scope: number; state: string; legacy_ids: string; sent_identities: string; planned_at: string }>(
-      'select scope, state, legacy_ids, sent_identities, planned_at from batches where seq = ?', seq);
+    await lockJobRow(tx, scope);
+    const batch = await tx.get<{ state: string; legacy_ids: string; sent_identities: string; planned_at: string }>(
+      'select state, legacy_ids, sent_identities, planned_at from batches where seq = ? and scope = ?', seq, scope);
     if (!batch || batch.state === 'settled') {
-      throw new CheckpointError(`batch ${seq} cannot be settled: it is ${batch ? 'already settled' : 'unknown'}`, { code: 'checkpoint_batch_state' });
+      throw new CheckpointError(`batch ${seq} cannot be settled: it is ${batch ? 'already settled' : `unknown to scope ${scope}`}`, { code: 'checkpoint_batch_state' });
     }
     const incoming = toIncomingOutcomes(result);
-    const merged = await readLedgerEntries(tx, incoming.map((entry) => entry.legacyId));
-    for (const entry of incoming) {
-      merged.set(entry.legacyId, mergeLedgerEntry(merged.get(entry.legacyId), entry, { batchSeq: seq, now }));
-    }
-    await writeLedgerEntries(tx, merged.values());
+    await mergeIntoLedger(tx, incoming, { batchSeq: seq, now });
     await writeRejections(tx, seq, incoming.map((entry) => entry.legacyId), result.rejections);
     // A row rejected now says nothing about what an earlier attempt of it did in Dynamic: it stays
     // in doubt. (A user in doubt that Dynamic refuses now is looked up by the sender before it is
     // settled as failed.)
     await clearInDoubt(tx, incoming.filter((entry) => entry.outcome !== 'rejected').map((entry) => entry.legacyId));
     const inDoubt = inDoubtFrom(batch);
-    await addInDoubt(tx, batch.scope, inDoubtOf(result).map((key) => inDoubt(key.legacyId, key.reason)));
+    await addInDoubt(tx, scope, inDoubtOf(result).map((key) => inDoubt(key.legacyId, key.reason)));
     // A key sent but missing from the result is as unknown as one the answer was silent about.
     const decided = new Set(incoming.map((entry) => entry.legacyId));
     const unmentioned = (JSON.parse(batch.legacy_ids) as string[]).filter((legacyId) => !decided.has(legacyId));
-    await addInDoubt(tx, batch.scope, unmentioned.map((legacyId) => inDoubt(legacyId, 'no_outcome')));
+    await addInDoubt(tx, scope, unmentioned.map((legacyId) => inDoubt(legacyId, 'no_outcome')));
     await tx.run(`update batches set state = 'settled', settled_at = ? where seq = ?`, now, seq);
-    await advanceCursor(tx, batch.scope, now);
+    await advanceCursor(tx, scope, now);
   });
 }
 
@@ -94,9 +95,9 @@ export async function unsettledBatches(db: StateSql, scope: number): Promise<Bat
   return (await db.all<BatchRow>(`select * from batches where scope = ? and state in ('planned', 'sent') order by seq`, scope)).map(toBatchRecord);
 }
 
-/** One journal entry, settled or not. */
-export async function batchBySeq(db: StateSql, seq: number): Promise<BatchRecord | undefined> {
-  const row = await db.get<BatchRow>('select * from batches where seq = ?', seq);
+/** One journal entry of `scope`, settled or not; undefined when discarded or another scope's. */
+export async function batchBySeq(db: StateSql, scope: number, seq: number): Promise<BatchRecord | undefined> {
+  const row = await db.get<BatchRow>('select * from batches where seq = ? and scope = ?', seq, scope);
   return row && toBatchRecord(row);
 }
 
@@ -107,6 +108,7 @@ export async function batchBySeq(db: StateSql, seq: number): Promise<BatchRecord
  */
 export function discardUnsettled(db: StateSql, scope: number, now: string): Promise<void> {
   return db.transaction(async (tx) => {
+    await lockJobRow(tx, scope);
     const max = await tx.get<{ seq: number | null }>('select max(seq) as seq from batches where scope = ?', scope);
     const cursorSeq = await readCursorSeq(tx, scope);
     const rows = await tx.all<{ legacy_ids: string; sent_identities: string; planned_at: string }>(

@@ -64,6 +64,7 @@ export class CheckpointStore {
     private readonly backend: StateBackend,
     readonly scope: number,
     private readonly now: () => Date,
+    private readonly ownsBackend: boolean,
     private cachedJob: JobRecord | undefined,
   ) {}
 
@@ -97,12 +98,18 @@ export class CheckpointStore {
     return CheckpointStore.over(backend, { scope: JOB_SCOPE, ...(options.now ? { now: options.now } : {}) });
   }
 
-  /** A store over an open backend, in `scope`; closes the backend if the job cannot be read. */
-  static async over(backend: StateBackend, options: { scope: number; now?: () => Date }): Promise<CheckpointStore> {
+  /**
+   * A store over an open backend, in `scope`. A store that owns its backend closes it with itself,
+   * or at once if the job cannot be read; one that does not (a chunk's store, of the many sharing a
+   * worker's backend) leaves that to whoever opened the backend.
+   */
+  static async over(backend: StateBackend, options: { scope: number; now?: () => Date; ownsBackend?: boolean }): Promise<CheckpointStore> {
+    const ownsBackend = options.ownsBackend ?? true;
     try {
-      return new CheckpointStore(backend, options.scope, options.now ?? (() => new Date()), await readJob(backend.sql, options.scope, backend.label));
+      const job = await readJob(backend.sql, options.scope, backend.label);
+      return new CheckpointStore(backend, options.scope, options.now ?? (() => new Date()), ownsBackend, job);
     } catch (error) {
-      await backend.close();
+      if (ownsBackend) await backend.close();
       throw error;
     }
   }
@@ -199,9 +206,9 @@ export class CheckpointStore {
     return this.changeJob((now) => setChildWatermark(this.sql, this.scope, child, upper, now));
   }
 
-  /** Closes the database; the store is unusable afterwards. */
+  /** Closes the database (unless the backend is shared, see `over`); the store is unusable afterwards. */
   async close(): Promise<void> {
-    await this.backend.close();
+    if (this.ownsBackend) await this.backend.close();
   }
 
   /**
@@ -217,18 +224,23 @@ export class CheckpointStore {
     return this.write((now) => journal.planBatch(this.sql, this.scope, input, now));
   }
 
-  /** Records that the batch's request is about to go out (or went out again). */
+  /**
+   * Records that the batch's request is about to go out (or went out again).
+   * @throws CheckpointError `checkpoint_batch_state` when it is settled, discarded or another scope's.
+   */
   async markSent(seq: number): Promise<void> {
-    await this.write((now) => journal.markSent(this.sql, seq, now));
+    await this.write((now) => journal.markSent(this.sql, this.scope, seq, now));
   }
 
   /**
    * Settles a batch in one transaction: ledger entries for every outcome and rejection (merged with
    * earlier ones, see `mergeLedgerEntry`), the batch settled, the cursor advanced over the
    * contiguous settled prefix. On any error nothing of it is written.
+   * @throws CheckpointError `checkpoint_batch_state` when it is settled already, or not a batch of
+   *   this scope (discarded by a resumed run, or another scope's): nothing is written.
    */
   async settleBatch(seq: number, result: SettleResult): Promise<void> {
-    await this.write((now) => journal.settleBatch(this.sql, seq, result, now));
+    await this.write((now) => journal.settleBatch(this.sql, this.scope, seq, result, now));
   }
 
   /** Batches planned or sent but never settled, in seq order: after a crash their fate is unknown. */
@@ -250,9 +262,9 @@ export class CheckpointStore {
     return readInDoubtDetails(this.sql, this.scope);
   }
 
-  /** One journal entry, settled or not; undefined when unknown or discarded. */
+  /** One journal entry of this scope, settled or not; undefined when unknown, discarded or another scope's. */
   async batch(seq: number): Promise<BatchRecord | undefined> {
-    return journal.batchBySeq(this.sql, seq);
+    return journal.batchBySeq(this.sql, this.scope, seq);
   }
 
   /**

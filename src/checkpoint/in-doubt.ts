@@ -1,6 +1,6 @@
 import type { Identity } from '../load/identity-holders.js';
 import { sortKey } from './sort-key.js';
-import { inJsonList, type StateSql } from './state-sql.js';
+import { forUpdate, inJsonList, type StateSql } from './state-sql.js';
 
 /**
  * The users whose fate is unknown: keys of batches a run left unsettled (moved here in the same
@@ -10,10 +10,14 @@ import { inJsonList, type StateSql } from './state-sql.js';
  * that will replay it (the whole job, or the chunk whose range holds it).
  */
 
-// The earlier of two ISO times, written so both databases accept it.
-const INSERT = `insert into in_doubt (legacy_id, sort_key, since, reason, identities, scope) values (?, ?, ?, ?, ?, ?)
+// The earlier of two ISO times, written so both databases accept it. The key moves to the scope
+// that left it in doubt last: that scope's next run replays it.
+const UPSERT = `insert into in_doubt (legacy_id, sort_key, since, reason, identities, scope) values (?, ?, ?, ?, ?, ?)
   on conflict (legacy_id) do update set since = case when excluded.since < in_doubt.since then excluded.since else in_doubt.since end,
-    identities = excluded.identities`;
+    identities = excluded.identities, scope = excluded.scope`;
+// A key not in doubt when read: false when another transaction put it there since.
+const INSERT_NEW = `insert into in_doubt (legacy_id, sort_key, since, reason, identities, scope) values (?, ?, ?, ?, ?, ?)
+  on conflict do nothing`;
 
 /** A key in doubt, why, since when, and the identities the attempts in doubt carried. */
 export interface InDoubtKey {
@@ -25,16 +29,22 @@ export interface InDoubtKey {
 }
 
 /**
- * Records keys as in doubt. A key already in doubt keeps its first reason and its earliest
- * attempt's time, and adds the identities of this attempt to those of the earlier ones: any of
- * them may be how Dynamic holds it. Run inside a transaction.
+ * Records keys as in doubt, in `scope` (a key in doubt in another scope moves to this one). A key
+ * already in doubt keeps its first reason and its earliest attempt's time, and adds the identities
+ * of this attempt to those of the earlier ones: any of them may be how Dynamic holds it. Run inside
+ * a transaction: the row read is locked until it ends (PostgreSQL), and a key another scope put in
+ * doubt after the read is read again, so neither attempt's identities are lost.
  */
 export async function addInDoubt(db: StateSql, scope: number, keys: Iterable<InDoubtKey>): Promise<void> {
   for (const { legacyId, reason, since, identities = [] } of keys) {
-    const earlier = await db.get<{ identities: string }>('select identities from in_doubt where legacy_id = ?', legacyId);
-    const merged = new Map((earlier ? (JSON.parse(earlier.identities) as Identity[]) : []).map((identity) => [identity.key, identity]));
-    for (const identity of identities) merged.set(identity.key, identity);
-    await db.run(INSERT, legacyId, sortKey(legacyId), since, reason, JSON.stringify([...merged.values()]), scope);
+    for (;;) {
+      const earlier = await db.get<{ identities: string }>(`select identities from in_doubt where legacy_id = ?${forUpdate(db)}`, legacyId);
+      const merged = new Map((earlier ? (JSON.parse(earlier.identities) as Identity[]) : []).map((identity) => [identity.key, identity]));
+      for (const identity of identities) merged.set(identity.key, identity);
+      const params = [legacyId, sortKey(legacyId), since, reason, JSON.stringify([...merged.values()]), scope];
+      const written = await db.run(earlier ? UPSERT : INSERT_NEW, ...params);
+      if (written > 0) break;
+    }
   }
 }
 

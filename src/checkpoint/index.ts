@@ -11,6 +11,8 @@ export { checkpointPath, removeCheckpoint, JOB_NAME_PATTERN } from './checkpoint
 export { fingerprintDifferences, type Fingerprint } from './fingerprint.js';
 export type { SettleResult, SettledOutcome, SettledRejection } from './settle-result.js';
 export { scrubMessage } from './scrub-message.js';
-export { openPostgresCheckpoint, stateSchemaName, type OpenPostgresOptions } from './postgres-state.js';
+export {
+  openPostgresBackend, openPostgresCheckpoint, stateSchemaName, type OpenPostgresBackendOptions, type OpenPostgresOptions,
+} from './postgres-state.js';
 export { JOB_SCOPE, type StateBackend } from './checkpoint-store.js';
 export { openJobCheckpoint, type CheckpointLocation } from './open-job-checkpoint.js';

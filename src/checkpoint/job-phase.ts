@@ -1,7 +1,7 @@
 import { CheckpointError } from '../errors.js';
 import { parseWatermarksOrEmpty } from './checkpoint-records.js';
 import type { JobPhase } from './checkpoint-schema.js';
-import { jobColumns } from './job-row.js';
+import { jobColumns, lockJobRow } from './job-row.js';
 import type { StateSql } from './state-sql.js';
 
 /**
@@ -9,9 +9,12 @@ import type { StateSql } from './state-sql.js';
  * attempt recorded (before reading anything), so rows changed while it ran are not skipped.
  * @returns the value in force afterwards.
  */
-export async function recordIncrementalSince(db: StateSql, scope: number, since: string, now: string): Promise<string> {
-  await db.run('update job set incremental_since = ?, updated_at = ? where id = ? and incremental_since is null', since, now, scope);
-  return (await jobColumns<{ incremental_since: string | null }>(db, scope, 'incremental_since')).incremental_since ?? since;
+export function recordIncrementalSince(db: StateSql, scope: number, since: string, now: string): Promise<string> {
+  return db.transaction(async (tx) => {
+    await lockJobRow(tx, scope);
+    await tx.run('update job set incremental_since = ?, updated_at = ? where id = ? and incremental_since is null', since, now, scope);
+    return (await jobColumns<{ incremental_since: string | null }>(tx, scope, 'incremental_since')).incremental_since ?? since;
+  });
 }
 
 /**
@@ -23,6 +26,7 @@ export async function recordIncrementalSince(db: StateSql, scope: number, since:
  */
 export function enterIncrementalPhase(db: StateSql, scope: number, cursor: string, now: string): Promise<void> {
   return db.transaction(async (tx) => {
+    await lockJobRow(tx, scope);
     const job = await jobColumns<{ phase: JobPhase; incremental_since: string | null; cursor_seq: number }>(tx, scope, 'phase, incremental_since, cursor_seq');
     const unsettled = await tx.get<{ seq: number }>(`select seq from batches where scope = ? and state in ('planned', 'sent') limit 1`, scope);
     if (job.phase !== 'full' || unsettled || job.incremental_since === null) {
@@ -38,6 +42,8 @@ export function enterIncrementalPhase(db: StateSql, scope: number, cursor: strin
 /** Moves one child's watermark: its changes up to `upper` have all been processed and settled. */
 export function setChildWatermark(db: StateSql, scope: number, child: string, upper: string, now: string): Promise<void> {
   return db.transaction(async (tx) => {
+    // Read, change, write back: another child's watermark written meanwhile would be lost.
+    await lockJobRow(tx, scope);
     const row = await jobColumns<{ child_watermarks: string }>(tx, scope, 'child_watermarks');
     const watermarks = { ...parseWatermarksOrEmpty(row.child_watermarks), [child]: upper };
     await tx.run('update job set child_watermarks = ?, updated_at = ? where id = ?', JSON.stringify(watermarks), now, scope);

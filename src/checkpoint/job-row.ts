@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import { CheckpointError } from '../errors.js';
 import { toJobRecord, type JobRecord } from './checkpoint-records.js';
 import type { CheckpointTables } from './checkpoint-schema.js';
-import type { StateSql } from './state-sql.js';
+import { forUpdate, type StateSql } from './state-sql.js';
 
 // The job row of a scope: `job.id` is the scope (1 for a whole job, as the embedded checkpoint
 // always is; a chunk of a scaled-out job has one of its own, see chunk-scope.ts).
@@ -18,6 +18,17 @@ export async function jobColumns<Row>(db: StateSql, scope: number, columns: stri
   const row = await db.get<Row>(`select ${columns} from job where id = ?`, scope);
   if (row === undefined) throw new CheckpointError('the checkpoint has no job yet', { code: 'checkpoint_no_job' });
   return row;
+}
+
+/**
+ * Takes the scope's job row until the transaction ends; the first statement of every transaction
+ * that reads the scope's batches or job row to decide what to write there. Under PostgreSQL's read
+ * committed, two settles of one scope would otherwise each see the other's batch unsettled, and
+ * neither move the cursor over both. (Nothing to take on SQLite: its write transactions run one at
+ * a time.)
+ */
+export async function lockJobRow(tx: StateSql, scope: number): Promise<void> {
+  if (tx.dialect === 'postgres') await tx.get(`select id from job where id = ?${forUpdate(tx)}`, scope);
 }
 
 /** Where the cursor chain stands: the seq of the last batch the cursor has passed. */

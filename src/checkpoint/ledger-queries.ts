@@ -1,8 +1,9 @@
 import type { Selectable } from 'kysely';
 import type { CheckpointTables, LedgerOutcome, LedgerOwner } from './checkpoint-schema.js';
 import { toLedgerEntry, type LedgerEntry } from './checkpoint-records.js';
+import { mergeLedgerEntry, type IncomingOutcome } from './merge-ledger-entry.js';
 import { sortKey } from './sort-key.js';
-import { inJsonList, type StateSql } from './state-sql.js';
+import { forUpdate, inJsonList, type StateSql } from './state-sql.js';
 
 type LedgerRow = Selectable<CheckpointTables['ledger']>;
 
@@ -14,19 +15,47 @@ const UPSERT = `insert into ledger (legacy_id, sort_key, dynamic_user_id, outcom
     batch_seq = excluded.batch_seq, first_seen_at = excluded.first_seen_at, updated_at = excluded.updated_at,
     owner = excluded.owner, identity_hash = excluded.identity_hash`;
 
-/** The ledger entries of `keys` that exist, by legacy id. */
-export async function readLedgerEntries(db: StateSql, keys: readonly string[]): Promise<Map<string, LedgerEntry>> {
+// A new entry only: false when another transaction inserted the key since it was read.
+const INSERT_NEW = `insert into ledger (legacy_id, sort_key, dynamic_user_id, outcome, payload_hash, error_code,
+    error_message, batch_seq, first_seen_at, updated_at, owner, identity_hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict do nothing`;
+
+/**
+ * The ledger entries of `keys` that exist, by legacy id. With `lock` (inside a transaction), held
+ * on PostgreSQL until it ends, taken in sort-key order so that two settles over common keys wait
+ * for each other instead of deadlocking.
+ */
+export async function readLedgerEntries(db: StateSql, keys: readonly string[], options: { lock?: boolean } = {}): Promise<Map<string, LedgerEntry>> {
   const found = new Map<string, LedgerEntry>();
   if (keys.length === 0) return found;
-  for (const row of await db.all<LedgerRow>(`select * from ledger where legacy_id ${inJsonList(db)}`, JSON.stringify(keys))) found.set(row.legacy_id, toLedgerEntry(row));
+  const text = options.lock
+    ? `select * from ledger where legacy_id ${inJsonList(db)} order by sort_key${forUpdate(db)}`
+    : `select * from ledger where legacy_id ${inJsonList(db)}`;
+  for (const row of await db.all<LedgerRow>(text, JSON.stringify(keys))) found.set(row.legacy_id, toLedgerEntry(row));
   return found;
 }
 
-/** Inserts or replaces ledger entries (already merged with what was there); run inside a transaction. */
-export async function writeLedgerEntries(db: StateSql, entries: Iterable<LedgerEntry>): Promise<void> {
-  for (const e of entries) {
-    await db.run(UPSERT, e.legacyId, sortKey(e.legacyId), e.dynamicUserId, e.outcome, e.payloadHash, e.errorCode,
-      e.errorMessage, e.batchSeq, e.firstSeenAt, e.updatedAt, e.owner, e.identityHash);
+/**
+ * Folds outcomes into the ledger (see `mergeLedgerEntry`); run inside the settle transaction.
+ * Scopes settle at once and may hold the same legacy id (a replay, a takeover): the entries read
+ * are locked until the commit (PostgreSQL), and a key another transaction inserted after the read
+ * is not overwritten: it is read again, once that transaction committed, and merged with.
+ */
+export async function mergeIntoLedger(db: StateSql, incoming: readonly IncomingOutcome[], context: { batchSeq: number; now: string }): Promise<void> {
+  let pending = incoming;
+  while (pending.length > 0) {
+    const known = await readLedgerEntries(db, pending.map((entry) => entry.legacyId), { lock: true });
+    const merged = new Map<string, LedgerEntry>();
+    for (const entry of pending) merged.set(entry.legacyId, mergeLedgerEntry(merged.get(entry.legacyId) ?? known.get(entry.legacyId), entry, context));
+    const raced = new Set<string>();
+    for (const e of merged.values()) {
+      const params = [e.legacyId, sortKey(e.legacyId), e.dynamicUserId, e.outcome, e.payloadHash, e.errorCode,
+        e.errorMessage, e.batchSeq, e.firstSeenAt, e.updatedAt, e.owner, e.identityHash];
+      if (known.has(e.legacyId)) await db.run(UPSERT, ...params);
+      else if ((await db.run(INSERT_NEW, ...params)) === 0) raced.add(e.legacyId);
+    }
+    // Only on PostgreSQL, and at most once per key: an entry is never deleted, so it is known next time.
+    pending = pending.filter((entry) => raced.has(entry.legacyId));
   }
 }
 

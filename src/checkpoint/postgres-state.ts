@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import pg from 'pg';
 import { CheckpointError, coerceError } from '../errors.js';
-import { describeSource } from '../extract/describe-source.js';
+import { describeSource, redactSecrets, secretsOfDatabaseUrl } from '../extract/describe-source.js';
 import type { SendAnswer, SendJournal, SendRecord } from '../load/index.js';
+import { scrubText } from '../shared/scrub-text.js';
 import { BATCH_PASSES, BATCH_STATES, JOB_PHASES, LEDGER_OUTCOMES, LEDGER_OWNERS } from './checkpoint-schema.js';
 import { CheckpointStore, JOB_SCOPE, type StateBackend } from './checkpoint-store.js';
 import { JOB_NAME_PATTERN } from './checkpoint-path.js';
@@ -23,7 +24,7 @@ const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`
  * lock, so workers starting together create it once. Append, never edit a shipped one. Version 1
  * is the embedded checkpoint's schema 5 plus the limiter's sends per client address.
  */
-const POSTGRES_MIGRATIONS: ReadonlyArray<readonly string[]> = [
+export const POSTGRES_MIGRATIONS: ReadonlyArray<readonly string[]> = [
   [
     `create table job (
       id integer primary key,
@@ -104,6 +105,30 @@ const POSTGRES_MIGRATIONS: ReadonlyArray<readonly string[]> = [
       primary key (client, id)
     )`,
   ],
+  // 2: scale-out. The plan of the full pass, one row per chunk (its scope is 1 + chunk): chunk n
+  // covers after_key < key <= last_key, null being an open end. And the workers sharing the job,
+  // with what each last said of itself (a worker whose seen_at is old is gone).
+  [
+    `create table chunks (
+      chunk integer primary key,
+      after_key text,
+      last_key text,
+      rows bigint not null,
+      planned_at timestamptz not null default now()
+    )`,
+    `create table workers (
+      id text primary key,
+      host text not null,
+      pid integer not null,
+      address text,
+      started_at timestamptz not null default now(),
+      seen_at timestamptz not null default now(),
+      chunk integer,
+      requests_last_minute integer not null default 0,
+      users_last_minute integer not null default 0,
+      stopped_at timestamptz
+    )`,
+  ],
 ];
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
@@ -125,8 +150,8 @@ function numbered(text: string): string {
   return text.replace(/\?/g, () => `$${++n}`);
 }
 
-/** pg's answer as StateSql's. */
-function postgresStateSql(query: (text: string, params: unknown[]) => Promise<pg.QueryResult>, pool: pg.Pool): StateSql {
+/** pg's answer as StateSql's: a statement on any connection of the pool, a transaction on one. */
+function postgresStateSql(pool: pg.Pool): StateSql {
   const on = (run: (text: string, params: unknown[]) => Promise<pg.QueryResult>): Omit<StateSql, 'transaction'> => ({
     dialect: 'postgres',
     all: async <Row>(text: string, ...params: unknown[]) => (await run(numbered(text), params)).rows as Row[],
@@ -137,7 +162,7 @@ function postgresStateSql(query: (text: string, params: unknown[]) => Promise<pg
     throw new Error('a checkpoint transaction cannot open another one');
   };
   return {
-    ...on(query),
+    ...on((text, params) => pool.query(text, params)),
     async transaction(body) {
       const client = await pool.connect();
       try {
@@ -227,42 +252,52 @@ function postgresSendJournal(db: StateSql, client: string, preloaded: SendRecord
   };
 }
 
-export interface OpenPostgresOptions {
+export interface OpenPostgresBackendOptions {
+  /** Create the job's schema when missing (and upgrade it in any case). */
   create: boolean;
-  /** The job row whose cursor chain this store works in. @default 1, the whole job */
-  scope?: number;
   /** Whose sends the rate limiter reads back (the local address requests go out from). @default 'default' */
   client?: string;
-  now?: () => Date;
-  /** Connections of this store. @default 4 */
+  /** Connections of this backend, shared by every store over it. @default 4 */
   maxConnections?: number;
 }
 
+export interface OpenPostgresOptions extends OpenPostgresBackendOptions {
+  /** The job row whose cursor chain this store works in. @default 1, the whole job */
+  scope?: number;
+  now?: () => Date;
+}
+
 /**
- * Opens job `job`'s checkpoint in the state database at `stateUrl`, creating (or upgrading) its
- * schema when `create`. Messages name the database by host, port and name, never the URL.
- * @throws CheckpointError `checkpoint_missing`, `checkpoint_version`, `checkpoint_job_name`.
+ * Opens job `job`'s schema in the state database at `stateUrl`: creates or upgrades it (creates it
+ * only with `create`), opens the pool and reads the limiter's sends of `client` back. Stores of any
+ * scope go over it (`CheckpointStore.over`); closing it ends the pool. Messages name the database
+ * by host, port and name; the driver's own text is scrubbed of the URL's secrets.
+ * @throws CheckpointError `checkpoint_missing`, `checkpoint_version`, `checkpoint_job_name`,
+ *   `checkpoint_unreachable`.
  */
-export async function openPostgresCheckpoint(stateUrl: string, job: string, options: OpenPostgresOptions): Promise<CheckpointStore> {
+export async function openPostgresBackend(stateUrl: string, job: string, options: OpenPostgresBackendOptions): Promise<StateBackend> {
   const schema = stateSchemaName(job);
   const label = `${describeSource(stateUrl)} (schema ${schema})`;
   const pool = new pg.Pool({ connectionString: stateUrl, max: options.maxConnections ?? 4, options: `-c search_path=${ident(schema)}` });
   // A connection the server dropped (a restart) is discarded by the pool; the next query opens another.
   pool.on('error', () => {});
+  const sql = postgresStateSql(pool);
+  const client = options.client ?? 'default';
+  let preloaded: SendRecord[];
   try {
     await migrate(pool, schema, options.create, label);
+    preloaded = (await sql.all<{ granted_at: string; done_at: string | null; answer: SendAnswer | null }>(
+      'select granted_at, done_at, answer from sends where client = ? order by granted_at', client,
+    )).map((row): SendRecord => ({ grantedAt: Number(row.granted_at), doneAt: row.done_at === null ? null : Number(row.done_at), answer: row.answer }));
   } catch (error) {
     await pool.end();
     if (error instanceof CheckpointError) throw error;
-    throw new CheckpointError(`cannot open the state database ${label}: ${coerceError(error).message}`, { code: 'checkpoint_unreachable' }, { cause: error });
+    // The driver may quote what it was given (a server or proxy echoing it, a parse error).
+    const reason = scrubText(redactSecrets(coerceError(error).message, secretsOfDatabaseUrl(stateUrl)));
+    throw new CheckpointError(`cannot open the state database ${label}: ${reason}`, { code: 'checkpoint_unreachable' }, { cause: error });
   }
-  const sql = postgresStateSql((text, params) => pool.query(text, params), pool);
-  const client = options.client ?? 'default';
-  const preloaded = (await sql.all<{ granted_at: string; done_at: string | null; answer: SendAnswer | null }>(
-    'select granted_at, done_at, answer from sends where client = ? order by granted_at', client,
-  )).map((row): SendRecord => ({ grantedAt: Number(row.granted_at), doneAt: row.done_at === null ? null : Number(row.done_at), answer: row.answer }));
   const journals: Array<{ flush(): Promise<void> }> = [];
-  const backend: StateBackend = {
+  return {
     sql,
     label,
     durable: async () => {},
@@ -279,5 +314,14 @@ export async function openPostgresCheckpoint(stateUrl: string, job: string, opti
       }
     },
   };
+}
+
+/**
+ * Opens job `job`'s checkpoint in the state database at `stateUrl` (see `openPostgresBackend`), as
+ * a store of `scope` that owns its backend: closing the store ends the pool.
+ * @throws CheckpointError as `openPostgresBackend` does.
+ */
+export async function openPostgresCheckpoint(stateUrl: string, job: string, options: OpenPostgresOptions): Promise<CheckpointStore> {
+  const backend = await openPostgresBackend(stateUrl, job, options);
   return CheckpointStore.over(backend, { scope: options.scope ?? JOB_SCOPE, ...(options.now ? { now: options.now } : {}) });
 }

@@ -25,6 +25,15 @@ export function inJsonList(db: StateSql): string {
 }
 
 /**
+ * ` for update` on PostgreSQL, to end a select whose rows the transaction goes on to rewrite: under
+ * read committed another transaction could otherwise change them between the read and the write.
+ * Nothing on SQLite, whose write transactions run one at a time.
+ */
+export function forUpdate(db: StateSql): string {
+  return db.dialect === 'postgres' ? ' for update' : '';
+}
+
+/**
  * SQLite through better-sqlite3: statements are synchronous and prepared once per connection. A
  * transaction spans awaits (its body is async like every caller's), so while one is open every
  * other statement of this connection waits for it: nothing can slip into, or be rolled back with,
