@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { ConfigError } from '../errors.js';
 import { attachChildren } from './attach-children.js';
 import type { SourceDb } from './connect-source.js';
@@ -13,6 +13,8 @@ type Row = Record<string, unknown>;
 export interface ReadSourcePagesOptions {
   /** Resume strictly after this primary key (the checkpoint cursor); `null` starts at the beginning. */
   after: string | null;
+  /** Stop after this primary key, inclusive (a chunk's upper end); absent or `null`: the table's end. */
+  last?: string | null;
   /** Users per page; also the number of keys in each child query. */
   pageSize: number;
   /** Stops between pages and abandons an in-flight query. */
@@ -50,5 +52,10 @@ export async function* readSourcePages(
 
 async function readParentPage(db: SourceDb, spec: SourceSpec, after: string | null, opts: ReadSourcePagesOptions): Promise<Row[]> {
   const pk = columnRef(spec.primaryKey);
-  return readParentRows(db, spec, after === null ? [] : [sql`${pk} > ${after}`], { limit: opts.pageSize, signal: opts.signal });
+  return readParentRows(db, spec, keyRangeConditions(pk, after, opts.last ?? null), { limit: opts.pageSize, signal: opts.signal });
+}
+
+/** `after < pk <= last`, either end open when null: the rows of a chunk, or of the whole table. */
+export function keyRangeConditions(pk: RawBuilder<unknown>, after: string | null, last: string | null): RawBuilder<unknown>[] {
+  return [...(after === null ? [] : [sql`${pk} > ${after}`]), ...(last === null ? [] : [sql`${pk} <= ${last}`])];
 }

@@ -42,10 +42,20 @@ export interface RateLimiterOptions {
   onWait?: (wait: LoaderWait | undefined) => void;
   /** Persists the sends of the last window across restarts (see {@link SendJournal}). @default none */
   journal?: SendJournal;
+  /**
+   * A budget shared with other processes (the environment's, across every worker of a scaled-out
+   * job): asked once this limiter has granted its own slot, right before the request goes out. @default none
+   */
+  shared?: SharedBudget;
   /** Clock in ms. @default Date.now */
   now?: () => number;
   /** @default node:timers/promises setTimeout */
   sleep?: Sleep;
+}
+
+/** Requests counted across processes; `acquire` resolves when one more may be sent (see scale/environment-budget.ts). */
+export interface SharedBudget {
+  acquire(signal?: AbortSignal): Promise<void>;
 }
 
 /** A hold-up shorter than this is the normal spacing of requests at the limit: not worth a notice. */
@@ -90,6 +100,7 @@ export class RateLimiter {
   private readonly onLimitChange: ((change: LimitChange) => void) | undefined;
   private readonly onWait: ((wait: LoaderWait | undefined) => void) | undefined;
   private readonly journal: SendJournal | undefined;
+  private readonly shared: SharedBudget | undefined;
   private readonly log: SlotLog;
   private readonly adaptive: AdaptiveLimit;
   private readonly queue: Waiter[] = [];
@@ -112,6 +123,7 @@ export class RateLimiter {
     this.sleep = options.sleep ?? defaultSleep;
     this.onLimitChange = options.onLimitChange;
     this.onWait = options.onWait;
+    this.shared = options.shared;
     this.log = new SlotLog(options.safetyMarginMs ?? 50);
     this.adaptive = new AdaptiveLimit(perMinute, this.windowMs);
     this.journal = perMinute > 0 ? options.journal : undefined;
@@ -130,8 +142,28 @@ export class RateLimiter {
   /**
    * Resolves with a slot when one request may be sent; release it when the answer is in.
    * Rejects with `signal.reason` if aborted while waiting.
+   *
+   * With a shared budget, this limiter's slot is taken first and the shared one last: the slot
+   * counts from its answer (so waiting for the budget while holding it is safe for the per-IP
+   * window), while the shared budget counts the moment it grants, which is then the moment the
+   * request leaves.
    */
   acquire(signal?: AbortSignal): Promise<RateSlot> {
+    const own = this.takeSlot(signal);
+    const shared = this.shared;
+    if (!shared) return own;
+    return own.then(async (slot) => {
+      try {
+        await shared.acquire(signal);
+        return slot;
+      } catch (error) {
+        slot.release();
+        throw error;
+      }
+    });
+  }
+
+  private takeSlot(signal?: AbortSignal): Promise<RateSlot> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<RateSlot>((resolve, reject) => {
       const waiter: Waiter = {

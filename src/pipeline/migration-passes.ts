@@ -8,11 +8,14 @@ import type { MigrationPass, PassRow } from './run-migration.js';
 // what the job's cursor becomes when they settle). These map rows in this thread, on demand (a
 // row the ledger already settled is never mapped); `parallelFullPass` maps in worker threads.
 
-/** The first run's pass: every row in primary-key order after `after`; positions are primary keys. */
-export function fullPass(source: SourceDb, spec: SourceSpec, mapRow: RowMapper, opts: { after: string | null; pageSize: number }): MigrationPass {
+/**
+ * The first run's pass: every row in primary-key order after `after` (up to `last`, a chunk's
+ * upper end, when given); positions are primary keys.
+ */
+export function fullPass(source: SourceDb, spec: SourceSpec, mapRow: RowMapper, opts: { after: string | null; last?: string | null; pageSize: number }): MigrationPass {
   return {
     name: 'full',
-    pages: passRows(readAhead(readSourcePages(source, spec, { after: opts.after, pageSize: opts.pageSize })), mapRow, (row) => row.key),
+    pages: passRows(readAhead(readSourcePages(source, spec, { after: opts.after, last: opts.last ?? null, pageSize: opts.pageSize })), mapRow, (row) => row.key),
   };
 }
 

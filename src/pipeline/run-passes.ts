@@ -54,21 +54,12 @@ const stopped = (summary: RunSummary) => summary.interrupted || summary.fatalErr
  * `resume:since-recorded`, `resume:counted`, and `<pass>:answered` (see runMigration).
  */
 export async function runPasses(deps: PassesDeps, options: PassesOptions): Promise<RunSummary> {
-  const resume = await deps.journal.resumePoint();
-  deps.killPoint?.('resume:discarded');
-  // Shared by the passes of this run: a key leaves it once a batch settles it.
-  const inDoubtKeys = new Set(resume.inDoubtKeys);
-  const base = { ...deps, inDoubtKeys, inDoubtDetails: resume.inDoubtDetails };
-  // Users an earlier run left in doubt are replayed first, wherever they are in the source.
-  const onMissing = (keys: string[]) => deps.recorder.warn(
-    `${keys.length} user(s) left in doubt are no longer selected by the source (deleted or filtered out; e.g. legacy id ${keys[0]}): `
-      + 'they stay in doubt (see status); a user an earlier attempt created for them may be in Dynamic (reconcile lists it)',
-  );
-  const replay = inDoubtKeys.size === 0 ? [] : [{ pass: inDoubtPass(deps.source, deps.spec, deps.mapRow, { keys: [...inDoubtKeys], pageSize: options.pageSize, onMissing }) }];
+  const { resume, base, replay } = await resumeWithReplay(deps, options);
+  const { inDoubtKeys } = base;
   if (resume.phase === 'full') {
     const since = options.dryRun ? null : await deps.journal.recordIncrementalSince(await databaseNow(deps.source, options.lagSeconds));
     deps.killPoint?.('resume:since-recorded');
-    const total = await countSourceRows(deps.source, deps.spec, resume.cursor);
+    const total = await countSourceRows(deps.source, deps.spec, { after: resume.cursor });
     deps.killPoint?.('resume:counted');
     deps.started?.({ phase: 'full', total: total + inDoubtKeys.size, resumedFrom: resume.cursor, inDoubt: inDoubtKeys.size });
     const pageOptions = { after: resume.cursor, pageSize: options.pageSize };
@@ -103,6 +94,41 @@ export async function runPasses(deps: PassesDeps, options: PassesOptions): Promi
   return { ...summary, phase: 'incremental', upperBound: upper };
 }
 
+/**
+ * One chunk of a scaled-out full pass (`after < primary key <= last`), in the chunk's own scope of
+ * the checkpoint: the users an earlier attempt at it left in doubt (a killed worker's, a lost
+ * answer's) are replayed first, exactly as a resumed run replays them, then the chunk's rows are
+ * read from its cursor. The job's phase and its incremental start are the whole job's business
+ * (see scale/), never a chunk's.
+ */
+export async function runChunkPasses(deps: PassesDeps, options: MigrationOptions & { last: string | null }): Promise<RunSummary> {
+  const { resume, base, replay } = await resumeWithReplay(deps, options);
+  if (resume.phase !== 'full') throw new CheckpointError('a chunk of a full pass was opened in an incremental scope', { code: 'checkpoint_phase' });
+  const total = await countSourceRows(deps.source, deps.spec, { after: resume.cursor, last: options.last });
+  deps.killPoint?.('resume:counted');
+  deps.started?.({ phase: 'full', total: total + base.inDoubtKeys.size, resumedFrom: resume.cursor, inDoubt: base.inDoubtKeys.size });
+  const pass = fullPass(deps.source, deps.spec, deps.mapRow, { after: resume.cursor, last: options.last, pageSize: options.pageSize });
+  return { ...await runInOrder(base, [...replay, { pass }], options), phase: 'full' };
+}
+
+/**
+ * Where a run starts (the batches an earlier one left unsettled are moved into doubt), and the
+ * pass that replays the users in doubt first, wherever they are in the source.
+ */
+async function resumeWithReplay(deps: PassesDeps, options: MigrationOptions) {
+  const resume = await deps.journal.resumePoint();
+  deps.killPoint?.('resume:discarded');
+  // Shared by the passes of this run: a key leaves it once a batch settles it.
+  const inDoubtKeys = new Set(resume.inDoubtKeys);
+  const base = { ...deps, inDoubtKeys, inDoubtDetails: resume.inDoubtDetails };
+  const onMissing = (keys: string[]) => deps.recorder.warn(
+    `${keys.length} user(s) left in doubt are no longer selected by the source (deleted or filtered out; e.g. legacy id ${keys[0]}): `
+      + 'they stay in doubt (see status); a user an earlier attempt created for them may be in Dynamic (reconcile lists it)',
+  );
+  const replay: PassInOrder[] = inDoubtKeys.size === 0 ? [] : [{ pass: inDoubtPass(deps.source, deps.spec, deps.mapRow, { keys: [...inDoubtKeys], pageSize: options.pageSize, onMissing }) }];
+  return { resume, base, replay };
+}
+
 interface PassInOrder {
   pass: MigrationPass;
   /** A changed-children (or lookup) pass: the watermark that moves once it settled cleanly. */
@@ -116,7 +142,7 @@ interface PassInOrder {
 async function runInOrder(
   base: Omit<MigrationDeps, 'pass'>,
   passes: PassInOrder[],
-  options: PassesOptions,
+  options: MigrationOptions,
   childSettled?: (child: string) => Promise<void>,
 ): Promise<RunSummary> {
   let summary: RunSummary | undefined;

@@ -112,7 +112,7 @@ describe('readSourcePages on PostgreSQL', () => {
     const keys = (await readAll(source, spec, after, 50)).flat().map((u) => u.key);
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.every((key) => BigInt(key) > BigInt(after))).toBe(true);
-    expect(await countSourceRows(source, spec, after)).toBe(keys.length);
+    expect(await countSourceRows(source, spec, { after: after })).toBe(keys.length);
   });
 
   it('runs one query per page per table, never one per user', async () => {
@@ -135,9 +135,9 @@ describe('readSourcePages on PostgreSQL', () => {
   });
 
   it('counts the rows it will read, with the same filter and resume point', async () => {
-    expect(await countSourceRows(source, demoSpec, null)).toBe(liveKeys.length);
-    expect(await countSourceRows(source, demoSpec, liveKeys[99] as string)).toBe(liveKeys.length - 100);
-    expect(await countSourceRows(source, { table: 'users', primaryKey: 'id' }, null)).toBe(1000);
+    expect(await countSourceRows(source, demoSpec, { after: null })).toBe(liveKeys.length);
+    expect(await countSourceRows(source, demoSpec, { after: liveKeys[99] as string })).toBe(liveKeys.length - 100);
+    expect(await countSourceRows(source, { table: 'users', primaryKey: 'id' }, { after: null })).toBe(1000);
   });
 
   it('stops with an AbortError when the signal is aborted between pages', async () => {
@@ -234,7 +234,7 @@ describe('declarative filters on PostgreSQL', () => {
   it.each(FILTER_CASES)('%s keeps the right rows, and counts them alike', async (_name, filter, ids) => {
     const spec = filterSpec(filter);
     expect((await readAll(source, spec, null, 2)).flat().map((user) => user.key)).toEqual(ids);
-    expect(await countSourceRows(source, spec, null)).toBe(ids.length);
+    expect(await countSourceRows(source, spec, { after: null })).toBe(ids.length);
   });
 
   it('filters child rows with bound values', async () => {

@@ -44,7 +44,18 @@ describe('readSourcePages on PGlite', () => {
     expect(users.length).toBe(seeded.users - seeded.deleted);
     expect(users.every((u) => typeof u.row.id === 'string')).toBe(true);
     expect(pages.slice(0, -1).every((page) => page.length === 50)).toBe(true);
-    expect(await countSourceRows(embedded.db, spec, null)).toBe(users.length);
+    expect(await countSourceRows(embedded.db, spec, { after: null })).toBe(users.length);
+  });
+
+  it('reads and counts only a chunk (after, last] when given its upper end', async () => {
+    const all = (await sql<{ id: string }>`select id from users where deleted_at is null order by id`.execute(embedded.db)).rows.map((r) => r.id);
+    const after = all[9] as string;
+    const last = all[29] as string;
+    const keys: string[] = [];
+    for await (const page of readSourcePages(embedded.db, spec, { after, last, pageSize: 7 })) keys.push(...page.map((u) => u.key));
+    expect(keys).toEqual(all.slice(10, 30));
+    expect(await countSourceRows(embedded.db, spec, { after, last })).toBe(20);
+    expect(await countSourceRows(embedded.db, spec, { after: null, last })).toBe(30);
   });
 
   it('groups wallets and identities under their user in orderBy order', async () => {
