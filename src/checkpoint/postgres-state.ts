@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import pg from 'pg';
+import { checkOut } from '../shared/checked-out-client.js';
 import { CheckpointError, coerceError } from '../errors.js';
 import { describeSource, redactSecrets, secretsOfDatabaseUrl } from '../extract/describe-source.js';
 import type { SendAnswer, SendJournal, SendRecord } from '../load/index.js';
@@ -164,7 +165,8 @@ function postgresStateSql(pool: pg.Pool): StateSql {
   return {
     ...on((text, params) => pool.query(text, params)),
     async transaction(body) {
-      const client = await pool.connect();
+      const checkedOut = await checkOut(pool);
+      const { client } = checkedOut;
       try {
         await client.query('begin');
         try {
@@ -176,14 +178,15 @@ function postgresStateSql(pool: pg.Pool): StateSql {
           throw error;
         }
       } finally {
-        client.release();
+        checkedOut.release();
       }
     },
   };
 }
 
 async function migrate(pool: pg.Pool, schema: string, create: boolean, label: string): Promise<void> {
-  const client = await pool.connect();
+  const checkedOut = await checkOut(pool);
+  const { client } = checkedOut;
   try {
     await client.query('begin');
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [`dynamic-migrate:${schema}`]);
@@ -211,7 +214,7 @@ async function migrate(pool: pg.Pool, schema: string, create: boolean, label: st
     await client.query('rollback').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    checkedOut.release();
   }
 }
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
+import { checkOut } from '../shared/checked-out-client.js';
 
 /**
  * pg-boss's database adapter on our pool. pg-boss sends some commands as one text
@@ -11,20 +12,15 @@ import type PgBoss from 'pg-boss';
 export function transactionSafeDb(pool: pg.Pool): PgBoss.Db {
   return {
     async executeSql(text: string, values: unknown[]) {
-      const client = await pool.connect();
-      // A connection the server ends mid-query emits `error` on the client besides failing the
-      // query; unheard, that would crash the process (pool.query listens the same way).
-      let broken = false;
-      const onError = () => (broken = true);
-      client.on('error', onError);
+      const checkedOut = await checkOut(pool);
+      let discard = false;
       try {
-        return await client.query(text, values);
+        return await checkedOut.client.query(text, values);
       } catch (error) {
-        if (!broken) broken = await client.query('ROLLBACK').then(() => false, () => true);
+        if (!checkedOut.broken) discard = await checkedOut.client.query('ROLLBACK').then(() => false, () => true);
         throw error;
       } finally {
-        client.removeListener('error', onError);
-        client.release(broken);
+        checkedOut.release(discard);
       }
     },
   };

@@ -1,0 +1,35 @@
+import type pg from 'pg';
+
+/** A connection taken from a pool for a transaction or a session lock. */
+export interface CheckedOutClient {
+  client: pg.PoolClient;
+  /** The server ended the connection (a restart, a failover) while it was out. */
+  readonly broken: boolean;
+  /** Gives it back; a broken one (or one the caller says to `discard`) is closed, not reused. */
+  release(discard?: boolean): void;
+}
+
+/**
+ * Checks a connection out of `pool` with a listener for its `error` event. pg-pool listens on idle
+ * connections only: a checked-out one that the server ends (`pg_ctl restart`) emits `error` with
+ * nobody listening, which Node turns into an uncaught exception that kills the process. With the
+ * listener the query in progress fails instead, and the caller's recovery takes over.
+ */
+export async function checkOut(pool: pg.Pool): Promise<CheckedOutClient> {
+  const client = await pool.connect();
+  let broken = false;
+  const onError = () => {
+    broken = true;
+  };
+  client.on('error', onError);
+  return {
+    client,
+    get broken() {
+      return broken;
+    },
+    release(discard = false) {
+      client.removeListener('error', onError);
+      client.release(broken || discard);
+    },
+  };
+}
