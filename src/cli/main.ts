@@ -8,7 +8,7 @@ import { exportCommand } from './commands/export.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { resetCommand } from './commands/reset.js';
 import { rollbackCommand } from './commands/rollback.js';
-import { runCommand } from './commands/run.js';
+import { runCommand, workerCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { statusCommand } from './commands/status.js';
 import { takeExitCode } from './exit-code.js';
@@ -27,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
       .scriptName('dynamic-migrate')
       .usage('$0 <command> [options]\n\nMove users from a legacy PostgreSQL database into Dynamic, resumably.')
       .command(runCommand)
+      .command(workerCommand)
       .command(checkCommand)
       .command(schemaCommand)
       .command(statusCommand)

@@ -29,11 +29,11 @@ export function registerCliSecrets(secrets: { token?: string | undefined; databa
  * The warning for a password inside `--database-url` given as a flag, where shell history and
  * `ps` show it; undefined when the flag is absent or holds none. Never quotes the URL.
  */
-export function passwordFlagWarning(databaseUrlFlag: string | undefined): string | undefined {
+export function passwordFlagWarning(databaseUrlFlag: string | undefined, names = { flag: '--database-url', env: 'DATABASE_URL' }): string | undefined {
   if (!databaseUrlFlag || !URL.canParse(databaseUrlFlag)) return undefined;
   const url = new URL(databaseUrlFlag);
   if (!url.password && !url.searchParams.has('password')) return undefined;
-  return '--database-url holds a password, which shell history and process lists (ps) show: set DATABASE_URL instead';
+  return `${names.flag} holds a password, which shell history and process lists (ps) show: set ${names.env} instead`;
 }
 
 /** localhost, 127.0.0.0/8 or ::1: traffic that never leaves this machine. */

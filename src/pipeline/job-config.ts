@@ -70,12 +70,26 @@ export const jobConfigSchema = z.object({
    * list-users endpoint: Dynamic's developer endpoints allow 1500 per IP). 0 = no limit. @default 1500
    */
   lookupRateLimitPerMinute: z.number().int().min(0).default(1500),
+  /**
+   * `--state-url`: the job's checkpoint and work queue in this PostgreSQL instead of a file, so
+   * workers on several machines share the job (see scale/). A secret: it may hold a password.
+   */
+  stateUrl: z.string().optional(),
+  /** Scaled out: rows of the source per chunk of the full pass, one chunk per queued job. @default 20000 */
+  rowsPerChunk: z.number().int().min(1).default(20_000),
+  /**
+   * Scaled out: most requests per minute all workers together send to the environment (Dynamic
+   * allows 3,000; the product's own backend shares them). 0 = no shared budget. @default 2400
+   */
+  environmentRateLimitPerMinute: z.number().int().min(0).default(2400),
+  /** Scaled out: most seconds until a dead worker's chunk is taken over by another. @default 120 */
+  takeoverAfterSeconds: z.number().min(5).default(120),
 });
 
 export type JobConfig = z.infer<typeof jobConfigSchema>;
 
 /** The config with secrets removed, safe for logs and reports. */
 export function describeJobConfig(config: JobConfig): Record<string, unknown> {
-  const { token, databaseUrl: _databaseUrl, ...rest } = config;
+  const { token, databaseUrl: _databaseUrl, stateUrl: _stateUrl, ...rest } = config;
   return { ...rest, token: token ? '(set)' : '(not set)' };
 }

@@ -1,21 +1,18 @@
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { CheckpointStore, checkpointPath, fingerprintDifferences } from '../checkpoint/index.js';
 import type { Fingerprint } from '../checkpoint/index.js';
-import { acquireJobLock, lockPathFor } from '../checkpoint/job-lock.js';
 import { compileRunMapper } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
 import { connectSource, describeSource, withReadColumns } from '../extract/index.js';
 import { RateLimiter, boundFetch, createBulkClient, describeLimitChange } from '../load/index.js';
-import type { LoaderWait, Sleep } from '../load/index.js';
+import type { LoaderWait, SharedBudget, Sleep } from '../load/index.js';
 import { columnsToRead, loadMappingFile } from '../mapping/index.js';
 import type { MappingSpec } from '../mapping/index.js';
 import { dryRunBatchSender, httpBatchSender } from './batch-sender.js';
 import type { BatchSender } from './batch-sender.js';
-import { checkpointJournal } from './checkpoint-journal.js';
-import { memoryJournal } from './journal.js';
+import { dryRunState, fileJobState } from './job-state.js';
+import type { JobState } from './job-state.js';
 import type { Journal } from './journal.js';
-import { runPasses } from './run-passes.js';
 import type { PassesDeps, RunStart } from './run-passes.js';
 import type { RunCounts, RunSummary } from './run-summary.js';
 import { createRunReport, reportDuplicates } from '../report/index.js';
@@ -25,7 +22,6 @@ import type { TargetComparison } from '../compare/index.js';
 import { newRunId, openRunReports } from './run-reports.js';
 import type { RunReports } from './run-reports.js';
 import type { JobConfig } from './job-config.js';
-import { ensurePrivateDir } from '../shared/private-dir.js';
 
 /** What the caller (CLI, demo, tests) hears while a job runs. */
 export interface JobObserver {
@@ -61,6 +57,11 @@ export async function migrateJob(
     killPoint?: (name: string) => void;
     /** The loader's clock and sleep (the rate limiter, backoffs, the send journal): a scaled one for the bench. @default real time */
     clock?: LoaderClock;
+    /**
+     * With a state database: `run` plans the chunks of the full pass and works them (or runs the
+     * incremental passes), a `worker` only works chunks. @default 'run'
+     */
+    role?: 'run' | 'worker';
   } = {},
 ): Promise<JobResult> {
   const observer = options.observer ?? {};
@@ -74,23 +75,12 @@ export async function migrateJob(
     const api = config.localAddress ? await boundFetch(config.localAddress) : undefined;
     if (api) releasers.push(() => api.close());
 
-    let journal: Journal = memoryJournal();
-    let checkpointFile: string | undefined;
-    if (!config.dryRun) {
-      checkpointFile = checkpointPath(config.checkpointDir, config.job);
-      ensurePrivateDir(config.checkpointDir); // 0700: the ledger holds emails and error messages
-      // Taken before the checkpoint is opened and released after it is closed: one run per job.
-      const lock = await acquireJobLock(lockPathFor(checkpointFile));
-      releasers.push(() => lock.release());
-      const store = await CheckpointStore.open(checkpointFile, { create: true });
-      releasers.push(() => store.close());
-      await adoptFingerprint(store, config.job, {
-        source: `${sourceDescription} ${mapping.spec.source.table}`,
-        mappingHash: mapping.hash,
-        environmentId: config.environmentId ?? null,
-      }, { allowMappingChange: config.allowMappingChange, warn: (message) => observer.warn?.(message) });
-      journal = checkpointJournal(store);
-    }
+    const fingerprint = { source: `${sourceDescription} ${mapping.spec.source.table}`, mappingHash: mapping.hash, environmentId: config.environmentId ?? null };
+    const warn = (message: string) => observer.warn?.(message);
+    const state = await openJobState(config, fingerprint, { role: options.role ?? 'run', warn, ...(options.clock ? { clock: options.clock } : {}) });
+    releasers.push(() => state.close());
+    const checkpointFile = 'checkpointFile' in state ? state.checkpointFile : undefined;
+    const { journal } = state;
 
     const reports = openRunReports(join(config.reportsDir, config.job, newRunId()), { dryRun: config.dryRun });
     // Only the columns the mapping uses: a wide legacy table's other columns are never sent or parsed.
@@ -107,12 +97,20 @@ export async function migrateJob(
     });
     releasers.push(() => report.discard());
     // One limiter for every request to the developer endpoints (look-ups, --compare-target): one budget per IP.
-    const developerLimiter = new RateLimiter({ perMinute: developerPerMinute(config), ...(options.clock ? { now: options.clock.now, sleep: options.clock.sleep } : {}) });
+    const developerLimiter = new RateLimiter({
+      perMinute: developerPerMinute(config),
+      ...(state.sharedBudget ? { shared: state.sharedBudget } : {}),
+      ...(options.clock ? { now: options.clock.now, sleep: options.clock.sleep } : {}),
+    });
+    const meter = state.meter;
+    const metered: JobObserver = meter ? { ...observer, request: () => (meter.request(), observer.request?.()) } : observer;
     const comparison = config.compareTarget ? targetComparison(config, mapping.spec, observer, developerLimiter, options.signal, api?.fetch) : undefined;
     const sender = config.dryRun
       ? dryRunBatchSender((line) => reports.payload(line))
-      : httpSender(config, mapping.spec, observer, { journal, developerLimiter, clock: options.clock, fetch: api?.fetch });
-    const summary = await runPasses(
+      : httpSender(config, mapping.spec, metered, {
+        journal, developerLimiter, sharedBudget: state.sharedBudget, requestTimeoutMs: state.requestTimeoutMs, clock: options.clock, fetch: api?.fetch,
+      });
+    const summary = await state.drive(
       {
         source,
         spec: sourceSpec,
@@ -131,7 +129,10 @@ export async function migrateJob(
             report.mapped(result);
             return comparison?.offer(result);
           },
-          settled: (outcomes) => report.settled(outcomes),
+          settled: (outcomes) => {
+            meter?.settled(outcomes.length);
+            report.settled(outcomes);
+          },
         },
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.killPoint ? { killPoint: options.killPoint } : {}),
@@ -149,14 +150,18 @@ export async function migrateJob(
       },
     );
     const target = await comparison?.finish();
-    const unreported = await journal.unreportedRejections();
-    for await (const rejection of unreported?.rows ?? []) {
-      reports.rejected(rejection);
-      report.rejected(rejection);
+    const written: Array<() => Promise<void>> = [];
+    for (const reported of state.reportedJournals()) {
+      const unreported = await reported.unreportedRejections();
+      for await (const rejection of unreported?.rows ?? []) {
+        reports.rejected(rejection);
+        report.rejected(rejection);
+      }
+      if (unreported) written.push(() => reported.markRejectionsReported(unreported.through));
     }
     await reports.finish(summary);
     await report.finish(summary, reports.dir, target);
-    if (unreported) await journal.markRejectionsReported(unreported.through);
+    for (const mark of written) await mark();
     return { summary, reports, checkpointFile, ...(target ? { target } : {}) };
   } finally {
     for (const release of releasers.reverse()) await release();
@@ -174,6 +179,22 @@ function parallelOptions(config: JobConfig, mappingHash: string, noDuplicatePoli
   return { parallel: { workers, databaseUrl: config.databaseUrl, mappingFile: config.mappingFile, mappingHash } };
 }
 
+/** Where this run keeps the job's state: none (dry run), the embedded file, or a shared PostgreSQL. */
+async function openJobState(
+  config: JobConfig,
+  fingerprint: Fingerprint,
+  context: { role: 'run' | 'worker'; warn: (message: string) => void; clock?: LoaderClock },
+): Promise<JobState & { checkpointFile?: string }> {
+  if (config.dryRun) return dryRunState();
+  if (!config.stateUrl) {
+    if (context.role === 'worker') throw new ConfigError('a worker needs the state database: pass --state-url or set DYNAMIC_MIGRATE_STATE_URL');
+    return fileJobState(config, fingerprint, context.warn);
+  }
+  // Loaded on use: the embedded path never loads the job engine.
+  const { openSharedJobState } = await import('../scale/shared-job-state.js');
+  return openSharedJobState({ ...config, stateUrl: config.stateUrl }, fingerprint, context);
+}
+
 /** Time as the loader sees it. */
 export interface LoaderClock {
   now: () => number;
@@ -184,7 +205,10 @@ function httpSender(
   config: JobConfig,
   spec: MappingSpec,
   observer: JobObserver,
-  deps: { journal: Journal; developerLimiter: RateLimiter; clock: LoaderClock | undefined; fetch: typeof fetch | undefined },
+  deps: {
+    journal: Journal; developerLimiter: RateLimiter; sharedBudget: SharedBudget | undefined; requestTimeoutMs: number | undefined;
+    clock: LoaderClock | undefined; fetch: typeof fetch | undefined;
+  },
 ): BatchSender {
   const { journal, clock } = deps;
   const environmentId = requireValue(config.environmentId, 'an environment id (--environment-id or DYNAMIC_ENVIRONMENT_ID)');
@@ -201,12 +225,14 @@ function httpSender(
       if (change.reason !== 'probe') observer.warn?.(describeLimitChange(change));
     },
     onWait: (wait) => board.set('limiter', wait),
+    ...(deps.sharedBudget ? { shared: deps.sharedBudget } : {}),
   });
   const client = createBulkClient({
     baseUrl: config.apiUrl, environmentId, token, rateLimiter,
     retries: config.retries,
     onRetry: (info) => observer.retry?.(info),
     onAttempt: () => observer.request?.(),
+    ...(deps.requestTimeoutMs !== undefined ? { requestTimeoutMs: deps.requestTimeoutMs } : {}),
     ...(clock ? { sleep: clock.sleep } : {}),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
@@ -217,6 +243,7 @@ function httpSender(
     lookups: {
       baseUrl: config.apiUrl, environmentId, token, retries: config.retries,
       rateLimiter: deps.developerLimiter,
+      ...(deps.requestTimeoutMs !== undefined ? { requestTimeoutMs: deps.requestTimeoutMs } : {}),
       onRetry: (info) => observer.retry?.(info),
       ...(clock ? { sleep: clock.sleep } : {}),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
@@ -263,35 +290,6 @@ function targetComparison(
     },
     warn: (message) => observer.warn?.(message),
   });
-}
-
-/**
- * A job belongs to one source, mapping and environment; running it against others would mix
- * ledgers. A changed mapping or source may be accepted on purpose (`--allow-mapping-change`); a
- * changed environment never: its ledger's Dynamic ids would point into another environment.
- */
-async function adoptFingerprint(
-  store: CheckpointStore,
-  job: string,
-  fingerprint: Fingerprint,
-  options: { allowMappingChange: boolean; warn: (message: string) => void },
-): Promise<void> {
-  const existing = await store.job();
-  if (!existing) {
-    await store.startJob(job, fingerprint);
-    return;
-  }
-  const differences = fingerprintDifferences(existing.fingerprint, fingerprint);
-  if (differences.length === 0) return;
-  const changedEnvironment = existing.fingerprint.environmentId !== fingerprint.environmentId;
-  if (changedEnvironment || !options.allowMappingChange) {
-    const way = changedEnvironment ? '' : 'rerun with --allow-mapping-change to accept the change, ';
-    throw new ConfigError(
-      `job "${job}" was started with another setup (${differences.join('; ')}); ${way}run "dynamic-migrate reset --job ${job}", or choose another --job`,
-    );
-  }
-  options.warn(`accepting a changed setup for job "${job}" (${differences.join('; ')})`);
-  await store.startJob(job, fingerprint);
 }
 
 function requireValue<T>(value: T | undefined, what: string): T {

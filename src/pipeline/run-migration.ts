@@ -250,6 +250,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
     dryRun: options.dryRun,
     interrupted: stopped(),
     ...(fatal ? { fatalError: fatal.message } : {}),
+    ...(fatal instanceof LoadError && fatal.isAuthFailure ? { fatalAuth: true } : {}),
     durationMs: now() - startedAt,
     addsUp: accountedFor(counts) === counts.extracted,
     warnings: Object.fromEntries([...warnings].sort(([a], [b]) => a.localeCompare(b))),

@@ -28,6 +28,8 @@ export interface RunSummary extends RunCounts {
   interrupted: boolean;
   /** The error that stopped the run, if any (message only; never secrets). */
   fatalError?: string;
+  /** The fatal error was a 401/403: no other batch of this token and environment can succeed either. */
+  fatalAuth?: boolean;
   durationMs: number;
   /** The check that the outcome counts add up to the extracted rows. */
   addsUp: boolean;
@@ -74,12 +76,14 @@ export function combineSummaries(first: RunSummary, second: RunSummary): RunSumm
   for (const [what, count] of Object.entries(second.warnings)) warnings[what] = (warnings[what] ?? 0) + count;
   const dropped = { ...first.dropped };
   for (const [what, count] of Object.entries(second.dropped ?? {})) dropped[what] = (dropped[what] ?? 0) + count;
-  const fatalError = first.fatalError ?? second.fatalError;
+  const { fatalError: _first, fatalAuth: _firstAuth, ...firstRest } = first;
+  const fatal = first.fatalError !== undefined ? first : second;
   return {
-    ...first,
+    ...firstRest,
     ...counts,
     interrupted: first.interrupted || second.interrupted,
-    ...(fatalError === undefined ? {} : { fatalError }),
+    ...(fatal.fatalError === undefined ? {} : { fatalError: fatal.fatalError }),
+    ...(fatal.fatalAuth ? { fatalAuth: true } : {}),
     durationMs: first.durationMs + second.durationMs,
     addsUp: first.addsUp && second.addsUp && accountedFor(counts) === counts.extracted,
     warnings: Object.fromEntries(Object.entries(warnings).sort(([a], [b]) => a.localeCompare(b))),

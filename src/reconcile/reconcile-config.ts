@@ -4,7 +4,7 @@ import { ENVIRONMENT_ID_PATTERN } from '../contract/index.js';
 
 /**
  * Everything `reconcile` needs, resolved once (flags > environment > mapping file > defaults) and
- * frozen. Holds the token and the database URL: never log it whole.
+ * frozen. Holds the token and the database and state URLs: never log it whole.
  */
 export const reconcileConfigSchema = z.object({
   /** Job whose ledger is compared. @default the mapping's `job`, else its file name */
@@ -19,6 +19,11 @@ export const reconcileConfigSchema = z.object({
   localAddress: z.string().refine((value) => isIP(value) !== 0, { message: 'must be an IPv4 or IPv6 address' }).optional(),
   /** @default checkpoints */
   checkpointDir: z.string().default('checkpoints'),
+  /**
+   * The job's checkpoint in this PostgreSQL (schema `dm_<job>`) rather than a file under
+   * `checkpointDir` (`--state-url`). Holds a password: never log it. @default none: the file
+   */
+  stateUrl: z.string().min(1).optional(),
   /** Source rows per keyset page. @default 500 */
   pageSize: z.number().int().min(1).max(10_000).default(500),
   /**

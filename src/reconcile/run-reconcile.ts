@@ -1,4 +1,5 @@
-import { CheckpointStore, checkpointPath } from '../checkpoint/index.js';
+import { openJobCheckpoint } from '../checkpoint/index.js';
+import type { CheckpointStore } from '../checkpoint/index.js';
 import { compileRunMapper } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
 import { connectSource, readSourcePages, refuseHiddenColumns } from '../extract/index.js';
@@ -23,8 +24,10 @@ export interface ReconcileObserver {
 /**
  * Compares the eligible source rows, the job's ledger and the users Dynamic lists, and returns the
  * report. Eligibility is the run's: the same mapper, duplicates policy included (whose pre-scan
- * reads the source once more, twice when it finds clusters). Read-only everywhere: the source through a read-only connection, the checkpoint only
- * read, Dynamic only listed. Closes what it opened, in reverse order, whatever happens.
+ * reads the source once more, twice when it finds clusters). Read-only everywhere: the source
+ * through a read-only connection, the checkpoint (the file, or with `stateUrl` the job's schema in
+ * the state database) only read, Dynamic only listed. Closes what it opened, in reverse order,
+ * whatever happens.
  * @throws CheckpointError when the job has no checkpoint; ConfigError when it belongs to another
  *   environment; ExtractError / LoadError when the source or Dynamic cannot be read.
  */
@@ -34,7 +37,7 @@ export async function runReconcile(
 ): Promise<ReconcileReport> {
   const { observer = {} } = deps;
   const mapping = await loadMappingFile(config.mappingFile);
-  const store = await CheckpointStore.open(checkpointPath(config.checkpointDir, config.job), { create: false });
+  const store = await openJobCheckpoint({ job: config.job, checkpointDir: config.checkpointDir, stateUrl: config.stateUrl }, { create: false });
   let source: SourceDb | undefined;
   try {
     const job = await store.job();

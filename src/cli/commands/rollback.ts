@@ -4,13 +4,14 @@ import { DEFAULT_API_URL } from '../../pipeline/job-config.js';
 import type { RollbackResult } from '../../rollback/index.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { setExitCode } from '../exit-code.js';
-import { flagOrEnv, resolveLocalAddress, withJobOptions, withLocalAddressOption } from '../shared-options.js';
+import { flagOrEnv, resolveLocalAddress, withJobOptions, withLocalAddressOption, withStateUrlOption } from '../shared-options.js';
 import { registerCliSecrets, requireSecureApiUrl, withInsecureApiUrlOption } from '../secret-guards.js';
-import { requireJob } from './status.js';
+import { requireJob, stateUrlOf } from './status.js';
 
 interface RollbackArgs {
   job?: string;
   'checkpoint-dir': string;
+  'state-url'?: string;
   'environment-id'?: string;
   'api-url'?: string;
   'allow-insecure-api-url': boolean;
@@ -26,7 +27,7 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
   command: 'rollback',
   describe: 'Delete from Dynamic exactly the users this job created (from its ledger), after a preview and a confirmation; resumable',
   builder: (yargs) =>
-    withLocalAddressOption(withInsecureApiUrlOption(withJobOptions(yargs)))
+    withStateUrlOption(withLocalAddressOption(withInsecureApiUrlOption(withJobOptions(yargs))))
       .option('environment-id', { type: 'string', describe: "Dynamic environment id; must be the job's own (default: the one the job ran against) [env: DYNAMIC_ENVIRONMENT_ID]" })
       .option('api-url', { type: 'string', describe: `Dynamic API base URL [env: DYNAMIC_API_URL] [default: ${DEFAULT_API_URL}]` })
       .option('rate-limit', { type: 'number', default: 1500, describe: 'Most DELETE requests per rolling minute (Dynamic allows 1,500 per IP on developer endpoints); 0 = no client-side limit' })
@@ -34,12 +35,13 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
       .option('concurrency', { type: 'number', default: 4, describe: 'DELETE requests in flight at once' })
       .option('yes', { type: 'boolean', default: false, describe: 'Do not ask: delete after printing the preview (required when stdin is not a terminal)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the preview only; delete nothing (no token needed)' })
-      .epilogue('Only ledger entries with outcome "created" and a Dynamic id are deleted; users the job updated or found already there are never touched. Each deletion is recorded at once (outcome "rolled_back"), so an interrupted rollback continues where it stopped.\nThe API token is read from DYNAMIC_API_TOKEN only.\nExit codes: 0 everything selected is gone (or dry run); 2 usage error, no checkpoint, job locked, or not confirmed; 3 some deletions failed; 130 interrupted; 1 anything else.'),
+      .epilogue('Only ledger entries with outcome "created" and a Dynamic id are deleted; users the job updated or found already there are never touched. Each deletion is recorded at once (outcome "rolled_back"), so an interrupted rollback continues where it stopped.\nWith --state-url (a job in a state database) the job is locked by its run lock there instead of a lock file, and refused while any of its workers is live.\nThe API token is read from DYNAMIC_API_TOKEN only.\nExit codes: 0 everything selected is gone (or dry run); 2 usage error, no checkpoint, job locked, or not confirmed; 3 some deletions failed; 130 interrupted; 1 anything else.'),
   handler: async (args) => {
     const job = requireJob(args.job);
     const env = process.env;
     const token = flagOrEnv(undefined, 'DYNAMIC_API_TOKEN', env);
     registerCliSecrets({ token });
+    const stateUrl = stateUrlOf(args, env);
     if (!args['dry-run'] && !token) throw new ConfigError('missing the API token: set DYNAMIC_API_TOKEN (or use --dry-run for the preview)');
     const apiUrl = flagOrEnv(args['api-url'], 'DYNAMIC_API_URL', env) ?? DEFAULT_API_URL;
     if (!args['dry-run']) requireSecureApiUrl(apiUrl, args['allow-insecure-api-url']);
@@ -58,6 +60,7 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
     const session = await openRollback({
       job,
       checkpointDir: args['checkpoint-dir'],
+      ...(stateUrl ? { stateUrl } : {}),
       apiUrl,
       ...(environmentId ? { environmentId } : {}),
       ...(token ? { token } : {}),

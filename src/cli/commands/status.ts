@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../errors.js';
 import { registerCliSecrets } from '../secret-guards.js';
 import { flagOrEnv, withJobOptions, withStateUrlOption } from '../shared-options.js';
+import type { JobOverview } from '../../scale/job-overview.js';
 
 interface StatusArgs {
   job?: string;
@@ -24,14 +25,17 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
     const { openJobCheckpoint } = await import('../../checkpoint/index.js');
     const { latestRun } = await import('../latest-run-summary.js');
     const stateUrl = stateUrlOf(args);
-    const store = await openJobCheckpoint({ job, checkpointDir: args['checkpoint-dir'], stateUrl }, { create: false });
+    const shared = stateUrl ? await openSharedStatus(stateUrl, job) : undefined;
+    const store = shared?.store ?? await openJobCheckpoint({ job, checkpointDir: args['checkpoint-dir'], stateUrl }, { create: false });
     const checkpointFile = store.path;
     try {
       const status = await store.status();
+      // A job in a state database: its chunks and the workers on them, across every machine.
+      const overview = await shared?.overview(status.total);
       const run = latestRun(args['reports-dir'], job);
       const files = { checkpoint: checkpointFile, reports: join(args['reports-dir'], job), lastRun: run?.dir ?? null, rejects: run?.rejectsPath ?? null };
       if (args.json) {
-        console.log(JSON.stringify({ ...status, lastRun: run?.summary ?? null, files }, null, 2));
+        console.log(JSON.stringify({ ...status, ...overview, lastRun: run?.summary ?? null, files }, null, 2));
         return;
       }
       console.log(`job ${job}`);
@@ -46,6 +50,7 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       const unsettled = status.batches.planned + status.batches.sent;
       console.log(`  batches in doubt ${unsettled}${unsettled ? ' (their users are in doubt: the next run replays them and looks them up)' : ''}`);
       console.log(`  users in doubt  ${status.inDoubt}${status.inDoubt ? ' (an answer lost or silent: the next run looks them up first)' : ''}`);
+      if (overview) printOverview(overview, status.job.phase);
       printLastRun(run?.summary ?? null);
       console.log('  files');
       console.log(`    checkpoint   ${files.checkpoint}`);
@@ -57,6 +62,39 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
     }
   },
 };
+
+/** A scaled-out job: chunks by state, each live worker, the job's rate and ETA. */
+function printOverview(overview: JobOverview, phase: string): void {
+  const { chunks } = overview;
+  console.log(`  chunks         ${chunks.planned === 0 ? '(not planned yet: "run --state-url" plans them)' : `${chunks.done} done, ${chunks.running} running, ${chunks.queued} queued, ${chunks.failed} failed of ${chunks.planned} (${chunks.rowsPlanned} rows planned)`}`);
+  console.log(`  workers        ${overview.workers.length} live${overview.workers.length ? `, ${overview.requestsPerMinute} bulk requests/min, ${overview.usersPerMinute} users/min together` : ''}`);
+  for (const worker of overview.workers) {
+    console.log(`    ${worker.host} pid ${worker.pid}${worker.address ? ` from ${worker.address}` : ''}: ${worker.chunk === null ? 'between chunks' : `chunk ${worker.chunk}`}, ${worker.requestsLastMinute} bulk requests/min, ${worker.usersLastMinute} users/min (seen ${worker.seenSecondsAgo} s ago)`);
+  }
+  if (phase === 'full' && chunks.planned > 0) {
+    const eta = overview.etaSeconds;
+    console.log(`  eta            ${eta === null ? '(no worker is sending)' : eta === 0 ? 'every planned row is settled' : `${formatSeconds(eta)} at the current rate`}`);
+  }
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 90) return `${seconds} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+/**
+ * The job's checkpoint in the state database, with a way to read its chunks and workers from the
+ * same connection pool.
+ */
+async function openSharedStatus(stateUrl: string, job: string) {
+  const { CheckpointStore, JOB_SCOPE, openPostgresBackend } = await import('../../checkpoint/index.js');
+  const { readJobOverview } = await import('../../scale/job-overview.js');
+  const { QUEUE_SCHEMA } = await import('../../scale/chunk-queue.js');
+  const backend = await openPostgresBackend(stateUrl, job, { create: false, maxConnections: 1 });
+  const store = await CheckpointStore.over(backend, { scope: JOB_SCOPE });
+  return { store, overview: (settledUsers: number) => readJobOverview(backend.sql, job, { settledUsers, queueSchema: QUEUE_SCHEMA }) };
+}
 
 /** The last run's summary in a few lines: when it ran, what it did, whether it finished. */
 function printLastRun(summary: Record<string, unknown> | null): void {
