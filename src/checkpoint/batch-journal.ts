@@ -9,7 +9,7 @@ import { lockJobRow, readCursorSeq } from './job-row.js';
 import { mergeIntoLedger } from './ledger-queries.js';
 import { writeRejections } from './rejection-records.js';
 import { inDoubtOf, toIncomingOutcomes, type SettleResult } from './settle-result.js';
-import type { StateSql } from './state-sql.js';
+import { forUpdate, type StateSql } from './state-sql.js';
 
 type BatchRow = Selectable<CheckpointTables['batches']>;
 
@@ -66,9 +66,11 @@ export async function markSent(db: StateSql, scope: number, seq: number, now: st
  */
 export function settleBatch(db: StateSql, scope: number, seq: number, result: SettleResult, now: string): Promise<void> {
   return db.transaction(async (tx) => {
-    await lockJobRow(tx, scope);
+    // The batch's row, locked (on PostgreSQL) against a discard of it; the scope's job row only
+    // for the cursor at the end, so batches of one chunk merge their users at once and wait for
+    // each other only there (a remote state database costs a round trip per statement).
     const batch = await tx.get<{ state: string; legacy_ids: string; sent_identities: string; planned_at: string }>(
-      'select state, legacy_ids, sent_identities, planned_at from batches where seq = ? and scope = ?', seq, scope);
+      `select state, legacy_ids, sent_identities, planned_at from batches where seq = ? and scope = ?${forUpdate(tx)}`, seq, scope);
     if (!batch || batch.state === 'settled') {
       throw new CheckpointError(`batch ${seq} cannot be settled: it is ${batch ? 'already settled' : `unknown to scope ${scope}`}`, { code: 'checkpoint_batch_state' });
     }
@@ -86,6 +88,7 @@ export function settleBatch(db: StateSql, scope: number, seq: number, result: Se
     const unmentioned = (JSON.parse(batch.legacy_ids) as string[]).filter((legacyId) => !decided.has(legacyId));
     await addInDoubt(tx, scope, unmentioned.map((legacyId) => inDoubt(legacyId, 'no_outcome')));
     await tx.run(`update batches set state = 'settled', settled_at = ? where seq = ?`, now, seq);
+    await lockJobRow(tx, scope);
     await advanceCursor(tx, scope, now);
   });
 }

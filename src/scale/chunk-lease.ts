@@ -76,6 +76,9 @@ export function holdChunkLease(options: ChunkLeaseOptions): ChunkLease {
       }
     })());
 
+  // One promise for every confirm() to race against: a listener per call would pile up, one per request.
+  const lapsed = aborted(controller.signal);
+
   const heartbeat = setInterval(() => {
     if (!controller.signal.aborted) renewOnce().catch((error: unknown) => options.onError?.(error));
   }, leaseMs / 4);
@@ -87,7 +90,7 @@ export function holdChunkLease(options: ChunkLeaseOptions): ChunkLease {
         try {
           // A renewal on a connection to a vanished host can hang for minutes: once the lease is
           // over the answer no longer matters, so the abort ends the wait (renewOnce then says false).
-          return await Promise.race([renewOnce(), aborted(controller.signal)]);
+          return await Promise.race([renewOnce(), lapsed]);
         } catch (error) {
           options.onError?.(error);
           await sleep(Math.min(1000, leaseMs / 4), undefined, { signal: controller.signal }).catch(() => {});
