@@ -5,7 +5,7 @@ export function formatBenchTable(r: Record<string, any>): string {
   const rows: [string, string][] = [];
   const m = r.machine;
   rows.push(['machine', `${m.cores} cores (${m.cpu}), ${m.memoryGB} GB, node ${m.node}`]);
-  rows.push(['data', `${n(r.seed.users)} users, ${n(r.seed.wallets)} wallets, ${n(r.seed.identities)} identities, ${n(r.seed.profiles)} profiles (seeded in ${n(r.seed.seconds, 1)} s)`]);
+  if (r.seed) rows.push(['data', `${n(r.seed.users)} users, ${n(r.seed.wallets)} wallets, ${n(r.seed.identities)} identities, ${n(r.seed.profiles)} profiles (seeded in ${n(r.seed.seconds, 1)} s)`]);
   const d = r.dryRun;
   if (d) rows.push(['(a) dry run', `${n(d.usersPerSecond)} users/s (${n(d.users)} in ${n(d.seconds, 1)} s, ${n(d.rejected)} rejected; process ${n(d.processSeconds, 1)} s with start-up); peak RSS ${n(d.peakRssMB)} MB (VmHWM)`]);
   if (d?.cpuSeconds) {
@@ -65,5 +65,49 @@ export function formatBenchTable(r: Record<string, any>): string {
     rows.push(['(f) naive e2e, limit off', `${n(r.naiveEndToEnd.usersPerSecond)} users/s (${n(r.naiveEndToEnd.seconds, 1)} s); pipeline is ${n(r.endToEnd.usersPerSecond / r.naiveEndToEnd.usersPerSecond, 1)}x`]);
   }
   const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)} | ${v}`).join('\n');
+  const table = rows.map(([k, v]) => `${k.padEnd(width)} | ${v}`).join('\n');
+  return r.scaleOut ? `${table}\n\n${formatScaleOut(r.scaleOut)}` : table;
+}
+
+/** The scale-out scenario (issue 17) as a table of its own: one line per number of processes. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- same loose record
+function formatScaleOut(s: Record<string, any>): string {
+  const n = (v: unknown, digits = 0) => (typeof v === 'number' && Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-');
+  const header = ['N', 'users', 'wall s (scaled min)', 'steady min', 'users/min', 'target users/min', 'fraction', '429 ip/env', 'peak/IP window', 'sends/proc', 'CPU s/1k users: N procs, emulator, PG', 'machine busy'];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- same loose record
+  const lines: string[][] = s.runs.map((x: Record<string, any>) => [
+    String(x.workers), x.users === x.eligibleUsers ? n(x.users) : `${n(x.users)} of ${n(x.eligibleUsers)}!`, `${n(x.wallSeconds, 1)} (${n(x.wallMinutes, 2)})`, n(x.steadyMinutes, 2), n(x.usersPerMinute),
+    `${n(x.targetUsersPerMinute)} (${x.allowedPerMinute} req)`, `${n(x.fraction * 100, 1)}%`, `${x.ipRateLimited}/${x.environmentRateLimited}`,
+    String(x.peakPerIpWindow), x.sendsPerProcess ? `${x.sendsPerProcess.min}-${x.sendsPerProcess.max}` : '-', `${n(x.cpuPerThousand.workers, 3)}, ${n(x.cpuPerThousand.emulator, 3)}, ${n(x.cpuPerThousand.postgres, 3)}`,
+    x.machineBusy === undefined ? '-' : `${n(x.machineBusy * 100)}%`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((line) => line[i]?.length ?? 0)));
+  const render = (cells: string[]) => cells.map((cell, i) => cell.padStart(widths[i] ?? 0)).join(' | ');
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- same loose record
+  const met = s.runs.every((x: Record<string, any>) => x.fraction >= 0.9 && x.ipRateLimited === 0 && x.environmentRateLimited === 0 && x.users === x.eligibleUsers);
+  // Each user is sent by one process, so the N processes' CPU per user is what one worker costs per
+  // user; the highest of the runs (more processes, more contention for the 2 cores) is the one quoted.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- same loose record
+  const measured = s.runs.filter((x: Record<string, any>) => Number.isFinite(x.cpuPerThousand.workers));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- same loose record
+  const worst = measured.reduce((a: Record<string, any> | undefined, x: Record<string, any>) => (a && a.cpuPerThousand.workers >= x.cpuPerThousand.workers ? a : x), undefined);
+  const cpu: number | undefined = worst?.cpuPerThousand.workers;
+  // One worker in real time sends at most L bulk requests a minute, 50 users each: at Dynamic's 150/min, 125 users/s.
+  const realUsersPerSecond = (150 * 50) / 60;
+  const coreShare = cpu === undefined ? undefined : (realUsersPerSecond / 1000) * cpu;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- same loose record
+  const peakRss = Math.max(0, ...s.runs.map((x: Record<string, any>) => x.peakRssMB ?? 0));
+  return [
+    `(h) scale-out: L ${s.perIpPerMinute}/min per IP, E ${s.environmentPerMinute}/min, clock x${s.factor} (a scaled minute is ${n(60 / s.factor, 1)} s); ` +
+      'users/min over the steady part (whole scaled minutes from when enough processes send to reach min(N x L, E) until the first one is done); ' +
+      'sends/proc: fewest-most bulk requests of one process in it',
+    render(header),
+    render(header.map((_, i) => '-'.repeat(widths[i] ?? 0))),
+    ...lines.map(render),
+    `(h) target: >= 90% of min(N x L, E) at every N, 0 x 429 (and every eligible user stored once): ${met ? 'met' : 'NOT met'}`,
+    cpu === undefined ? '(h) CPU per worker: not measured (no /proc)'
+      : `(h) CPU per worker: ${measured.map((x: { workers: number; cpuPerThousand: { workers: number } }) => `${n(x.cpuPerThousand.workers, 3)} s (N = ${x.workers})`).join(', ')} per 1,000 users in the steady part; ` +
+        `at Dynamic's 150/min per IP one worker sends ${n(realUsersPerSecond)} users/s, which at the highest (${n(cpu, 3)} s) is ${n(coreShare! * 100, 1)}% of one core: ` +
+        `a 2-core machine could host about ${n(Math.floor(2 / coreShare!))} workers by CPU alone (each its own IP; PostgreSQL and Dynamic elsewhere), at up to ${n(peakRss)} MB resident each`,
+  ].join('\n');
 }
