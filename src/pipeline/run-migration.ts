@@ -127,7 +127,14 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
     if (sent === undefined) return; // left in doubt for the next run
     if (batch.users.length > 0) deps.killPoint?.(`${pass.name}:answered`);
     const held = batch.held ?? [];
-    await deps.journal.settle(seq, sent.filter(isSettledOutcome), batch.rejections);
+    try {
+      await deps.journal.settle(seq, sent.filter(isSettledOutcome), batch.rejections);
+    } catch (error) {
+      // Not recorded (the checkpoint's database went away, say): the batch stays unsettled, its
+      // users in doubt for the next run, and are counted so.
+      counts.inDoubt += batch.users.length + batch.rejectedKeys.length + held.length;
+      throw error;
+    }
     for (const outcome of sent) if (outcome.outcome !== 'in_doubt') inDoubtKeys.delete(outcome.legacyId);
     const outcomes = [...sent, ...held];
     tally(counts, outcomes, batch);

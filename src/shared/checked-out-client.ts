@@ -16,12 +16,22 @@ export interface CheckedOutClient {
  * listener the query in progress fails instead, and the caller's recovery takes over.
  */
 export async function checkOut(pool: pg.Pool): Promise<CheckedOutClient> {
-  const client = await pool.connect();
   let broken = false;
   const onError = () => {
     broken = true;
   };
-  client.on('error', onError);
+  // Listening from inside the callback: after `await`, a fresh connection's socket may already
+  // have delivered an error (it arrived with the "ready" message) to nobody.
+  const client = await new Promise<pg.PoolClient>((resolve, reject) => {
+    pool.connect((error, connected) => {
+      if (error || !connected) {
+        reject(error ?? new Error('the pool gave no connection'));
+        return;
+      }
+      connected.on('error', onError);
+      resolve(connected);
+    });
+  });
   return {
     client,
     get broken() {
