@@ -16,6 +16,12 @@ const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser'].find((path) => existsSync
 export interface TemporaryPostgres {
   /** `postgres://postgres@127.0.0.1:<port>/postgres`, trust auth, no password. */
   url: string;
+  /**
+   * `pg_ctl restart` in `mode` (PostgreSQL's default: fast, which ends every session): the same
+   * port and options; resolves once the server accepts connections again. Tests of clients that
+   * must survive a restart.
+   */
+  restart(mode?: 'smart' | 'fast' | 'immediate'): Promise<void>;
   /** Stops the server and deletes its data directory. */
   stop(): Promise<void>;
 }
@@ -53,6 +59,10 @@ export async function startPostgres(): Promise<TemporaryPostgres> {
         const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
         return {
           url,
+          restart: async (mode = 'fast') => {
+            // pg_ctl restart reuses the options of the start (postmaster.opts); without -l the server would hold our stdout.
+            await exec(binaries.pgCtl, ['-D', dataDir, '-l', join(root, 'server.log'), '-m', mode, '-w', '-t', '60', 'restart']);
+          },
           stop: async () => {
             await exec(binaries.pgCtl, ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
             await rm(root, { recursive: true, force: true });
