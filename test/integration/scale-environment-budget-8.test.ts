@@ -1,14 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { landedState } from '../helpers/chaos-landed-state.js';
-import { startEmulatorProcess } from '../helpers/emulator-process.js';
-import type { EmulatorProcess } from '../helpers/emulator-process.js';
-import { ENVIRONMENT_ID, createMigrationFixture } from '../helpers/migration-fixture.js';
+import { ENVIRONMENT_ID } from '../helpers/migration-fixture.js';
 import type { MigrationFixture } from '../helpers/migration-fixture.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import type { TestDatabase } from '../helpers/postgres.js';
-import { runCli, spawnCli } from '../helpers/run-cli.js';
+import { createScaleRig } from '../helpers/scale-rig.js';
+import type { ScaleRig, ScaledJobStatus } from '../helpers/scale-rig.js';
+import { runCli } from '../helpers/run-cli.js';
 import { plannedChunks, queuedChunks, stderrLine } from '../helpers/scale-job.js';
 
 const USERS = 2_000;
@@ -36,10 +35,6 @@ const BATCH_SIZE = 20;
 const ROWS_PER_CHUNK = 100;
 const JOB = 'budget8';
 
-interface JobStatus {
-  counts: Record<string, number>;
-  chunks?: { planned: number; done: number; running: number; queued: number; failed: number };
-}
 
 // Issue 17: eight processes, each within its own per-IP limit, together want twice what the
 // environment allows. The budget they share through the state database must keep them under the
@@ -47,42 +42,26 @@ interface JobStatus {
 describe('scale-out: eight processes under an environment budget below 8 × the per-IP limit', () => {
   let fixture: MigrationFixture;
   let state: TestDatabase;
-  const emulators: EmulatorProcess[] = [];
-  // A test that fails half-way must not leave its CLIs running.
-  const spawned: ChildProcess[] = [];
-  const start = (args: string[], env: Record<string, string>) => {
-    const cli = spawnCli(args, env);
-    spawned.push(cli.child);
-    return cli;
-  };
-  const apiEnv = (emulator: EmulatorProcess) => ({
-    DYNAMIC_API_URL: emulator.baseUrl, DYNAMIC_ENVIRONMENT_ID: ENVIRONMENT_ID, DYNAMIC_API_TOKEN: emulator.token,
-  });
+  let rig: ScaleRig;
+  const start = (args: string[], env: Record<string, string>) => rig.spawn(args, env);
 
   beforeAll(async () => {
-    fixture = await createMigrationFixture({ users: USERS, seed: 8_888 });
+    rig = await createScaleRig({ users: USERS, seed: 8_888 });
+    fixture = rig.fixture;
     state = await createTestDatabase();
   });
   afterAll(async () => {
-    for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await Promise.all(emulators.map((emulator) => emulator.stop()));
     await state?.drop();
-    await fixture?.cleanup();
+    await rig?.cleanup();
   });
 
   it('never exceeds the environment limit, and lands every user exactly once', async () => {
-    const reference = await startEmulatorProcess(['--rate-limit', '0']);
-    emulators.push(reference);
-    const single = await runCli(['run', '--mapping', 'mappings/example.ts', '--job', 'single', '--database-url', fixture.db.url, '--rate-limit', '0', ...fixture.dirArgs], apiEnv(reference));
-    expect(single.code).toBe(fixture.cleanExit);
-    const expected = await landedState(reference, ENVIRONMENT_ID);
-    expect(expected).toHaveLength(fixture.expectedValid);
+    const expected = await rig.reference();
 
-    const emulator = await startEmulatorProcess([
+    const emulator = await rig.emulator([
       '--rate-limit', String(PER_IP), '--environment-rate-limit', String(ENVIRONMENT_LIMIT), '--rate-window-ms', String(WINDOW_MS),
     ]);
-    emulators.push(emulator);
-    const env = { ...apiEnv(emulator), DYNAMIC_MIGRATE_STATE_URL: state.url, DYNAMIC_MIGRATE_BENCH_CLOCK: `${Date.now()}:${FACTOR}` };
+    const env = { ...rig.apiEnv(emulator), DYNAMIC_MIGRATE_STATE_URL: state.url, DYNAMIC_MIGRATE_BENCH_CLOCK: `${Date.now()}:${FACTOR}` };
     const common = [
       '--mapping', 'mappings/example.ts', '--job', JOB, '--database-url', fixture.db.url, '--batch-size', String(BATCH_SIZE),
       '--rate-limit', String(PER_IP), '--environment-rate-limit', String(ENVIRONMENT_LIMIT), ...fixture.dirArgs,
@@ -116,7 +95,7 @@ describe('scale-out: eight processes under an environment budget below 8 × the 
     const chunks = await queuedChunks(state.url, JOB);
     expect(chunks).toHaveLength(await plannedChunks(state.url, JOB));
     expect(chunks.map((chunk) => chunk.state)).toEqual(chunks.map(() => 'completed'));
-    const status = JSON.parse((await runCli(['status', '--job', JOB, '--json'], env)).stdout) as JobStatus;
+    const status = JSON.parse((await runCli(['status', '--job', JOB, '--json'], env)).stdout) as ScaledJobStatus;
     expect(status.counts.created).toBe(fixture.expectedValid);
     expect(status.chunks).toMatchObject({ planned: chunks.length, done: chunks.length, running: 0, queued: 0, failed: 0 });
   }, 150_000);

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { landedState, legacyIdOf } from '../helpers/chaos-landed-state.js';
-import { startEmulatorProcess } from '../helpers/emulator-process.js';
-import type { EmulatorProcess } from '../helpers/emulator-process.js';
-import { ENVIRONMENT_ID, createMigrationFixture } from '../helpers/migration-fixture.js';
+import { ENVIRONMENT_ID } from '../helpers/migration-fixture.js';
 import type { MigrationFixture } from '../helpers/migration-fixture.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import type { TestDatabase } from '../helpers/postgres.js';
-import { runCli, spawnCli } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
+import { createScaleRig } from '../helpers/scale-rig.js';
+import type { ScaleRig, ScaledJobStatus } from '../helpers/scale-rig.js';
 
 const USERS = 2_000;
 /**
@@ -19,48 +19,33 @@ const WINDOW_MS = 60_000 / FACTOR;
 const PER_IP = 6;
 const ADDRESSES = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'];
 
-interface JobStatus {
-  total: number;
-  counts: Record<string, number>;
-  chunks?: { planned: number; done: number; running: number; queued: number; failed: number };
-}
 
 // Issue 17: the same job worked by four processes, each from its own loopback address, through a
 // shared PostgreSQL state database. The end state must be what one quiet single run leaves.
 describe('scale-out: run plus three workers on four addresses, one state database', () => {
+  let rig: ScaleRig;
   let fixture: MigrationFixture;
   let state: TestDatabase;
-  const emulators: EmulatorProcess[] = [];
-  const apiEnv = (emulator: EmulatorProcess) => ({
-    DYNAMIC_API_URL: emulator.baseUrl, DYNAMIC_ENVIRONMENT_ID: ENVIRONMENT_ID, DYNAMIC_API_TOKEN: emulator.token,
-  });
 
   beforeAll(async () => {
-    fixture = await createMigrationFixture({ users: USERS, seed: 1_717 });
+    rig = await createScaleRig({ users: USERS, seed: 1_717 });
+    fixture = rig.fixture;
     state = await createTestDatabase();
   });
   afterAll(async () => {
-    await Promise.all(emulators.map((emulator) => emulator.stop()));
     await state?.drop();
-    await fixture?.cleanup();
+    await rig?.cleanup();
   });
 
   it('lands every eligible user exactly once, each address within its limit, with one id map', async () => {
-    const reference = await startEmulatorProcess(['--rate-limit', '0']);
-    emulators.push(reference);
-    const single = await runCli(['run', '--mapping', 'mappings/example.ts', '--job', 'single', '--database-url', fixture.db.url, '--rate-limit', '0', ...fixture.dirArgs], apiEnv(reference));
-    expect(single.code).toBe(fixture.cleanExit);
-    const expected = await landedState(reference, ENVIRONMENT_ID);
-    expect(expected).toHaveLength(fixture.expectedValid);
-
-    const emulator = await startEmulatorProcess(['--rate-limit', String(PER_IP), '--rate-window-ms', String(WINDOW_MS)]);
-    emulators.push(emulator);
-    const env = { ...apiEnv(emulator), DYNAMIC_MIGRATE_STATE_URL: state.url, DYNAMIC_MIGRATE_BENCH_CLOCK: `${Date.now()}:${FACTOR}` };
+    const expected = await rig.reference();
+    const emulator = await rig.emulator(['--rate-limit', String(PER_IP), '--rate-window-ms', String(WINDOW_MS)]);
+    const env = { ...rig.apiEnv(emulator), DYNAMIC_MIGRATE_STATE_URL: state.url, DYNAMIC_MIGRATE_BENCH_CLOCK: `${Date.now()}:${FACTOR}` };
     const common = ['--mapping', 'mappings/example.ts', '--job', 'scaled', '--database-url', fixture.db.url, '--rate-limit', String(PER_IP), ...fixture.dirArgs];
     const [first, ...others] = ADDRESSES as [string, ...string[]];
     const processes = [
-      spawnCli(['run', ...common, '--rows-per-chunk', '150', '--local-address', first], env),
-      ...others.map((address) => spawnCli(['worker', ...common, '--local-address', address], env)),
+      rig.spawn(['run', ...common, '--rows-per-chunk', '150', '--local-address', first], env),
+      ...others.map((address) => rig.spawn(['worker', ...common, '--local-address', address], env)),
     ];
     const results = await Promise.all(processes.map((process) => process.done));
     for (const result of results) {
@@ -91,7 +76,7 @@ describe('scale-out: run plus three workers on four addresses, one state databas
     expect(byLegacyId.size).toBe(users.length);
     for (const user of users) expect(byLegacyId.get(legacyIdOf(user))).toBe(user.id);
 
-    const status = JSON.parse((await runCli(['status', '--job', 'scaled', '--json'], env)).stdout) as JobStatus;
+    const status = JSON.parse((await runCli(['status', '--job', 'scaled', '--json'], env)).stdout) as ScaledJobStatus;
     expect(status.counts.created).toBe(fixture.expectedValid);
     expect(status.chunks).toMatchObject({ done: status.chunks?.planned, running: 0, queued: 0, failed: 0 });
     expect(status.chunks?.planned).toBeGreaterThan(ADDRESSES.length);

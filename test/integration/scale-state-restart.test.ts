@@ -1,14 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres } from '../../src/shared/start-postgres.js';
 import type { TemporaryPostgres } from '../../src/shared/start-postgres.js';
 import { landedState } from '../helpers/chaos-landed-state.js';
-import { startEmulatorProcess } from '../helpers/emulator-process.js';
-import type { EmulatorProcess } from '../helpers/emulator-process.js';
-import { ENVIRONMENT_ID, createMigrationFixture } from '../helpers/migration-fixture.js';
+import { ENVIRONMENT_ID } from '../helpers/migration-fixture.js';
 import type { MigrationFixture } from '../helpers/migration-fixture.js';
 import { withDatabase } from '../helpers/postgres.js';
-import { runCli, spawnCli } from '../helpers/run-cli.js';
+import { createScaleRig } from '../helpers/scale-rig.js';
+import type { ScaleRig, ScaledJobStatus } from '../helpers/scale-rig.js';
+import { runCli } from '../helpers/run-cli.js';
 import type { CliResult } from '../helpers/run-cli.js';
 import { plannedChunks, queuedChunks, withStateClient } from '../helpers/scale-job.js';
 import { waitUntil } from '../helpers/wait-until.js';
@@ -25,10 +24,6 @@ const RESTART_AFTER_CHUNKS = 2;
 const ADDRESSES = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
 const JOB = 'restart';
 
-interface JobStatus {
-  counts: Record<string, number>;
-  chunks?: { planned: number; done: number; running: number; queued: number; failed: number };
-}
 
 // Issue 17: the state database (a server of this test's own, so the shared test server is never
 // touched) restarted in fast mode while run and two workers are mid-job: every session they hold
@@ -38,42 +33,26 @@ describe('scale-out: the state database restarted mid-run', () => {
   let fixture: MigrationFixture;
   let server: TemporaryPostgres;
   let stateUrl: string;
-  const emulators: EmulatorProcess[] = [];
-  // A test that fails half-way must not leave its CLIs running.
-  const spawned: ChildProcess[] = [];
-  const start = (args: string[], env: Record<string, string>) => {
-    const cli = spawnCli(args, env);
-    spawned.push(cli.child);
-    return cli;
-  };
-  const apiEnv = (emulator: EmulatorProcess) => ({
-    DYNAMIC_API_URL: emulator.baseUrl, DYNAMIC_ENVIRONMENT_ID: ENVIRONMENT_ID, DYNAMIC_API_TOKEN: emulator.token,
-  });
+  let rig: ScaleRig;
+  const start = (args: string[], env: Record<string, string>) => rig.spawn(args, env);
 
   beforeAll(async () => {
-    fixture = await createMigrationFixture({ users: USERS, seed: 5_151 });
+    rig = await createScaleRig({ users: USERS, seed: 5_151 });
+    fixture = rig.fixture;
     server = await startPostgres();
     await withStateClient(server.url, (client) => client.query('create database migration_state'));
     stateUrl = withDatabase(server.url, 'migration_state');
   });
   afterAll(async () => {
-    for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await Promise.all(emulators.map((emulator) => emulator.stop()));
     await server?.stop();
-    await fixture?.cleanup();
+    await rig?.cleanup();
   });
 
   it('has run and workers reconnect and finish, every user landing exactly once', async () => {
-    const reference = await startEmulatorProcess(['--rate-limit', '0']);
-    emulators.push(reference);
-    const single = await runCli(['run', '--mapping', 'mappings/example.ts', '--job', 'single', '--database-url', fixture.db.url, '--rate-limit', '0', ...fixture.dirArgs], apiEnv(reference));
-    expect(single.code).toBe(fixture.cleanExit);
-    const expected = await landedState(reference, ENVIRONMENT_ID);
-    expect(expected).toHaveLength(fixture.expectedValid);
+    const expected = await rig.reference();
 
-    const emulator = await startEmulatorProcess(['--rate-limit', String(PER_IP), '--rate-window-ms', String(WINDOW_MS)]);
-    emulators.push(emulator);
-    const env = { ...apiEnv(emulator), DYNAMIC_MIGRATE_STATE_URL: stateUrl, DYNAMIC_MIGRATE_BENCH_CLOCK: `${Date.now()}:${FACTOR}` };
+    const emulator = await rig.emulator(['--rate-limit', String(PER_IP), '--rate-window-ms', String(WINDOW_MS)]);
+    const env = { ...rig.apiEnv(emulator), DYNAMIC_MIGRATE_STATE_URL: stateUrl, DYNAMIC_MIGRATE_BENCH_CLOCK: `${Date.now()}:${FACTOR}` };
     const common = [
       '--mapping', 'mappings/example.ts', '--job', JOB, '--database-url', fixture.db.url, '--rate-limit', String(PER_IP),
       // A chunk the restart takes from its worker, if any, is taken over within the test (a 12 s
@@ -116,7 +95,7 @@ describe('scale-out: the state database restarted mid-run', () => {
     expect(chunks).toHaveLength(planned);
     expect(chunks.map((chunk) => chunk.state)).toEqual(chunks.map(() => 'completed'));
     expect(chunks.filter((chunk) => chunk.completedOn && chunk.completedOn > restartedAt).length).toBeGreaterThan(ADDRESSES.length);
-    const status = JSON.parse((await runCli(['status', '--job', JOB, '--json'], env)).stdout) as JobStatus;
+    const status = JSON.parse((await runCli(['status', '--job', JOB, '--json'], env)).stdout) as ScaledJobStatus;
     expect(status.counts.created).toBe(fixture.expectedValid);
     expect(status.chunks).toMatchObject({ planned, done: planned, running: 0, queued: 0, failed: 0 });
   }, 150_000);

@@ -1,13 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { landedState } from '../helpers/chaos-landed-state.js';
-import { startEmulatorProcess } from '../helpers/emulator-process.js';
-import type { EmulatorProcess } from '../helpers/emulator-process.js';
-import { ENVIRONMENT_ID, createMigrationFixture } from '../helpers/migration-fixture.js';
+import { ENVIRONMENT_ID } from '../helpers/migration-fixture.js';
 import type { MigrationFixture } from '../helpers/migration-fixture.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import type { TestDatabase } from '../helpers/postgres.js';
-import { runCli, spawnCli } from '../helpers/run-cli.js';
+import { createScaleRig } from '../helpers/scale-rig.js';
+import type { ScaleRig, ScaledJobStatus } from '../helpers/scale-rig.js';
+import { runCli } from '../helpers/run-cli.js';
 import type { CliResult } from '../helpers/run-cli.js';
 import { plannedChunks, queuedChunks, stderrLine, workerSeen } from '../helpers/scale-job.js';
 import type { WorkerSeen } from '../helpers/scale-job.js';
@@ -30,10 +29,6 @@ const TAKEOVER_AFTER_SECONDS = 8;
 const [RUN_ADDRESS, SURVIVOR_ADDRESS, VICTIM_ADDRESS] = ['127.0.0.2', '127.0.0.3', '127.0.0.4'] as const;
 const JOB = 'takeover';
 
-interface JobStatus {
-  counts: Record<string, number>;
-  chunks?: { planned: number; done: number; running: number; queued: number; failed: number };
-}
 
 // Issue 17: a worker SIGKILLed in the middle of a chunk, requests in flight. Its chunk stays
 // claimed until its lease runs out; then a live worker takes it over and replays what the dead one
@@ -41,40 +36,24 @@ interface JobStatus {
 describe('scale-out: a worker killed mid-chunk', () => {
   let fixture: MigrationFixture;
   let state: TestDatabase;
-  const emulators: EmulatorProcess[] = [];
-  // A test that fails half-way must not leave its CLIs running.
-  const spawned: ChildProcess[] = [];
-  const start = (args: string[], env: Record<string, string>) => {
-    const cli = spawnCli(args, env);
-    spawned.push(cli.child);
-    return cli;
-  };
-  const apiEnv = (emulator: EmulatorProcess) => ({
-    DYNAMIC_API_URL: emulator.baseUrl, DYNAMIC_ENVIRONMENT_ID: ENVIRONMENT_ID, DYNAMIC_API_TOKEN: emulator.token,
-  });
+  let rig: ScaleRig;
+  const start = (args: string[], env: Record<string, string>) => rig.spawn(args, env);
 
   beforeAll(async () => {
-    fixture = await createMigrationFixture({ users: USERS, seed: 4_242 });
+    rig = await createScaleRig({ users: USERS, seed: 4_242 });
+    fixture = rig.fixture;
     state = await createTestDatabase();
   });
   afterAll(async () => {
-    for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await Promise.all(emulators.map((emulator) => emulator.stop()));
     await state?.drop();
-    await fixture?.cleanup();
+    await rig?.cleanup();
   });
 
   it('has its chunk taken over by another worker, every user landing exactly once', async () => {
-    const reference = await startEmulatorProcess(['--rate-limit', '0']);
-    emulators.push(reference);
-    const single = await runCli(['run', '--mapping', 'mappings/example.ts', '--job', 'single', '--database-url', fixture.db.url, '--rate-limit', '0', ...fixture.dirArgs], apiEnv(reference));
-    expect(single.code).toBe(fixture.cleanExit);
-    const expected = await landedState(reference, ENVIRONMENT_ID);
-    expect(expected).toHaveLength(fixture.expectedValid);
+    const expected = await rig.reference();
 
-    const emulator = await startEmulatorProcess(['--rate-limit', String(PER_IP), '--rate-window-ms', String(WINDOW_MS)]);
-    emulators.push(emulator);
-    const env = { ...apiEnv(emulator), DYNAMIC_MIGRATE_STATE_URL: state.url, DYNAMIC_MIGRATE_BENCH_CLOCK: `${Date.now()}:${FACTOR}` };
+    const emulator = await rig.emulator(['--rate-limit', String(PER_IP), '--rate-window-ms', String(WINDOW_MS)]);
+    const env = { ...rig.apiEnv(emulator), DYNAMIC_MIGRATE_STATE_URL: state.url, DYNAMIC_MIGRATE_BENCH_CLOCK: `${Date.now()}:${FACTOR}` };
     const common = [
       '--mapping', 'mappings/example.ts', '--job', JOB, '--database-url', fixture.db.url, '--rate-limit', String(PER_IP),
       '--batch-size', String(BATCH_SIZE), '--takeover-after', String(TAKEOVER_AFTER_SECONDS), ...fixture.dirArgs,
@@ -119,7 +98,7 @@ describe('scale-out: a worker killed mid-chunk', () => {
     expect(chunks.length).toBeGreaterThan(3);
     expect(chunks.map((chunk) => chunk.state)).toEqual(chunks.map(() => 'completed'));
     expect(chunks.find((chunk) => chunk.chunk === victimChunk)?.retryCount).toBeGreaterThanOrEqual(1);
-    const status = JSON.parse((await runCli(['status', '--job', JOB, '--json'], env)).stdout) as JobStatus;
+    const status = JSON.parse((await runCli(['status', '--job', JOB, '--json'], env)).stdout) as ScaledJobStatus;
     expect(status.counts.created).toBe(fixture.expectedValid);
     expect(status.chunks).toMatchObject({ planned: chunks.length, done: chunks.length, running: 0, queued: 0, failed: 0 });
   }, 150_000);
