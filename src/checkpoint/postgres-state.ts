@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import pg from 'pg';
-import { checkOut } from '../shared/checked-out-client.js';
+import { inTransaction, quoteIdent, schemaExists } from '../shared/checked-out-client.js';
 import { CheckpointError, coerceError } from '../errors.js';
 import { describeSource, redactSecrets, secretsOfDatabaseUrl } from '../extract/describe-source.js';
 import type { SendAnswer, SendJournal, SendRecord } from '../load/index.js';
@@ -143,7 +143,6 @@ export function stateSchemaName(job: string): string {
   return `dm_${job}`;
 }
 
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** `?` placeholders as pg's `$1, $2, ...` (the checkpoint's queries hold no literal `?`). */
 function numbered(text: string): string {
@@ -164,58 +163,32 @@ function postgresStateSql(pool: pg.Pool): StateSql {
   };
   return {
     ...on((text, params) => pool.query(text, params)),
-    async transaction(body) {
-      const checkedOut = await checkOut(pool);
-      const { client } = checkedOut;
-      try {
-        await client.query('begin');
-        try {
-          const result = await body({ ...on((text, params) => client.query(text, params)), transaction: nested });
-          await client.query('commit');
-          return result;
-        } catch (error) {
-          await client.query('rollback').catch(() => undefined);
-          throw error;
-        }
-      } finally {
-        checkedOut.release();
-      }
-    },
+    transaction: (body) => inTransaction(pool, (client) => body({ ...on((text, params) => client.query(text, params)), transaction: nested })),
   };
 }
 
 async function migrate(pool: pg.Pool, schema: string, create: boolean, label: string): Promise<void> {
-  const checkedOut = await checkOut(pool);
-  const { client } = checkedOut;
-  try {
-    await client.query('begin');
+  await inTransaction(pool, async (client) => {
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [`dynamic-migrate:${schema}`]);
-    const exists = (await client.query('select 1 from information_schema.schemata where schema_name = $1', [schema])).rowCount !== 0;
-    if (!exists && !create) {
+    if (!create && !(await schemaExists(client, schema))) {
       throw new CheckpointError(`no checkpoint for job ${schema.slice(3)} in ${label}`, { code: 'checkpoint_missing', exitCode: 2 });
     }
-    await client.query(`create schema if not exists ${ident(schema)}`);
-    await client.query(`create table if not exists ${ident(schema)}.schema_version (version integer not null)`);
-    const found = (await client.query<{ version: number | null }>(`select max(version) as version from ${ident(schema)}.schema_version`)).rows[0]?.version ?? 0;
+    await client.query(`create schema if not exists ${quoteIdent(schema)}`);
+    await client.query(`create table if not exists ${quoteIdent(schema)}.schema_version (version integer not null)`);
+    const found = (await client.query<{ version: number | null }>(`select max(version) as version from ${quoteIdent(schema)}.schema_version`)).rows[0]?.version ?? 0;
     if (found > POSTGRES_SCHEMA_VERSION) {
       throw new CheckpointError(
         `the state schema of ${label} has version ${found}, newer than this dynamic-migrate understands (${POSTGRES_SCHEMA_VERSION}); upgrade dynamic-migrate`,
         { code: 'checkpoint_version' },
       );
     }
-    await client.query(`set local search_path = ${ident(schema)}`);
+    await client.query(`set local search_path = ${quoteIdent(schema)}`);
     for (const statements of POSTGRES_MIGRATIONS.slice(found)) for (const statement of statements) await client.query(statement);
     if (found < POSTGRES_SCHEMA_VERSION) {
       await client.query('delete from schema_version');
       await client.query('insert into schema_version (version) values ($1)', [POSTGRES_SCHEMA_VERSION]);
     }
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    checkedOut.release();
-  }
+  });
 }
 
 /**
@@ -281,7 +254,7 @@ export interface OpenPostgresOptions extends OpenPostgresBackendOptions {
 export async function openPostgresBackend(stateUrl: string, job: string, options: OpenPostgresBackendOptions): Promise<StateBackend> {
   const schema = stateSchemaName(job);
   const label = `${describeSource(stateUrl)} (schema ${schema})`;
-  const pool = new pg.Pool({ connectionString: stateUrl, max: options.maxConnections ?? 4, options: `-c search_path=${ident(schema)}` });
+  const pool = new pg.Pool({ connectionString: stateUrl, max: options.maxConnections ?? 4, options: `-c search_path=${quoteIdent(schema)}` });
   // A connection the server dropped (a restart) is discarded by the pool; the next query opens another.
   pool.on('error', () => {});
   const sql = postgresStateSql(pool);

@@ -1,16 +1,11 @@
 import { openPostgresBackend, stateSchemaName } from '../checkpoint/index.js';
 import { ConfigError } from '../errors.js';
-import { checkOut } from '../shared/checked-out-client.js';
+import { inTransaction, quoteIdent, schemaExists } from '../shared/checked-out-client.js';
 import { QUEUE_SCHEMA, queueName as chunkQueueName } from './chunk-queue.js';
 import { holdRunLock } from './run-lock.js';
 import { openStatePool, toStateError } from './state-pool.js';
 import type { StatePool } from './state-pool.js';
 import { refuseLiveWorkers } from './worker-registry.js';
-
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-const schemaExists = async (state: StatePool, schema: string) =>
-  (await state.pool.query('select 1 from information_schema.schemata where schema_name = $1', [schema])).rowCount !== 0;
 
 /**
  * Where job `job` is kept in the state database at `stateUrl`, for the confirmation `reset` asks
@@ -21,7 +16,7 @@ export async function findSharedJob(stateUrl: string, job: string): Promise<stri
   const schema = stateSchemaName(job);
   const state = openStatePool(stateUrl, { applicationName: 'dynamic-migrate reset', max: 1 });
   try {
-    const found = await schemaExists(state, schema).catch((error: unknown) => {
+    const found = await schemaExists(state.pool, schema).catch((error: unknown) => {
       throw toStateError(error, `looking for job "${job}"`, state);
     });
     if (!found) throw new ConfigError(`no job "${job}" in ${state.where} (no schema ${schema}): nothing to reset`);
@@ -48,15 +43,15 @@ export async function removeSharedJob(stateUrl: string, job: string): Promise<vo
   try {
     const lock = await holdRunLock(state, job, { wait: false });
     try {
-      if (!(await schemaExists(state, schema))) throw new ConfigError(`no job "${job}" in ${state.where} (no schema ${schema}): nothing to reset`);
+      if (!(await schemaExists(state.pool, schema))) throw new ConfigError(`no job "${job}" in ${state.where} (no schema ${schema}): nothing to reset`);
       const backend = await openPostgresBackend(stateUrl, job, { create: false, maxConnections: 1 });
       try {
         await refuseLiveWorkers(backend.sql, job, 'resetting it');
       } finally {
         await backend.close();
       }
-      if (await schemaExists(state, QUEUE_SCHEMA)) await deleteChunkQueue(state, chunkQueueName(job));
-      await state.pool.query(`drop schema ${ident(schema)} cascade`);
+      if (await schemaExists(state.pool, QUEUE_SCHEMA)) await deleteChunkQueue(state, chunkQueueName(job));
+      await state.pool.query(`drop schema ${quoteIdent(schema)} cascade`);
     } finally {
       await lock.release();
     }
@@ -76,18 +71,9 @@ export async function removeSharedJob(stateUrl: string, job: string): Promise<vo
  * partition by pg-boss's own function, and the archived jobs too; all or nothing.
  */
 async function deleteChunkQueue(state: StatePool, queue: string): Promise<void> {
-  const checkedOut = await checkOut(state.pool);
-  const { client } = checkedOut;
-  try {
-    await client.query('begin');
+  await inTransaction(state.pool, async (client) => {
     await client.query(`delete from ${QUEUE_SCHEMA}.job where name = $1`, [queue]);
     await client.query(`select ${QUEUE_SCHEMA}.delete_queue(name) from ${QUEUE_SCHEMA}.queue where name = $1`, [queue]);
     await client.query(`delete from ${QUEUE_SCHEMA}.archive where name = $1`, [queue]);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    checkedOut.release();
-  }
+  });
 }

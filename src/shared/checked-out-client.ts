@@ -43,3 +43,31 @@ export async function checkOut(pool: pg.Pool): Promise<CheckedOutClient> {
     },
   };
 }
+
+/**
+ * Runs `body` in a transaction on a connection of its own (checked out as {@link checkOut} does):
+ * committed when it resolves, rolled back when it throws, the connection given back either way.
+ */
+export async function inTransaction<T>(pool: pg.Pool, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const checkedOut = await checkOut(pool);
+  const { client } = checkedOut;
+  try {
+    await client.query('begin');
+    const result = await body(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    checkedOut.release();
+  }
+}
+
+/** `name` as a quoted SQL identifier. */
+export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** Whether the database holds schema `schema`. */
+export async function schemaExists(db: Pick<pg.Pool | pg.PoolClient, 'query'>, schema: string): Promise<boolean> {
+  return (await db.query('select 1 from information_schema.schemata where schema_name = $1', [schema])).rowCount !== 0;
+}

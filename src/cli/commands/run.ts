@@ -9,6 +9,7 @@ import { flagOrEnv, resolveLocalAddress, withJobOptions, withLocalAddressOption,
 import { interruptOnSignals } from '../interrupt.js';
 import { passwordFlagWarning, registerCliSecrets, requireSecureApiUrl, withInsecureApiUrlOption } from '../secret-guards.js';
 import { tightenHeapFor } from '../tune-heap.js';
+import { stateUrlOf } from './status.js';
 import type { ScaledClock } from '../../shared/scaled-clock.js';
 
 interface RunArgs {
@@ -168,9 +169,8 @@ export async function resolveRunConfig(
 ): Promise<Readonly<JobConfig>> {
   const envToken = flagOrEnv(undefined, 'DYNAMIC_API_TOKEN', env);
   const databaseUrl = flagOrEnv(args['database-url'], 'DATABASE_URL', env);
-  const stateUrl = flagOrEnv(args['state-url'], 'DYNAMIC_MIGRATE_STATE_URL', env);
+  const stateUrl = stateUrlOf(args, env); // its password registered as a secret too
   registerCliSecrets({ token: envToken, databaseUrl }); // a dry run sends no token, but nothing may print it either
-  registerCliSecrets({ databaseUrl: stateUrl });
   const statePasswordWarning = passwordFlagWarning(args['state-url'], { flag: '--state-url', env: 'DYNAMIC_MIGRATE_STATE_URL' });
   if (statePasswordWarning) warn(statePasswordWarning);
   if (role === 'worker' && (args['dry-run'] || args['compare-target'])) throw new ConfigError('a worker sends: --dry-run and --compare-target belong to "run"');
