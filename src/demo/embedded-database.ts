@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import type { SourceDb } from '../extract/connect-source.js';
+import { PGliteDialect } from './pglite-dialect.js';
 
 /** An in-process PostgreSQL (PGlite) behind Kysely. */
 export interface EmbeddedDatabase {
@@ -23,7 +24,7 @@ export async function openEmbeddedDatabase(dataDir?: string): Promise<EmbeddedDa
     parsers: { [INT8_OID]: (value: string) => value },
   });
   await pglite.waitReady;
-  const db: SourceDb = new Kysely({ dialect: new PGliteDialect({ pglite }) });
+  const db: SourceDb = new Kysely({ dialect: new PGliteDialect(pglite) });
   return {
     db,
     close: async () => {

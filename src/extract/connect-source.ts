@@ -69,7 +69,7 @@ export function connectSource(databaseUrl: string, opts: ConnectSourceOptions = 
     readOnly.add(client);
     return client;
   };
-  const guardedPool: PostgresPool = { options: pool.options, connect, end: () => pool.end() };
+  const guardedPool: PostgresPool = { connect, end: () => pool.end() };
 
   const db: SourceDb = new Kysely({
     dialect: new PostgresDialect({ pool: guardedPool }),

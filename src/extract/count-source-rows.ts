@@ -4,6 +4,7 @@ import { keyRangeConditions } from './read-source-pages.js';
 import type { SourceSpec } from './source-spec.js';
 import { columnRef, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
+import { executeRaw } from './select-rows.js';
 
 /**
  * How many rows {@link readSourcePages} will yield from `after` on (up to `last`): a `count(*)` with the same
@@ -13,7 +14,7 @@ import { toExtractError } from './to-extract-error.js';
 export async function countSourceRows(db: SourceDb, spec: SourceSpec, range: { after: string | null; last?: string | null }, signal?: AbortSignal): Promise<number> {
   const where = whereClause(keyRangeConditions(columnRef(spec.primaryKey), range.after, range.last ?? null), spec.filter);
   try {
-    const result = await sql<{ count: string }>`select count(*)::text as count from ${tableRef(spec.table)} ${where}`.execute(db, { signal });
+    const result = await executeRaw(db, sql<{ count: string }>`select count(*)::text as count from ${tableRef(spec.table)} ${where}`, signal);
     return Number(result.rows[0]?.count ?? 0);
   } catch (error) {
     throw toExtractError(error, `counting rows of source table "${spec.table}"`);

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { ConfigError } from '../errors.js';
 import type { SourceDb } from './connect-source.js';
 import { toExtractError } from './to-extract-error.js';
+import { executeRaw } from './select-rows.js';
 
 /**
  * `now() - lag` by the source database's clock, as PostgreSQL prints a `timestamptz` (exact to the
@@ -13,7 +14,7 @@ import { toExtractError } from './to-extract-error.js';
 export async function databaseNow(db: SourceDb, lagSeconds: number, signal?: AbortSignal): Promise<string> {
   if (!Number.isFinite(lagSeconds) || lagSeconds < 0) throw new ConfigError(`lag must be zero or more seconds, got ${lagSeconds}`);
   try {
-    const result = await sql<{ now: string }>`select (now() - ${lagSeconds}::float8 * interval '1 second')::text as now`.execute(db, { signal });
+    const result = await executeRaw(db, sql<{ now: string }>`select (now() - ${lagSeconds}::float8 * interval '1 second')::text as now`, signal);
     const now = result.rows[0]?.now;
     if (!now) throw new Error('select now() returned no row');
     return now;

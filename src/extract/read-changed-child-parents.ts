@@ -8,6 +8,7 @@ import { userKeyOf } from '../mapping/source-spec.js';
 import { readParentRows } from './read-parent-rows.js';
 import { columnRef, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
+import { executeRaw } from './select-rows.js';
 
 type Row = Record<string, unknown>;
 
@@ -61,7 +62,7 @@ export async function* readChangedChildParents(db: SourceDb, spec: SourceSpec, o
     const query = sql<Row>`select ${fk} from ${tableRef(child.table)} ${whereClause(conditions)} group by ${fk} order by ${fk} limit ${sql.lit(opts.pageSize)}`;
     let found: Row[];
     try {
-      found = (await query.execute(db, { signal: opts.signal })).rows;
+      found = (await executeRaw(db, query, opts.signal)).rows;
     } catch (error) {
       throw toExtractError(error, `reading changed rows of "${opts.child}" (table "${child.table}", change column "${child.changeColumn}")`);
     }

@@ -5,7 +5,7 @@ import type { ChangeCursor } from './change-cursor.js';
 import type { SourceDb } from './connect-source.js';
 import type { SourceRow } from './source-row.js';
 import type { SourceSpec } from './source-spec.js';
-import { selectRows } from './select-rows.js';
+import { selectRows, executeRaw } from './select-rows.js';
 import { columnRef, selectList, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
 
@@ -53,7 +53,7 @@ export async function countChangedRows(db: SourceDb, spec: SourceSpec, after: Ch
   const column = requireChangeColumn(spec);
   const query = sql<{ count: string }>`select count(*)::text as count from ${tableRef(spec.table)} ${changedWhere(spec, column, after, upper)}`;
   try {
-    return Number((await query.execute(db, { signal })).rows[0]?.count ?? 0);
+    return Number((await executeRaw(db, query, signal)).rows[0]?.count ?? 0);
   } catch (error) {
     throw toExtractError(error, `counting changed rows of source table "${spec.table}"`);
   }

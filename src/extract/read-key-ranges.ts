@@ -6,6 +6,7 @@ import type { SourceSpec } from './source-spec.js';
 import { readParentRows } from './read-parent-rows.js';
 import { columnRef, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
+import { executeRaw } from './select-rows.js';
 
 /** One page of the source as a primary-key range: the rows with `after < key <= last`. */
 export interface KeyRange {
@@ -29,7 +30,7 @@ export async function* readKeyRanges(db: SourceDb, spec: SourceSpec, opts: { aft
     const query = sql<Record<string, unknown>>`select ${pk} from ${tableRef(spec.table)} ${where} order by ${pk} limit ${sql.lit(opts.pageSize)}`;
     let rows: Record<string, unknown>[];
     try {
-      rows = (await query.execute(db, { signal: opts.signal })).rows;
+      rows = (await executeRaw(db, query, opts.signal)).rows;
     } catch (error) {
       throw toExtractError(error, `reading the keys of source table "${spec.table}" (primary key "${spec.primaryKey}")`);
     }

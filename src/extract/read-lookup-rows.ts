@@ -3,7 +3,7 @@ import { userKeyOf } from '../mapping/source-spec.js';
 import type { SourceDb } from './connect-source.js';
 import type { LookupRows } from './source-row.js';
 import type { SourceLookupSpec, SourceSpec } from './source-spec.js';
-import { selectRows } from './select-rows.js';
+import { selectRows, executeRaw } from './select-rows.js';
 import { columnRef, selectList, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
 
@@ -80,7 +80,7 @@ async function countSharing(db: SourceDb, spec: SourceSpec, name: string, userKe
   const column = columnRef(userKey);
   const query = sql<{ value: unknown; users: string | number }>`select ${column} as value, count(*) as users from ${tableRef(spec.table)} ${whereClause([sql`${column} = any(${values})`], spec.filter)} group by ${column} having count(*) > 1`;
   try {
-    const { rows } = await query.execute(db, { signal });
+    const { rows } = await executeRaw(db, query, signal);
     for (const row of rows) counts.set(String(row.value), Number(row.users));
   } catch (error) {
     throw toExtractError(error, `counting the users of "${spec.table}" that share a row of lookup "${name}" (column "${userKey}")`);

@@ -1,4 +1,4 @@
-import type { RawBuilder } from 'kysely';
+import type { QueryResult, RawBuilder } from 'kysely';
 import type { SourceDb } from './connect-source.js';
 import type { CopyReader } from './copy-reader.js';
 
@@ -19,5 +19,16 @@ export function readWithCopy(db: SourceDb, reader: CopyReader): void {
 export async function selectRows(db: SourceDb, query: RawBuilder<unknown>, signal?: AbortSignal): Promise<Row[]> {
   const reader = copyReaders.get(db);
   if (reader) return reader.read(query, signal);
-  return (await query.execute(db, { signal })).rows as Row[];
+  return (await executeRaw(db, query, signal)).rows as Row[];
+}
+
+/**
+ * Runs `query` through kysely, which (0.28, the last to support Node 20) takes no abort signal:
+ * an abort stops the read before the query and discards its answer after it.
+ */
+export async function executeRaw<R>(db: SourceDb, query: RawBuilder<R>, signal?: AbortSignal): Promise<QueryResult<R>> {
+  signal?.throwIfAborted();
+  const result = await query.execute(db);
+  signal?.throwIfAborted();
+  return result;
 }
