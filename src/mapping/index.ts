@@ -9,7 +9,6 @@ export {
   mappingSpecSchema,
   oauthRuleSchema,
   scalarFieldSchema,
-  sourceSpecSchema,
   walletRuleSchema,
   type MappingOptions,
   type MappingSpec,
@@ -17,10 +16,9 @@ export {
   type OauthRule,
   type RuleFrom,
   type ScalarField,
-  type SourceSpec,
   type WalletRule,
 } from './mapping-spec.js';
-export { childSpecSchema, hiddenColumnNames, sourceFilterSchema, userKeyOf, type ChildSpec, type FilterValue, type LookupSpec, type PickSpec, type SourceFilter } from './source-spec.js';
+export { hiddenColumnNames, userKeyOf } from './source-spec.js';
 export type { Condition } from './condition.js';
 export { maskValue } from './mask-value.js';
 export { mappingJsonSchema } from './mapping-json-schema.js';

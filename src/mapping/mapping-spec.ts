@@ -6,8 +6,6 @@ import { phoneRegionSchema } from './transform-spec.js';
 import { ON_INVALID_MODES, valueSourceSchema } from './value-source.js';
 import type { ValueSource } from './value-source.js';
 
-export { sourceSpecSchema, type SourceSpec } from './source-spec.js';
-
 /** The scalar fields of the API's user object a mapping can fill (`metadata`, `wallets`, `oauthAccounts` have sections of their own). */
 export const scalarFieldSchema = userPayloadSchema.omit({ metadata: true, wallets: true, oauthAccounts: true }).keyof();
 export type ScalarField = z.infer<typeof scalarFieldSchema>;
