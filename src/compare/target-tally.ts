@@ -2,7 +2,7 @@ import type { ReportTarget } from '../report/report-json.js';
 import type { TargetPrediction } from './predict-target.js';
 
 /** Example legacy ids kept per prediction (the report shows `update` and `conflict` ones). */
-export const MAX_TARGET_EXAMPLES = 10;
+const MAX_TARGET_EXAMPLES = 10;
 
 /**
  * Counts predictions in bounded memory, however many users: three counters and up to

@@ -5,11 +5,7 @@ export { columnsToRead, type ColumnsToRead } from './columns-to-read.js';
 export { loadMappingFile, type LoadedMapping } from './load-mapping-file.js';
 export {
   defineMapping,
-  mappingOptionsSchema,
   mappingSpecSchema,
-  oauthRuleSchema,
-  scalarFieldSchema,
-  walletRuleSchema,
   type MappingOptions,
   type MappingSpec,
   type MappingSpecInput,
@@ -26,6 +22,6 @@ export { parseMapping } from './parse-mapping.js';
 export { payloadHash } from './payload-hash.js';
 export { foldIndexes, type MapResult, type MapWarning, type Rejection } from './rejection.js';
 export type { SourceRow } from './source-row.js';
-export { TRANSFORM_NAMES, transformNameOf, type TransformName, type TransformSpec } from './transforms.js';
-export { valueSourceSchema, type ValueSource, type ValueSourceInput } from './value-source.js';
+export type { TransformName, TransformSpec } from './transforms.js';
+export type { ValueSource, ValueSourceInput } from './value-source.js';
 export { canonicalJson } from './canonical-json.js';

@@ -75,7 +75,7 @@ export const oauthRuleSchema = z.strictObject({
 export type OauthRule = z.infer<typeof oauthRuleSchema>;
 
 /** Mapping-wide settings used by transforms. */
-export const mappingOptionsSchema = z.strictObject({
+const mappingOptionsSchema = z.strictObject({
   /** Default region for the `e164` transform, e.g. `US`: numbers without `+` are read as local to it. */
   phoneRegion: phoneRegionSchema.optional(),
   /**
@@ -95,7 +95,7 @@ export type MappingOptions = z.infer<typeof mappingOptionsSchema>;
  * address or an OAuth account, before Dynamic refuses them (see `src/duplicates`). Absent: all
  * are sent and Dynamic refuses all but the first.
  */
-export const duplicatesSpecSchema = z
+const duplicatesSpecSchema = z
   .strictObject({
     /** `rejectAllButFirst`: the first in key order is sent; `keepNewest`: the greatest `newestBy`; `merge`: the first carries every member's wallets and OAuth accounts. */
     policy: z.enum(['rejectAllButFirst', 'keepNewest', 'merge']).optional().describe('rejectAllButFirst, keepNewest (needs newestBy) or merge (wallets and OAuth accounts into the first).'),

@@ -8,7 +8,7 @@ import type { JsonValue } from './to-json-value.js';
 import type { TransformContext } from './transform-context.js';
 import type { BareTransformName, TransformSpec } from './transform-spec.js';
 
-export { TRANSFORM_NAMES, transformNameOf, type TransformName, type TransformSpec } from './transform-spec.js';
+export type { TransformName, TransformSpec } from './transform-spec.js';
 
 const TRUE_WORDS = new Set(['t', 'true', 'yes', 'y', 'on', '1']);
 const FALSE_WORDS = new Set(['f', 'false', 'no', 'n', 'off', '0']);

@@ -56,7 +56,7 @@ export const reconcileCommand: CommandModule<object, ReconcileArgs> = {
  * and the passwords of the database and state URLs are registered with the scrubber as soon as
  * they are read; `warn` hears about a password given in `--database-url`.
  */
-export async function resolveReconcileConfig(
+async function resolveReconcileConfig(
   args: ReconcileArgs,
   env: NodeJS.ProcessEnv = process.env,
   warn: (message: string) => void = () => {},

@@ -107,7 +107,7 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
 };
 
 /** 0 everything selected is gone, 3 some deletions failed, 130 interrupted, 1 a fatal error (401/403). */
-export function rollbackExitCode(result: RollbackResult): number {
+function rollbackExitCode(result: RollbackResult): number {
   if (result.fatalError !== undefined) return EXIT_CODES.FAILURE;
   if (result.interrupted) return EXIT_CODES.INTERRUPTED;
   return result.failed > 0 ? EXIT_CODES.INCOMPLETE : EXIT_CODES.OK;

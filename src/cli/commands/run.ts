@@ -160,7 +160,7 @@ async function runWithJsonLogs(role: Role, args: RunArgs): Promise<void> {
  * and the database password are registered with the scrubber as soon as they are read; `warn`
  * hears about a password given in `--database-url`.
  */
-export async function resolveRunConfig(
+async function resolveRunConfig(
   args: RunArgs,
   env: NodeJS.ProcessEnv = process.env,
   warn: (message: string) => void = () => {},
