@@ -1,5 +1,5 @@
 /** The `check` command's library: compare a mapping with a live schema, map a sample, report. */
-export { aggregateSample } from './aggregate-sample.js';
+export { aggregateSample } from './sample-counter.js';
 export {
   checkExitCode,
   type CheckExitCode,
