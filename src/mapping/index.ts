@@ -5,6 +5,7 @@ export { columnsToRead, type ColumnsToRead } from './columns-to-read.js';
 export { loadMappingFile, type LoadedMapping } from './load-mapping-file.js';
 export {
   defineMapping,
+  mappingJsonSchema,
   mappingSpecSchema,
   type MappingOptions,
   type MappingSpec,
@@ -17,7 +18,6 @@ export {
 export { hiddenColumnNames, userKeyOf } from './source-spec.js';
 export type { Condition } from './condition.js';
 export { maskValue } from './mask-value.js';
-export { mappingJsonSchema } from './mapping-json-schema.js';
 export { parseMapping } from './parse-mapping.js';
 export { foldIndexes, type MapResult, type MapWarning, type Rejection } from './rejection.js';
 export type { SourceRow } from './source-row.js';
