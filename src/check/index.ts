@@ -1,5 +1,5 @@
 /** The `check` command's library: compare a mapping with a live schema, map a sample, report. */
-export { aggregateSample } from './aggregate-sample.js';
+export { aggregateSample } from './sample-counter.js';
 export {
   checkExitCode,
   type CheckExitCode,
@@ -14,10 +14,8 @@ export {
 export { columnKindOf, type ColumnKind } from './column-kind.js';
 export { compareRefs, type IntrospectedColumn, type IntrospectedTable, type SchemaSnapshot } from './compare-refs.js';
 export { formatCheckReport } from './format-check-report.js';
-export { introspectSchema } from './introspect-schema.js';
 export { keyProblems, lookupPromiseProblems } from './lookup-promises.js';
 export { columnRefsToCheck, tablesOf, type ColumnRef, type TableUse } from './refs-to-check.js';
 export { runCheck, type RunCheckOptions } from './run-check.js';
-export { sampleRows } from './sample-rows.js';
 export { suggestName } from './suggest-name.js';
-export { findTransformMismatch, TRANSFORM_TYPE_RULES, type TransformMismatch } from './transform-type-rules.js';
+export { findTransformMismatch, type TransformMismatch } from './transform-type-rules.js';

@@ -1,14 +1,13 @@
 import { scrubMessage } from '../checkpoint/scrub-message.js';
 import { ExtractError } from '../errors.js';
-import type { SourceDb } from '../extract/index.js';
-import type { MappingSpec } from '../mapping/index.js';
-import { aggregateSample } from './aggregate-sample.js';
+import { readSourcePages, type SourceDb, type SourceRow } from '../extract/index.js';
+import { compileMapping, type MappingSpec, type MapResult } from '../mapping/index.js';
 import { checkExitCode, type CheckReport, type SampleReport, type SchemaProblem } from './check-report.js';
 import { compareRefs } from './compare-refs.js';
 import { introspectSchema } from './introspect-schema.js';
 import { keyProblems, lookupPromiseProblems } from './lookup-promises.js';
 import { columnRefsToCheck, tablesOf } from './refs-to-check.js';
-import { sampleRows } from './sample-rows.js';
+import { aggregateSample } from './sample-counter.js';
 
 /** What {@link runCheck} checks, and against which database. */
 export interface RunCheckOptions {
@@ -67,4 +66,29 @@ export async function runCheck(opts: RunCheckOptions): Promise<CheckReport> {
     sound: !problems.some((problem) => problem.severity === 'error'),
     exitCode: checkExitCode(problems, sample),
   };
+}
+
+/** Largest page read at once while sampling. */
+const MAX_PAGE = 500;
+
+/**
+ * Maps the first `count` source rows in primary-key order (the source filter applied), exactly as
+ * `run` would: the extractor's keyset pages and the compiled mapper; the rows as read come back
+ * beside their results (for what the lookups found; the mapper has added its lookup and pick
+ * records to them). Read-only; throws `ExtractError` when a query fails.
+ */
+async function sampleRows(db: SourceDb, spec: MappingSpec, count: number, signal?: AbortSignal): Promise<{ rows: SourceRow[]; results: MapResult[] }> {
+  const map = compileMapping(spec);
+  const rows: SourceRow[] = [];
+  const results: MapResult[] = [];
+  if (count <= 0) return { rows, results };
+  const pageSize = Math.min(count, MAX_PAGE);
+  for await (const page of readSourcePages(db, spec.source, { after: null, pageSize, ...(signal ? { signal } : {}) })) {
+    for (const row of page) {
+      rows.push(row);
+      results.push(map(row));
+      if (results.length >= count) return { rows, results };
+    }
+  }
+  return { rows, results };
 }

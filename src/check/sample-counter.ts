@@ -136,3 +136,13 @@ const entry = (name: string, count: number, of: number): CoverageEntry => ({ nam
 function byCount(counts: Map<string, number>, of: number): CoverageEntry[] {
   return [...counts].map(([name, count]) => entry(name, count, of)).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
 }
+
+/** Rows named per reject or warning group in `check`'s sample: enough to look one up, few enough to read. */
+const MAX_EXAMPLES = 3;
+
+/** A `SampleCounter` over `check`'s sample rows at once: what its report shows. Pure. */
+export function aggregateSample(spec: MappingSpec, results: readonly MapResult[], requested: number): SampleReport {
+  const counter = new SampleCounter(spec, MAX_EXAMPLES);
+  for (const result of results) counter.add(result);
+  return counter.report(requested);
+}

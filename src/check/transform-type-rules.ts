@@ -12,7 +12,7 @@ const TEXT_IN_TEXT_OUT: TransformRule = { accepts: ['text'], output: 'text' };
  * The column kinds each transform accepts. A transform missing from this table is accepted on
  * anything (check must not block a mapping over a transform it does not know yet).
  */
-export const TRANSFORM_TYPE_RULES: Readonly<Record<string, TransformRule>> = {
+const TRANSFORM_TYPE_RULES: Readonly<Record<string, TransformRule>> = {
   isoTimestamp: { accepts: ['timestamp', 'text'], output: 'text' },
   boolean: { accepts: ['boolean', 'text', 'integer'], output: 'boolean' },
   string: { accepts: 'any', output: 'text' },

@@ -1,5 +1,5 @@
 import type { Identity } from '../load/identity-holders.js';
-import { sortKey } from './sort-key.js';
+import { sortKey } from './checkpoint-schema.js';
 import { forUpdate, inJsonList, type StateSql } from './state-sql.js';
 
 /**

@@ -3,16 +3,15 @@ export { CheckpointStore, type IdMapEntry, type RejectionEntry } from './checkpo
 export type { CheckpointStatus } from './read-counts.js';
 export type { BatchRecord, JobRecord, LedgerEntry } from './checkpoint-records.js';
 export {
-  BATCH_PASSES, BATCH_STATES, JOB_PHASES, LEDGER_OUTCOMES, LEDGER_OWNERS, SCHEMA_VERSION,
+  SCHEMA_VERSION,
   type BatchPass, type BatchState, type JobPhase, type LedgerOutcome, type LedgerOwner,
 } from './checkpoint-schema.js';
 export { IN_DYNAMIC_OUTCOMES } from './merge-ledger-entry.js';
-export { checkpointPath, removeCheckpoint, JOB_NAME_PATTERN } from './checkpoint-path.js';
+export { checkpointPath, removeCheckpoint } from './checkpoint-path.js';
 export { fingerprintDifferences, type Fingerprint } from './fingerprint.js';
 export type { SettleResult, SettledOutcome, SettledRejection } from './settle-result.js';
-export { scrubMessage } from './scrub-message.js';
 export {
-  openPostgresBackend, openPostgresCheckpoint, stateSchemaName, type OpenPostgresBackendOptions, type OpenPostgresOptions,
+  openPostgresBackend, stateSchemaName, type OpenPostgresBackendOptions, type OpenPostgresOptions,
 } from './postgres-state.js';
 export { JOB_SCOPE, type StateBackend } from './checkpoint-store.js';
 export { openJobCheckpoint, type CheckpointLocation } from './open-job-checkpoint.js';

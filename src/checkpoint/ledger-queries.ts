@@ -1,8 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { CheckpointTables, LedgerOutcome, LedgerOwner } from './checkpoint-schema.js';
+import { sortKey, type CheckpointTables, type LedgerOutcome, type LedgerOwner } from './checkpoint-schema.js';
 import { toLedgerEntry, type LedgerEntry } from './checkpoint-records.js';
 import { mergeLedgerEntry, type IncomingOutcome } from './merge-ledger-entry.js';
-import { sortKey } from './sort-key.js';
 import { forUpdate, inJsonList, type StateSql } from './state-sql.js';
 
 type LedgerRow = Selectable<CheckpointTables['ledger']>;

@@ -132,7 +132,7 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<readonly string[]> = [
   ],
 ];
 
-export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
+const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
 
 /** The schema of `job` in the state database. */
 export function stateSchemaName(job: string): string {

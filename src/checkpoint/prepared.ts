@@ -25,11 +25,6 @@ export function all<Row>(raw: Database.Database, sql: string, ...params: unknown
   return prepared(raw, sql).all(...params) as Row[];
 }
 
-/** First row of a prepared query, or undefined. */
-export function get<Row>(raw: Database.Database, sql: string, ...params: unknown[]): Row | undefined {
-  return prepared(raw, sql).get(...params) as Row | undefined;
-}
-
 /** Runs a prepared write; returns changes and the last inserted rowid. */
 export function run(raw: Database.Database, sql: string, ...params: unknown[]): Database.RunResult {
   return prepared(raw, sql).run(...params);

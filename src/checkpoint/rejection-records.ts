@@ -1,5 +1,5 @@
 import type { SettledRejection } from './settle-result.js';
-import { sortKey } from './sort-key.js';
+import { sortKey } from './checkpoint-schema.js';
 import { inJsonList, type StateSql } from './state-sql.js';
 
 /**

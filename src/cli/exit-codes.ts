@@ -23,8 +23,17 @@ export const EXIT_CODES = {
   INTERRUPTED: 130,
 } as const;
 
-export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+// yargs handlers cannot return a value, so a command leaves its exit code here for main() to return.
+let pending: number = EXIT_CODES.OK;
 
-/** The table above as text, for `--help` epilogues. */
-export const EXIT_CODES_HELP =
-  'Exit codes: 0 done; 1 unexpected or fatal error; 2 usage or configuration error (also: job locked, not confirmed); 3 finished but not everything succeeded; 130 interrupted (run again to resume).';
+/** Called by a command handler: the code main() returns once the handler has finished. */
+export function setExitCode(code: number): void {
+  pending = code;
+}
+
+/** Called by main() after the command: the code left by its handler, reset for the next in-process call. */
+export function takeExitCode(): number {
+  const code = pending;
+  pending = EXIT_CODES.OK;
+  return code;
+}

@@ -11,10 +11,7 @@ import { rollbackCommand } from './commands/rollback.js';
 import { runCommand, workerCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { statusCommand } from './commands/status.js';
-import { takeExitCode } from './exit-code.js';
-
-/** Usage and configuration errors exit with 2, with a one-line reason. */
-const USAGE_EXIT_CODE = 2;
+import { EXIT_CODES, takeExitCode } from './exit-codes.js';
 
 /**
  * Parses argv and runs one command; resolves to the process exit code. Only the bin calls
@@ -55,11 +52,11 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode;
     }
     console.error(`dynamic-migrate: unexpected error: ${scrubText(error.stack ?? error.message)}`);
-    return 1;
+    return EXIT_CODES.FAILURE;
   }
   if (usageError !== undefined) {
     console.error(`dynamic-migrate: ${scrubText(usageError)} (see --help)`); // yargs may echo a value given
-    return USAGE_EXIT_CODE;
+    return EXIT_CODES.USAGE;
   }
   return takeExitCode();
 }

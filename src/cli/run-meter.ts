@@ -86,7 +86,7 @@ export function formatEta(seconds: number | null): string {
  * Waits known to end sooner than this are not worth a line, a row or an event: a rate-limit slot
  * 100 ms away would only make the display flicker and the log grow, and progress shows them anyway.
  */
-export const SHORT_WAIT_MS = 2_000;
+const SHORT_WAIT_MS = 2_000;
 
 /** Whole seconds until a wait is expected to end (rounded up, never below 0); null when unknown. */
 export function waitSecondsLeft(wait: LoaderWait, now: number): number | null {

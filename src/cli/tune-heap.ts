@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
  * and workers are the opt-in that spends memory for speed. A heuristic knob, read at each GC: if a
  * Node version ignored it, the heap would just grow as before.
  */
-export const HEAP_GROWING_PERCENT = 50;
+const HEAP_GROWING_PERCENT = 50;
 
 export function tightenHeapFor(config: { readonly workers: number }): void {
   if (config.workers === 0) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);

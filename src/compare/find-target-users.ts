@@ -1,7 +1,7 @@
 import { emailKey, usernameKey } from '../contract/identity-keys.js';
 import type { DeveloperRequestOptions } from '../load/developer-request.js';
 import { findIdentityHolders } from '../load/identity-holders.js';
-import type { FoundTargetUser } from './predict-target.js';
+import type { FoundTargetUser } from './target-tally.js';
 
 /** The identity a user is looked up by: its email, or its username when it has no email. */
 export interface LookupKey {

@@ -3,8 +3,7 @@ import type { DeveloperRequestOptions } from '../load/developer-request.js';
 import type { MapResult } from '../mapping/index.js';
 import type { ReportTarget } from '../report/report-json.js';
 import { findTargetUsers, lookupKeyOf, type LookupKey } from './find-target-users.js';
-import { predictTarget } from './predict-target.js';
-import { TargetTally } from './target-tally.js';
+import { predictTarget, TargetTally } from './target-tally.js';
 
 export interface TargetComparisonOptions {
   /** Where and how to ask (base URL, environment, token, a rate limiter of its own, retries, signal). */

@@ -17,7 +17,7 @@ import { fitsInChars, jsonFitsInBytes } from './size-limits.js';
 import { checkAdditionalAddress, checkWalletAddress, type AddressCheck } from './wallet-address.js';
 
 /** Largest serialized `metadata` the API accepts: 512 KB. */
-export const METADATA_MAX_BYTES = 512 * 1024;
+const METADATA_MAX_BYTES = 512 * 1024;
 
 /** Most string fields allow 255 characters; JSON Schema counts code points, not UTF-16 units. */
 const maxChars = (limit: number) =>
@@ -84,7 +84,7 @@ export const oauthAccountSchema = z.strictObject({
 export type OauthAccountPayload = z.infer<typeof oauthAccountSchema>;
 
 /** `metadata`: free-form JSON object, at most 512 KB serialized. */
-export const metadataSchema = z.record(z.string(), z.unknown()).refine(
+const metadataSchema = z.record(z.string(), z.unknown()).refine(
   (value) => jsonFitsInBytes(value, METADATA_MAX_BYTES),
   { message: `larger than ${METADATA_MAX_BYTES} bytes serialized`, params: { rule: 'max_size' } },
 );

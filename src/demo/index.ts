@@ -1,4 +1,4 @@
 export { createDemoSchema } from './demo-schema.js';
 export { openEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database.js';
-export { INVALID_KINDS, type InvalidKind } from './generate-demo-user.js';
+export type { InvalidKind } from './generate-demo-user.js';
 export { seedDemoUsers, type SeedDemoUsersOptions, type SeedDemoUsersResult } from './seed-demo-users.js';

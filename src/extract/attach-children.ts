@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { ExtractError } from '../errors.js';
+import type { SourceRow } from '../mapping/source-row.js';
+import type { SourceChildSpec, SourceSpec } from '../mapping/source-spec.js';
 import type { SourceDb } from './connect-source.js';
-import type { SourceRow } from './source-row.js';
-import type { SourceChildSpec, SourceSpec } from './source-spec.js';
 import { readLookupRows } from './read-lookup-rows.js';
 import { selectRows } from './select-rows.js';
 import { columnRef, orderTerms, selectList, tableRef, whereClause } from './source-sql.js';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
+import type { SourceSpec } from '../mapping/source-spec.js';
 import type { SourceDb } from './connect-source.js';
 import { keyRangeConditions } from './read-source-pages.js';
-import type { SourceSpec } from './source-spec.js';
 import { columnRef, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';
 import { executeRaw } from './select-rows.js';

@@ -1,10 +1,9 @@
 export { connectSource, type ConnectSourceOptions, type SourceDb } from './connect-source.js';
 export { countSourceRows } from './count-source-rows.js';
-export { describeSource, redactSecrets, secretsOfDatabaseUrl } from './describe-source.js';
+export { describeSource } from './describe-source.js';
 export { readSourcePages, type ReadSourcePagesOptions } from './read-source-pages.js';
-export type { SourceRow } from './source-row.js';
-export type { SourceChildSpec, SourceSpec } from './source-spec.js';
-export { attachChildren } from './attach-children.js';
+export type { SourceRow } from '../mapping/source-row.js';
+export type { SourceSpec } from '../mapping/source-spec.js';
 export { formatChangeCursor, parseChangeCursor, type ChangeCursor } from './change-cursor.js';
 export { databaseNow } from './database-clock.js';
 export { countChangedRows, readChangedPages, type ReadChangedPagesOptions } from './read-changed-pages.js';

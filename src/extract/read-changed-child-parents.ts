@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
 import { ConfigError } from '../errors.js';
+import type { SourceRow } from '../mapping/source-row.js';
+import { userKeyOf, type SourceSpec } from '../mapping/source-spec.js';
 import { attachChildren, keyOf } from './attach-children.js';
 import type { SourceDb } from './connect-source.js';
-import type { SourceRow } from './source-row.js';
-import type { SourceSpec } from './source-spec.js';
-import { userKeyOf } from '../mapping/source-spec.js';
 import { readParentRows } from './read-parent-rows.js';
 import { columnRef, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';

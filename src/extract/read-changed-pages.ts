@@ -1,10 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
 import { ConfigError } from '../errors.js';
+import type { SourceRow } from '../mapping/source-row.js';
+import type { SourceSpec } from '../mapping/source-spec.js';
 import { attachChildren } from './attach-children.js';
 import type { ChangeCursor } from './change-cursor.js';
 import type { SourceDb } from './connect-source.js';
-import type { SourceRow } from './source-row.js';
-import type { SourceSpec } from './source-spec.js';
 import { selectRows, executeRaw } from './select-rows.js';
 import { columnRef, selectList, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
-import { userKeyOf } from '../mapping/source-spec.js';
+import type { LookupRows } from '../mapping/source-row.js';
+import { userKeyOf, type SourceLookupSpec, type SourceSpec } from '../mapping/source-spec.js';
 import type { SourceDb } from './connect-source.js';
-import type { LookupRows } from './source-row.js';
-import type { SourceLookupSpec, SourceSpec } from './source-spec.js';
 import { selectRows, executeRaw } from './select-rows.js';
 import { columnRef, selectList, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';

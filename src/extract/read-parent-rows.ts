@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { SourceSpec } from '../mapping/source-spec.js';
 import type { SourceDb } from './connect-source.js';
-import type { SourceSpec } from './source-spec.js';
 import { selectRows } from './select-rows.js';
 import { columnRef, selectList, tableRef, whereClause } from './source-sql.js';
 import { toExtractError } from './to-extract-error.js';

@@ -1,10 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
 import { ConfigError } from '../errors.js';
+import type { SourceRow } from '../mapping/source-row.js';
+import type { SourceSpec } from '../mapping/source-spec.js';
 import { attachChildren } from './attach-children.js';
 import type { SourceDb } from './connect-source.js';
 import { readParentRows } from './read-parent-rows.js';
-import type { SourceRow } from './source-row.js';
-import type { SourceSpec } from './source-spec.js';
 import { columnRef } from './source-sql.js';
 
 type Row = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { ConfigError } from '../errors.js';
-import type { SourceFilter } from './source-spec.js';
+import type { SourceFilter } from '../mapping/source-filter.js';
 
 // SQL fragments shared by the page reader and the row counter. Table and column names come from
 // the mapping, so they are always quoted as identifiers (kysely doubles any embedded quote), and

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { ConfigError } from '../errors.js';
-import { hiddenColumnNames } from '../mapping/source-spec.js';
+import { hiddenColumnNames, type SourceSpec } from '../mapping/source-spec.js';
 import type { SourceDb } from './connect-source.js';
-import type { SourceSpec } from './source-spec.js';
 import { toExtractError } from './to-extract-error.js';
 
 /** The columns to read per table, by record: `source`, each child's name and each lookup's. */

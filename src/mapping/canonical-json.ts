@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import type { UserPayload } from '../contract/index.js';
 
 /**
  * JSON with object keys sorted at every level, so two equal values always serialise to the same
@@ -12,6 +13,14 @@ export function canonicalJson(value: unknown): string {
 /** SHA-256 (hex) of {@link canonicalJson}. */
 export function canonicalHash(value: unknown): string {
   return sha256Hex(canonicalJson(value));
+}
+
+/**
+ * {@link canonicalHash} of a payload: equal payloads hash alike whatever their key order, so a
+ * rerun can skip users whose mapped data has not changed since they were sent.
+ */
+export function payloadHash(payload: UserPayload): string {
+  return canonicalHash(payload);
 }
 
 /** One-shot `crypto.hash` where Node has it (20.12+): no Hash object per call. Same digest either way. */

@@ -2,7 +2,7 @@ import { splitColumnPath } from './column-path.js';
 import type { Condition } from './condition.js';
 import type { MappingSpec, RuleFrom } from './mapping-spec.js';
 import { userKeyOf } from './source-spec.js';
-import type { SourceFilter } from './source-spec.js';
+import type { SourceFilter } from './source-filter.js';
 import { transformNameOf } from './transform-spec.js';
 import type { TransformName } from './transform-spec.js';
 import { parseTemplate } from './template.js';

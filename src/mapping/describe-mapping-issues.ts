@@ -89,7 +89,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** `['fields', 'email', 'transforms', 1]` → `fields.email.transforms[1]`. */
-export function formatMappingPath(path: readonly PropertyKey[]): string {
+function formatMappingPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, key) => {
     if (typeof key === 'number') return `${out}[${key}]`;
     return out === '' ? String(key) : `${out}.${String(key)}`;

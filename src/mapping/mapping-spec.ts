@@ -6,8 +6,6 @@ import { phoneRegionSchema } from './transform-spec.js';
 import { ON_INVALID_MODES, valueSourceSchema } from './value-source.js';
 import type { ValueSource } from './value-source.js';
 
-export { sourceSpecSchema, type SourceSpec } from './source-spec.js';
-
 /** The scalar fields of the API's user object a mapping can fill (`metadata`, `wallets`, `oauthAccounts` have sections of their own). */
 export const scalarFieldSchema = userPayloadSchema.omit({ metadata: true, wallets: true, oauthAccounts: true }).keyof();
 export type ScalarField = z.infer<typeof scalarFieldSchema>;
@@ -77,7 +75,7 @@ export const oauthRuleSchema = z.strictObject({
 export type OauthRule = z.infer<typeof oauthRuleSchema>;
 
 /** Mapping-wide settings used by transforms. */
-export const mappingOptionsSchema = z.strictObject({
+const mappingOptionsSchema = z.strictObject({
   /** Default region for the `e164` transform, e.g. `US`: numbers without `+` are read as local to it. */
   phoneRegion: phoneRegionSchema.optional(),
   /**
@@ -97,7 +95,7 @@ export type MappingOptions = z.infer<typeof mappingOptionsSchema>;
  * address or an OAuth account, before Dynamic refuses them (see `src/duplicates`). Absent: all
  * are sent and Dynamic refuses all but the first.
  */
-export const duplicatesSpecSchema = z
+const duplicatesSpecSchema = z
   .strictObject({
     /** `rejectAllButFirst`: the first in key order is sent; `keepNewest`: the greatest `newestBy`; `merge`: the first carries every member's wallets and OAuth accounts. */
     policy: z.enum(['rejectAllButFirst', 'keepNewest', 'merge']).optional().describe('rejectAllButFirst, keepNewest (needs newestBy) or merge (wallets and OAuth accounts into the first).'),
@@ -205,4 +203,19 @@ export type MappingSpecInput = z.input<typeof mappingSpecSchema>;
  */
 export function defineMapping(spec: MappingSpecInput): MappingSpecInput {
   return spec;
+}
+
+/**
+ * The JSON Schema (draft 2020-12) of a mapping document as written (the input side: string
+ * shorthands allowed, defaults optional), for editors: point a JSON mapping's `"$schema"` at the
+ * output of `dynamic-migrate schema`. Checks zod cannot express in JSON Schema (a rule's `from`
+ * naming a declared child, template syntax, known phone regions) are left to `parseMapping`.
+ */
+export function mappingJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(mappingSpecSchema, { io: 'input', unrepresentable: 'any', cycles: 'ref', reused: 'inline' });
+  return {
+    ...schema,
+    title: 'dynamic-migrate mapping',
+    description: 'Where legacy users come from and how each part of the Dynamic user object is built from them.',
+  };
 }

@@ -1,5 +1,5 @@
 import { NAME_PATTERN, USERNAME_MAX_CHARS as USERNAME_MAX, USERNAME_MIN_CHARS as USERNAME_MIN } from '../contract/patterns.js';
-import type { TransformContext } from './transform-context.js';
+import type { TransformContext } from './transforms.js';
 
 /** A character USERNAME_PATTERN allows. */
 const USERNAME_CHAR = /^[\p{L}\p{N}_-]$/u;

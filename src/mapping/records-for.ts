@@ -14,7 +14,7 @@ import type { JsonValue } from './to-json-value.js';
  * mapper never throws.
  * @throws RowProblem when the JSON column is missing, or holds something other than an array
  */
-export function recordsFor(from: RuleFrom, source: SourceRow): readonly Readonly<Record<string, unknown>>[] {
+function recordsFor(from: RuleFrom, source: SourceRow): readonly Readonly<Record<string, unknown>>[] {
   if (typeof from === 'object') {
     const array = readJsonColumnPath(isRecord(source.row) ? source.row : {}, from.json);
     if (array === null) return [];

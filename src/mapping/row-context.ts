@@ -1,6 +1,6 @@
 import type { MapWarning } from './rejection.js';
 import type { RowProblem } from './row-problem.js';
-import type { TransformContext } from './transform-context.js';
+import type { TransformContext } from './transforms.js';
 
 /** A value that could not be built, with the payload field it was meant for. */
 export interface FieldProblem {

@@ -30,7 +30,7 @@ const column = identifier('column name');
 const filterValue = z.union([z.string(), z.number(), z.boolean()], { error: 'must be text, a number or a boolean' });
 
 /** Raw SQL predicate: the escape hatch for soft deletes and the like. */
-export const sqlFilterSchema = z
+const sqlFilterSchema = z
   .strictObject({
     /** A SQL boolean expression over the table's columns, e.g. `deleted_at is null`. */
     sql: z.string().trim().min(1, { error: 'must not be empty' }),

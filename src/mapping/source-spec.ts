@@ -3,13 +3,11 @@ import { conditionSchema } from './condition.js';
 import { sourceFilterSchema } from './source-filter.js';
 import { identifier, tableName } from './sql-names.js';
 
-export { sqlFilterSchema, sourceFilterSchema, type FilterValue, type SourceFilter } from './source-filter.js';
-
 /** `created_at desc, id`: comma-separated columns, each optionally `asc`/`desc` (the extractor's format). */
 const ORDER_BY = /^\s*[A-Za-z_][A-Za-z0-9_$]*(\s+(asc|desc))?(\s*,\s*[A-Za-z_][A-Za-z0-9_$]*(\s+(asc|desc))?)*\s*$/i;
 
 /** A child table read once per page with `WHERE <foreignKey> IN (<page keys>)`. */
-export const childSpecSchema = z.strictObject({
+const childSpecSchema = z.strictObject({
   /** Table holding the child rows, optionally schema-qualified. */
   table: tableName.describe('Table holding the child rows, optionally schema-qualified.'),
   /** Column of the child table that references the parent's primary key. */
@@ -25,10 +23,9 @@ export const childSpecSchema = z.strictObject({
    */
   changeColumn: identifier('column name').optional().describe('Timestamp column of the child table that moves when a child row is added or changed; incremental runs re-send users whose child rows changed.'),
 });
-export type ChildSpec = z.infer<typeof childSpecSchema>;
 
 /** How many users one lookup row may belong to: one (`one-to-one`), or several (`many-to-one`). */
-export const LOOKUP_RELATIONS = ['one-to-one', 'many-to-one'] as const;
+const LOOKUP_RELATIONS = ['one-to-one', 'many-to-one'] as const;
 
 /**
  * A related table with at most one row per user, read once per page with
@@ -36,7 +33,7 @@ export const LOOKUP_RELATIONS = ['one-to-one', 'many-to-one'] as const;
  * = users.id`), or a row the user points at (`accounts.id = users.account_id`). Its columns read as
  * `<name>.<column>` wherever a column can be used; no row gives nulls.
  */
-export const lookupSpecSchema = z.strictObject({
+const lookupSpecSchema = z.strictObject({
   /** The related table, optionally schema-qualified. */
   table: tableName.describe('The related table, optionally schema-qualified.'),
   /** The related table's column matched against the user row's `userKey`. */
@@ -54,7 +51,6 @@ export const lookupSpecSchema = z.strictObject({
   /** Timestamp column that moves when a row changes: incremental runs re-send the users of changed rows. */
   changeColumn: identifier('column name').optional().describe('Timestamp column of the related table that moves when a row changes; incremental runs re-send the users of changed rows.'),
 });
-export type LookupSpec = z.infer<typeof lookupSpecSchema>;
 
 /** The user row's column a lookup's key equals: its `userKey`, or the primary key. */
 export function userKeyOf(source: { primaryKey: string }, lookup: { userKey?: string | undefined }): string {
@@ -66,7 +62,7 @@ export function userKeyOf(source: { primaryKey: string }, lookup: { userKey?: st
  * first, in the child's `orderBy`, that `where` holds for; or, with `all`, every such row as a list.
  * Its columns read as `<name>.<column>`; the child's rows all stay available to wallet and OAuth rules.
  */
-export const pickSpecSchema = z.strictObject({
+const pickSpecSchema = z.strictObject({
   /** The child (a name of `source.children`) to choose from. */
   from: identifier('child name').describe('The child, a name of source.children, to choose a row from.'),
   /** The rows that qualify; absent: every row. */
@@ -79,7 +75,6 @@ export const pickSpecSchema = z.strictObject({
   /** Every qualifying row, as a list: `<name>.<column>` reads the list of that column's values (the secondary emails). */
   all: z.boolean({ error: 'must be true or false' }).optional().describe('Every qualifying row, as a list: "<name>.<column>" reads the list of their values (e.g. the secondary emails).'),
 }).refine((pick) => !(pick.all === true && pick.unique === true), { path: ['all'], error: 'cannot be combined with unique: a list takes every qualifying row' });
-export type PickSpec = z.infer<typeof pickSpecSchema>;
 
 /**
  * The lookups and picks named like a column of the user table (`isColumn`): each would hide that
@@ -98,10 +93,7 @@ export function unknownChildMessage(name: string, children: readonly string[], h
 /** Lookup and pick names: an identifier, not `row`; they read like a column (`profile.bio`). */
 const relatedName = (what: string) => identifier(what).refine((name) => name !== 'row', { error: '"row" is reserved for the user row itself' });
 
-/**
- * What the extractor needs to read users: the mapping's `source` section is exactly this.
- * The extractor imports it from `src/mapping/mapping-spec.ts`.
- */
+/** The mapping's `source` section: what the extractor needs to read users. */
 export const sourceSpecSchema = z.strictObject({
   /** The users table, optionally schema-qualified: `users`, `auth.users`. */
   table: tableName.describe('The users table, optionally schema-qualified: "users", "auth.users".'),
@@ -154,4 +146,26 @@ export const sourceSpecSchema = z.strictObject({
     if (!children.includes(pick.from)) ctx.addIssue({ code: 'custom', path: ['picks', name, 'from'], message: unknownChildMessage(pick.from, children) });
   }
 });
-export type SourceSpec = z.infer<typeof sourceSpecSchema>;
+
+/**
+ * The columns a query selects: those the mapping uses that the table has, set by the extractor's
+ * `withReadColumns` and never written in a mapping file; absent means `*`.
+ */
+interface ReadColumns {
+  readColumns?: readonly string[];
+}
+
+/** One child table (wallets, identities, ...) joined to the user by `foreignKey`. */
+export type SourceChildSpec = z.infer<typeof childSpecSchema> & ReadColumns;
+
+/** One related table with at most one row per user (a profile, an account), by `key = userKey`. */
+export type SourceLookupSpec = z.infer<typeof lookupSpecSchema> & ReadColumns;
+
+/**
+ * The `source` section as the extractor reads it: as validated, plus per table the columns worth
+ * reading. A parsed section is one as it stands (it reads every column).
+ */
+export type SourceSpec = Omit<z.infer<typeof sourceSpecSchema>, 'children' | 'lookups'> & ReadColumns & {
+  children?: Record<string, SourceChildSpec>;
+  lookups?: Record<string, SourceLookupSpec>;
+};

@@ -10,7 +10,7 @@ export const TRANSFORM_NAMES = [
 export type TransformName = (typeof TRANSFORM_NAMES)[number];
 
 /** Transforms written as a bare name: all but `truncate`, which needs its length. */
-export const BARE_TRANSFORM_NAMES = TRANSFORM_NAMES.filter((name) => name !== 'truncate') as Exclude<TransformName, 'truncate'>[];
+const BARE_TRANSFORM_NAMES = TRANSFORM_NAMES.filter((name) => name !== 'truncate') as Exclude<TransformName, 'truncate'>[];
 export type BareTransformName = Exclude<TransformName, 'truncate'>;
 
 /** One step of a value source's `transforms`: a name, or a one-key object for parameterised ones. */

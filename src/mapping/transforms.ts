@@ -5,15 +5,25 @@ import { countryCode, e164 } from './locale-transforms.js';
 import { firstName, lastName, slugUsername, stripForbidden, truncate } from './name-transforms.js';
 import { RowProblem } from './row-problem.js';
 import type { JsonValue } from './to-json-value.js';
-import type { TransformContext } from './transform-context.js';
 import type { BareTransformName, TransformSpec } from './transform-spec.js';
 
-export { TRANSFORM_NAMES, transformNameOf, type TransformName, type TransformSpec } from './transform-spec.js';
+export type { TransformName, TransformSpec } from './transform-spec.js';
 
 const TRUE_WORDS = new Set(['t', 'true', 'yes', 'y', 'on', '1']);
 const FALSE_WORDS = new Set(['f', 'false', 'no', 'n', 'off', '0']);
 
 export type Present = Exclude<JsonValue, null>;
+
+/**
+ * What a transform may need besides its input: the mapping's default phone region, and a way to
+ * report a warning (a value changed but still usable) without rejecting the row.
+ */
+export interface TransformContext {
+  /** Region for phone numbers written without `+`; from the mapping's `options.phoneRegion`. */
+  phoneRegion?: string;
+  /** Records a warning about the value being built: `truncated`, `stripped`, `slugified`, ... */
+  warn?: (rule: string, message: string) => void;
+}
 
 /** Each transform gets a non-null JSON value; SQL NULL passes through every transform untouched. */
 const TRANSFORMS: Record<BareTransformName, (value: Present, context: TransformContext) => JsonValue> = {

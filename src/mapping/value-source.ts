@@ -81,9 +81,9 @@ const shaping = {
   required: z.boolean({ error: 'must be true or false' }).optional().describe('Reject the user when this ends up null or cannot be used.'),
 };
 
-export const columnSourceSchema = z.strictObject({ column: columnRefSchema, ...shaping }).describe('Read a column (or a JSON path into one), then shape it.');
-export const constantSourceSchema = z.strictObject({ constant: z.json(), ...shaping }).describe('The same JSON value for every row.');
-export const templateSourceSchema = z
+const columnSourceSchema = z.strictObject({ column: columnRefSchema, ...shaping }).describe('Read a column (or a JSON path into one), then shape it.');
+const constantSourceSchema = z.strictObject({ constant: z.json(), ...shaping }).describe('The same JSON value for every row.');
+const templateSourceSchema = z
   .strictObject({
     template: z.string({ error: 'must be text with {column} placeholders' }).superRefine((template, ctx) => {
       try {

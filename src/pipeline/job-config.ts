@@ -7,7 +7,7 @@ export const DEFAULT_API_URL = 'https://app.dynamicauth.com/api/v0';
 
 /**
  * Everything one run needs, resolved once (flags > environment > mapping file > defaults) and frozen.
- * Secrets live here and nowhere else: never log this object whole (see {@link describeJobConfig}).
+ * Secrets live here and nowhere else: never log this object whole (token, databaseUrl, stateUrl).
  */
 export const jobConfigSchema = z.object({
   /** Job name: names the checkpoint file and the reports folder. @default the mapping's `job`, else its file name */
@@ -87,9 +87,3 @@ export const jobConfigSchema = z.object({
 });
 
 export type JobConfig = z.infer<typeof jobConfigSchema>;
-
-/** The config with secrets removed, safe for logs and reports. */
-export function describeJobConfig(config: JobConfig): Record<string, unknown> {
-  const { token, databaseUrl: _databaseUrl, stateUrl: _stateUrl, ...rest } = config;
-  return { ...rest, token: token ? '(set)' : '(not set)' };
-}

@@ -29,7 +29,7 @@ export interface ReportParts {
  * The totals of a run in the report's words. A dry run's `wouldSend` becomes `create`: it is
  * what a first run would create (see {@link ReportTotals}). Pure.
  */
-export function reportTotals(summary: RunSummary): ReportTotals {
+function reportTotals(summary: RunSummary): ReportTotals {
   return {
     eligible: summary.extracted,
     create: summary.created + summary.wouldSend,

@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import { csvField } from '../cli/id-map-writer.js';
 import type { Rejection } from '../mapping/index.js';
 
-export const REJECTS_CSV_HEADER = ['row_id', 'field', 'rule', 'masked_value', 'message'] as const;
+const REJECTS_CSV_HEADER = ['row_id', 'field', 'rule', 'masked_value', 'message'] as const;
 
 /**
  * One line of `rejects.csv` (RFC 4180: quoted when needed, CRLF-terminated). The value is already

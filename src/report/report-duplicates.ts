@@ -37,7 +37,7 @@ export function reportDuplicates(plan: DuplicatePlan, options: BoundedDetectorOp
 }
 
 /** Says what the fixed-memory detector could not cover; undefined when it saw everything. */
-export function detectionNote(status: DetectionStatus): string | undefined {
+function detectionNote(status: DetectionStatus): string | undefined {
   const notes: string[] = [];
   if (status.saturated) {
     const mib = Math.round(status.tableBytes / 2 ** 20);

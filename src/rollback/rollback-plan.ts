@@ -13,7 +13,7 @@ export const KEEP_REASON_TEXT: Readonly<Record<KeepReason, string>> = {
 };
 
 /** How many legacy ids the preview names per group. */
-export const SAMPLE_SIZE = 5;
+const SAMPLE_SIZE = 5;
 
 /** What rollback would do, from the ledger alone: counts and a few legacy ids per group. */
 export interface RollbackPlan {

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type { SourceDb } from '../extract/connect-source.js';
 import { readKeyRanges } from '../extract/read-key-ranges.js';
-import type { SourceSpec } from '../extract/source-spec.js';
+import type { SourceSpec } from '../mapping/source-spec.js';
 import type { ChunkJob } from './chunk-queue.js';
 
 /**

@@ -18,8 +18,8 @@ export interface WorkerRow {
 }
 
 /** How often a worker publishes its rate, and how long one that stopped publishing still counts as live. */
-export const HEARTBEAT_MS = 5_000;
-export const LIVE_WITHIN_SECONDS = 30;
+const HEARTBEAT_MS = 5_000;
+const LIVE_WITHIN_SECONDS = 30;
 
 /** Counts events of the last minute (requests sent, users settled) for the heartbeat. */
 export class MinuteMeter {

@@ -6,8 +6,8 @@ import { ConfigError, ExtractError } from '../../src/errors.js';
 import { connectSource, type SourceDb } from '../../src/extract/connect-source.js';
 import { countSourceRows } from '../../src/extract/count-source-rows.js';
 import { readSourcePages } from '../../src/extract/read-source-pages.js';
-import type { SourceRow } from '../../src/extract/source-row.js';
-import type { SourceSpec } from '../../src/extract/source-spec.js';
+import type { SourceRow } from '../../src/mapping/source-row.js';
+import type { SourceSpec } from '../../src/mapping/source-spec.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { FILTER_CASES, createFilterTables, filterSpec } from '../unit/extract/filter-cases.js';
 

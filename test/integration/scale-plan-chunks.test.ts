@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { connectSource, type SourceDb } from '../../src/extract/connect-source.js';
-import type { SourceSpec } from '../../src/extract/source-spec.js';
-import { planChunks } from '../../src/scale/plan-chunks.js';
+import type { SourceSpec } from '../../src/mapping/source-spec.js';
 import type { ChunkJob } from '../../src/scale/chunk-queue.js';
+import { planChunks } from '../../src/scale/plan-chunks.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 let database: TestDatabase;

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../errors.js';
-import { setExitCode } from '../exit-code.js';
+import { setExitCode } from '../exit-codes.js';
 import { flagOrEnv, withSourceOptions } from '../shared-options.js';
 import { passwordFlagWarning, registerCliSecrets } from '../secret-guards.js';
 

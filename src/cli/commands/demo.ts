@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import type { JobObserver } from '../../pipeline/index.js';
-import { setExitCode } from '../exit-code.js';
+import { setExitCode } from '../exit-codes.js';
 
 interface DemoArgs {
   users: number;

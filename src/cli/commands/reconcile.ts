@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../errors.js';
 import { DEFAULT_API_URL } from '../../pipeline/job-config.js';
 import type { ReconcileConfig } from '../../reconcile/reconcile-config.js';
-import { setExitCode } from '../exit-code.js';
+import { setExitCode } from '../exit-codes.js';
 import { flagOrEnv, resolveLocalAddress, withJobOptions, withLocalAddressOption, withSourceOptions, withStateUrlOption } from '../shared-options.js';
 import { passwordFlagWarning, registerCliSecrets, requireSecureApiUrl, withInsecureApiUrlOption } from '../secret-guards.js';
 import { stateUrlOf } from './status.js';
@@ -56,7 +56,7 @@ export const reconcileCommand: CommandModule<object, ReconcileArgs> = {
  * and the passwords of the database and state URLs are registered with the scrubber as soon as
  * they are read; `warn` hears about a password given in `--database-url`.
  */
-export async function resolveReconcileConfig(
+async function resolveReconcileConfig(
   args: ReconcileArgs,
   env: NodeJS.ProcessEnv = process.env,
   warn: (message: string) => void = () => {},

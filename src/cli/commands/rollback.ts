@@ -2,8 +2,7 @@ import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../errors.js';
 import { DEFAULT_API_URL } from '../../pipeline/job-config.js';
 import type { RollbackResult } from '../../rollback/index.js';
-import { EXIT_CODES } from '../exit-codes.js';
-import { setExitCode } from '../exit-code.js';
+import { EXIT_CODES, setExitCode } from '../exit-codes.js';
 import { flagOrEnv, resolveLocalAddress, withJobOptions, withLocalAddressOption, withStateUrlOption } from '../shared-options.js';
 import { registerCliSecrets, requireSecureApiUrl, withInsecureApiUrlOption } from '../secret-guards.js';
 import { requireJob, stateUrlOf } from './status.js';
@@ -108,7 +107,7 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
 };
 
 /** 0 everything selected is gone, 3 some deletions failed, 130 interrupted, 1 a fatal error (401/403). */
-export function rollbackExitCode(result: RollbackResult): number {
+function rollbackExitCode(result: RollbackResult): number {
   if (result.fatalError !== undefined) return EXIT_CODES.FAILURE;
   if (result.interrupted) return EXIT_CODES.INTERRUPTED;
   return result.failed > 0 ? EXIT_CODES.INCOMPLETE : EXIT_CODES.OK;

@@ -3,8 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { ConfigError } from '../../errors.js';
 import type { JobConfig } from '../../pipeline/index.js';
 import { DEFAULT_API_URL } from '../../pipeline/job-config.js';
-import { setExitCode } from '../exit-code.js';
-import { EXIT_CODES } from '../exit-codes.js';
+import { EXIT_CODES, setExitCode } from '../exit-codes.js';
 import { flagOrEnv, resolveLocalAddress, withJobOptions, withLocalAddressOption, withSourceOptions } from '../shared-options.js';
 import { interruptOnSignals } from '../interrupt.js';
 import { passwordFlagWarning, registerCliSecrets, requireSecureApiUrl, withInsecureApiUrlOption } from '../secret-guards.js';
@@ -161,7 +160,7 @@ async function runWithJsonLogs(role: Role, args: RunArgs): Promise<void> {
  * and the database password are registered with the scrubber as soon as they are read; `warn`
  * hears about a password given in `--database-url`.
  */
-export async function resolveRunConfig(
+async function resolveRunConfig(
   args: RunArgs,
   env: NodeJS.ProcessEnv = process.env,
   warn: (message: string) => void = () => {},

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { sortKey } from '../../../src/checkpoint/checkpoint-schema.js';
 import type { LedgerEntry } from '../../../src/checkpoint/index.js';
 import { mergeLedgerEntry, type IncomingOutcome } from '../../../src/checkpoint/merge-ledger-entry.js';
-import { sortKey } from '../../../src/checkpoint/sort-key.js';
 import { scrubMessage } from '../../../src/checkpoint/scrub-message.js';
 
 const context = { batchSeq: 9, now: '2030-01-02T00:00:00.000Z' };

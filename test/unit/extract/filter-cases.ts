@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { SourceDb } from '../../../src/extract/connect-source.js';
-import type { SourceFilter, SourceSpec } from '../../../src/extract/source-spec.js';
+import type { SourceFilter } from '../../../src/mapping/source-filter.js';
+import type { SourceSpec } from '../../../src/mapping/source-spec.js';
 
 /**
  * A small table and the declarative filters run against it, shared by the PGlite unit test and

@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedDatabase, type EmbeddedDatabase } from '../../../src/demo/embedded-database.js';
 import { databaseNow } from '../../../src/extract/database-clock.js';
-import { countChangedRows, readChangedPages } from '../../../src/extract/read-changed-pages.js';
 import { readChangedChildParents } from '../../../src/extract/read-changed-child-parents.js';
-import type { SourceRow } from '../../../src/extract/source-row.js';
-import type { SourceSpec } from '../../../src/extract/source-spec.js';
+import { countChangedRows, readChangedPages } from '../../../src/extract/read-changed-pages.js';
+import type { SourceRow } from '../../../src/mapping/source-row.js';
+import type { SourceSpec } from '../../../src/mapping/source-spec.js';
 
 // The incremental readers on PGlite (a real PostgreSQL engine in-process): tuple keyset order,
 // exact microsecond cursors, the frozen upper bound, and parents of changed child rows.

@@ -4,8 +4,8 @@ import { openEmbeddedDatabase, type EmbeddedDatabase } from '../../../src/demo/e
 import { readChangedChildParents } from '../../../src/extract/read-changed-child-parents.js';
 import { readSourcePages } from '../../../src/extract/read-source-pages.js';
 import { withReadColumns } from '../../../src/extract/with-read-columns.js';
-import type { SourceRow } from '../../../src/extract/source-row.js';
-import type { SourceSpec } from '../../../src/extract/source-spec.js';
+import type { SourceRow } from '../../../src/mapping/source-row.js';
+import type { SourceSpec } from '../../../src/mapping/source-spec.js';
 
 // Lookups read on PGlite (a real PostgreSQL engine in-process): one query per page and lookup,
 // rows handed on as found, sharing counted over the whole source through its filter.

@@ -5,8 +5,8 @@ import { openEmbeddedDatabase, type EmbeddedDatabase } from '../../../src/demo/e
 import { seedDemoUsers, type SeedDemoUsersResult } from '../../../src/demo/seed-demo-users.js';
 import { countSourceRows } from '../../../src/extract/count-source-rows.js';
 import { readSourcePages } from '../../../src/extract/read-source-pages.js';
-import type { SourceRow } from '../../../src/extract/source-row.js';
-import type { SourceSpec } from '../../../src/extract/source-spec.js';
+import type { SourceRow } from '../../../src/mapping/source-row.js';
+import type { SourceSpec } from '../../../src/mapping/source-spec.js';
 
 // PGlite is a real PostgreSQL engine in-process (WebAssembly), not a mock: the demo reads from it,
 // so the extractor must behave the same on it as on a server.

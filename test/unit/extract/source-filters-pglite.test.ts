@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbeddedDatabase, type EmbeddedDatabase } from '../../../src/demo/embedded-database.js';
 import { countSourceRows } from '../../../src/extract/count-source-rows.js';
 import { readSourcePages } from '../../../src/extract/read-source-pages.js';
-import type { SourceRow } from '../../../src/extract/source-row.js';
 import { filterSql } from '../../../src/extract/source-sql.js';
+import type { SourceRow } from '../../../src/mapping/source-row.js';
 import { FILTER_CASES, createFilterTables, filterSpec } from './filter-cases.js';
 
 let embedded: EmbeddedDatabase;

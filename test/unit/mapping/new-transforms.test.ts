@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { USERNAME_PATTERN } from '../../../src/contract/patterns.js';
 import { compileMapping } from '../../../src/mapping/index.js';
 import { RowProblem } from '../../../src/mapping/row-problem.js';
-import type { TransformContext } from '../../../src/mapping/transform-context.js';
-import { applyTransform } from '../../../src/mapping/transforms.js';
-import type { TransformSpec } from '../../../src/mapping/transforms.js';
+import { applyTransform, type TransformContext, type TransformSpec } from '../../../src/mapping/transforms.js';
 import { source, spec } from './fixtures.js';
 
 /** Applies a transform and returns its value and the warnings it raised. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateSample } from '../../../src/check/aggregate-sample.js';
+import { aggregateSample } from '../../../src/check/sample-counter.js';
 import { CoverageTally, VERIFIED_EMAIL } from '../../../src/report/coverage-tally.js';
 import type { MapResult } from '../../../src/mapping/index.js';
 import { mapping, syntheticRow } from './fixtures.js';
