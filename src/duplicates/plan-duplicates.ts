@@ -82,7 +82,7 @@ const MAX_NARROWED = 100_000;
  * tell whether rows outside them hold a username (the `suffix` policy's candidates must be unlike
  * every username of the source); undefined when SQL cannot narrow this mapping's identities.
  */
-async function narrowedKeys(
+export async function narrowedKeys(
   source: SourceDb,
   spec: MappingSpec,
   mapRow: (row: SourceRow) => MapResult,
