@@ -94,13 +94,13 @@ export async function narrowedKeys(
   const kinds = [...new Set(sources.map((identity) => identity.kind))];
   const candidates = new Set<string>();
   const nonAscii = new Set<string>();
-  for (const kind of kinds) {
-    options.signal?.throwIfAborted();
-    const found = await collidingKeys(source, spec, ofKind(kind));
+  options.signal?.throwIfAborted();
+  // One query per kind, side by side: the source's pool has two connections, and PostgreSQL a core for each.
+  for (const found of await Promise.all(kinds.map((kind) => collidingKeys(source, spec, ofKind(kind))))) {
     for (const key of found.colliding) candidates.add(key);
     for (const key of found.nonAscii) nonAscii.add(key);
-    if (candidates.size + nonAscii.size > MAX_NARROWED) return undefined;
   }
+  if (candidates.size + nonAscii.size > MAX_NARROWED) return undefined;
   // Rows SQL cannot compare: their exact keys, by the one normaliser, find the ASCII rows they may share one with.
   const partners = new Map<DuplicateKind, Set<string>>(kinds.map((kind) => [kind, new Set<string>()]));
   const mapped = async function* (keys: Iterable<string>) {
