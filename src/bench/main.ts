@@ -29,6 +29,7 @@ import { spawnEmulator } from './emulator-process.js';
 import { runNaiveBaseline } from './naive-baseline.js';
 import { BENCH_ENVIRONMENT, BENCH_TOKEN, runRateLimitScenario, runRestartScenario } from './rate-limit-scenario.js';
 import { runScaleOutScenario } from './scale-out-scenario.js';
+import { formatDuplicatesScenario, runDuplicatesScenario, type DuplicatesScenarioResult } from './duplicates-scenario.js';
 import { seedBenchDatabase } from './seed-bench-database.js';
 import { tableReads } from './table-stats.js';
 import { formatBenchTable } from './format-bench-table.js';
@@ -79,7 +80,7 @@ const temp = process.env.DATABASE_URL ? undefined : await startPostgres();
 const databaseUrl = process.env.DATABASE_URL ?? temp!.url;
 try {
   // The scale-out scenario seeds a database of its own, sized to its runs.
-  if (only !== 'scale') {
+  if (only !== 'scale' && only !== 'dups') {
     log(`seeding ${scale} users`);
     results.seed = await seedBenchDatabase(databaseUrl, scale);
   }
@@ -102,7 +103,7 @@ try {
     try { return { value: await run(source), seconds: (performance.now() - started) / 1000 }; } finally { await source.destroy(); }
   };
 
-  const skipDry = only === 'e2e' || only === 'rate' || only === 'scale';
+  const skipDry = only === 'e2e' || only === 'rate' || only === 'scale' || only === 'dups';
   log(skipDry ? `(a) dry run skipped (--only ${only})` : '(a) dry run: dynamic-migrate run --dry-run in its own process');
   const cliDryRun = (job: string, workers = 0) => runCliDryRun({ databaseUrl, mappingFile, workDir: work, job, workers });
   const dry = skipDry ? undefined : await cliDryRun('bench-dry');
@@ -164,7 +165,7 @@ try {
   };
 
   // A labelled block: `--only e2e` leaves it right after (b).
-  scenarios: if (only !== 'dry' && only !== 'rate' && only !== 'scale') {
+  scenarios: if (only !== 'dry' && only !== 'rate' && only !== 'scale' && only !== 'dups') {
     if (dry) {
       log('(f) naive baseline, dry');
       const naiveDry = await runNaiveBaseline(databaseUrl, mapping.spec);
@@ -209,9 +210,12 @@ try {
   }
   if (only === 'rate') await rateScenarios(Math.floor(scale * 0.9));
   if (only === 'scale') await scaleOutScenario();
+  // --only dups (issue 18): the dry run without and with a duplicates policy; --scale defaults to 200,000 here, --rounds to 3.
+  if (only === 'dups') results.duplicates = await runDuplicatesScenario({ databaseUrl, spec: mapping.spec, scale: Number(option('scale') ?? 200_000), rounds: Number(option('rounds') ?? 3), workDir: work, log });
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(formatBenchTable(results));
+  if (results.duplicates) console.log(formatDuplicatesScenario(results.duplicates as DuplicatesScenarioResult));
   console.log(`\nresults: ${out}`);
 } finally {
   await temp?.stop();

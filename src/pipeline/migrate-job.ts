@@ -57,6 +57,8 @@ export async function migrateJob(
     killPoint?: (name: string) => void;
     /** The loader's clock and sleep (the rate limiter, backoffs, the send journal): a scaled one for the bench. @default real time */
     clock?: LoaderClock;
+    /** The clock of the reported duration (`durationMs`, `duplicatesScanMs`). @default Date.now */
+    now?: () => number;
     /**
      * With a state database: `run` plans the chunks of the full pass and works them (or runs the
      * incremental passes), a `worker` only works chunks. @default 'run'
@@ -65,6 +67,10 @@ export async function migrateJob(
   } = {},
 ): Promise<JobResult> {
   const observer = options.observer ?? {};
+  // The reported duration is the whole job's, from here to the last report: the passes, and before
+  // them the duplicates policy's pre-scan (its own share is reported too).
+  const now = options.now ?? Date.now;
+  const startedAt = now();
   const mapping = await loadMappingFile(config.mappingFile);
   const releasers: Array<() => Promise<void>> = [];
   try {
@@ -87,7 +93,9 @@ export async function migrateJob(
     const sourceSpec = await withReadColumns(source, mapping.spec.source, columnsToRead(mapping.spec));
     // The mapping with its duplicates policy: a pre-scan of the source decides who is sent (none
     // without a policy). Reconcile decides eligibility with the same mapper.
+    const scanStartedAt = now();
     const { mapRow, plan: duplicates } = await compileRunMapper(source, mapping.spec, { pageSize: config.pageSize, ...(options.signal ? { signal: options.signal } : {}) });
+    const scanned = mapping.spec.duplicates === undefined ? {} : { duplicatesScanMs: now() - scanStartedAt };
     // report.html, report.json and rejects.csv: counts and samples gathered from the recorder hooks.
     // A real run's rejects files are written at its end from the checkpoint's record of them, which
     // each settle writes in its own transaction: a kill between the two loses no line.
@@ -110,7 +118,7 @@ export async function migrateJob(
       : httpSender(config, mapping.spec, metered, {
         journal, developerLimiter, sharedBudget: state.sharedBudget, requestTimeoutMs: state.requestTimeoutMs, clock: options.clock, fetch: api?.fetch,
       });
-    const summary = await state.drive(
+    const passes = await state.drive(
       {
         source,
         spec: sourceSpec,
@@ -150,6 +158,7 @@ export async function migrateJob(
       },
     );
     const target = await comparison?.finish();
+    const summary: RunSummary = { ...passes, ...scanned, durationMs: now() - startedAt };
     const written: Array<() => Promise<void>> = [];
     for (const reported of state.reportedJournals()) {
       const unreported = await reported.unreportedRejections();

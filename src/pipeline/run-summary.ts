@@ -30,7 +30,13 @@ export interface RunSummary extends RunCounts {
   fatalError?: string;
   /** The fatal error was a 401/403: no other batch of this token and environment can succeed either. */
   fatalAuth?: boolean;
+  /**
+   * The whole run, in milliseconds: every pass, and the duplicates policy's pre-scan before them
+   * (migrateJob's clock; runMigration's is one pass's).
+   */
   durationMs: number;
+  /** With a duplicates policy: the share of `durationMs` its pre-scan took. */
+  duplicatesScanMs?: number;
   /** The check that the outcome counts add up to the extracted rows. */
   addsUp: boolean;
   /** Values changed to fit the API but still sent, counted per `field rule` (e.g. `firstName stripped`). */
