@@ -9,6 +9,13 @@ export interface Fingerprint {
   mappingHash: string;
   /** Dynamic environment id; null for a dry run without one. */
   environmentId: string | null;
+  /**
+   * Origin of the Dynamic API the job sends to (`https://app.dynamicauth.com`, an emulator's
+   * `http://127.0.0.1:4010`). A rehearsal on the emulator under the same job name must not be
+   * resumed against production: its ledger says users exist that production never saw. Absent in
+   * checkpoints written before it was recorded, which then match any API.
+   */
+  api?: string;
   /** True when the job was started by `--dry-run`. */
   dryRun?: boolean;
 }
@@ -31,11 +38,25 @@ export function fingerprintDifferences(saved: Fingerprint, current: Fingerprint)
   if ((saved.environmentId ?? null) !== (current.environmentId ?? null)) {
     differences.push(`environment changed (${shown(saved.environmentId)} → ${shown(current.environmentId)})`);
   }
+  if (saved.api !== undefined && current.api !== undefined && saved.api !== current.api) {
+    differences.push(`Dynamic API changed (${saved.api} → ${current.api})`);
+  }
   if ((saved.dryRun ?? false) !== (current.dryRun ?? false)) {
     const mode = (dryRun: boolean | undefined) => (dryRun ? 'dry run' : 'real run');
     differences.push(`mode changed (${mode(saved.dryRun)} → ${mode(current.dryRun)})`);
   }
   return differences;
+}
+
+/** Whether `current` sends to another Dynamic environment or API than the job did: never accepted. */
+export function changesTarget(saved: Fingerprint, current: Fingerprint): boolean {
+  if ((saved.environmentId ?? null) !== (current.environmentId ?? null)) return true;
+  return saved.api !== undefined && current.api !== undefined && saved.api !== current.api;
+}
+
+/** The API's origin as a fingerprint records it: scheme, host and port, never a path's credentials. */
+export function apiOrigin(apiUrl: string): string {
+  return new URL(apiUrl).origin;
 }
 
 /** Reads a fingerprint saved as JSON; anything else means the checkpoint was tampered with. */
@@ -55,6 +76,7 @@ export function parseFingerprint(json: string): Fingerprint | undefined {
     mappingHash: record.mappingHash,
     environmentId: record.environmentId,
   };
+  if (typeof record.api === 'string') fingerprint.api = record.api;
   if (typeof record.dryRun === 'boolean') fingerprint.dryRun = record.dryRun;
   return fingerprint;
 }

@@ -1,4 +1,4 @@
-import { CheckpointStore, checkpointPath, fingerprintDifferences } from '../checkpoint/index.js';
+import { CheckpointStore, changesTarget, checkpointPath, fingerprintDifferences } from '../checkpoint/index.js';
 import type { Fingerprint } from '../checkpoint/index.js';
 import { acquireJobLock, lockPathFor } from '../checkpoint/job-lock.js';
 import { ConfigError } from '../errors.js';
@@ -94,7 +94,7 @@ export async function adoptFingerprint(
   }
   const differences = fingerprintDifferences(existing.fingerprint, fingerprint);
   if (differences.length === 0) return;
-  const changedEnvironment = existing.fingerprint.environmentId !== fingerprint.environmentId;
+  const changedEnvironment = changesTarget(existing.fingerprint, fingerprint);
   if (changedEnvironment || !options.allowMappingChange) {
     const way = changedEnvironment ? '' : 'rerun with --allow-mapping-change to accept the change, ';
     throw new ConfigError(

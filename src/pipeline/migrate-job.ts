@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import type { Fingerprint } from '../checkpoint/index.js';
+import { apiOrigin, type Fingerprint } from '../checkpoint/index.js';
 import { compileRunMapper } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
 import { connectSource, describeSource, withReadColumns } from '../extract/index.js';
@@ -81,7 +81,7 @@ export async function migrateJob(
     const api = config.localAddress ? await boundFetch(config.localAddress) : undefined;
     if (api) releasers.push(() => api.close());
 
-    const fingerprint = { source: `${sourceDescription} ${mapping.spec.source.table}`, mappingHash: mapping.hash, environmentId: config.environmentId ?? null };
+    const fingerprint = { source: `${sourceDescription} ${mapping.spec.source.table}`, mappingHash: mapping.hash, environmentId: config.environmentId ?? null, ...(config.dryRun ? {} : { api: apiOrigin(config.apiUrl) }) };
     const warn = (message: string) => observer.warn?.(message);
     const state = await openJobState(config, fingerprint, { role: options.role ?? 'run', warn, ...(options.clock ? { clock: options.clock } : {}) });
     releasers.push(() => state.close());

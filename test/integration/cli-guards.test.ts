@@ -56,6 +56,20 @@ describe('job guards', () => {
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
+  it('refuses to resume a rehearsal against another Dynamic API, even with --allow-mapping-change', async () => {
+    const rehearsal = run('rehearsed');
+    expect((await runCli(rehearsal.args, rehearsal.env)).code).toBe(fixture.cleanExit);
+    const sentBefore = (await emulator.stats()).bulkRequests;
+    // The same server under another origin stands for production: the job's ledger is the emulator's.
+    const production = new URL(emulator.baseUrl);
+    production.hostname = production.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+    const refused = await runCli([...rehearsal.args, '--allow-mapping-change'], { ...rehearsal.env, DYNAMIC_API_URL: production.href });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/Dynamic API changed \(http:\/\/[^ ]+ → http:\/\/[^ ]+\)/);
+    expect(refused.stderr).not.toMatch(/rerun with --allow-mapping-change/);
+    expect((await emulator.stats()).bulkRequests).toBe(sentBefore);
+  });
+
   it('refuses a changed mapping unless --allow-mapping-change, and says what changed', async () => {
     const mapping = join(fixture.dir, 'mapping.json');
     const document = JSON.parse(readFileSync('mappings/example.json', 'utf8')) as { metadata: Record<string, unknown> };
