@@ -1,10 +1,9 @@
 import { Log, type LogConfig, type RawBuilder } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { ExtractError } from '../errors.js';
 import { copyLineParser, type CopyColumn } from './copy-text.js';
 import { compileForCopy } from './inline-values.js';
-import { sourceTypeParsers } from './timestamptz-parser.js';
 
 type Row = Record<string, unknown>;
 
@@ -54,7 +53,7 @@ export function createCopyReader(connect: () => Promise<pg.PoolClient>, log?: Lo
 /** The select's column names and their pg text parsers, from a run of it that returns no rows. */
 async function describeColumns(client: pg.PoolClient, select: string): Promise<CopyColumn[]> {
   const { fields } = await client.query({ text: `select * from (${select}) as described limit 0` });
-  return fields.map((field) => ({ name: field.name, parse: sourceTypeParsers.getTypeParser(field.dataTypeID, 'text') as CopyColumn['parse'] }));
+  return fields.map((field) => ({ name: field.name, parse: pg.types.getTypeParser(field.dataTypeID, 'text') as CopyColumn['parse'] }));
 }
 
 async function copyRows(client: pg.PoolClient, select: string, columns: readonly CopyColumn[], signal: AbortSignal | undefined): Promise<Row[]> {
