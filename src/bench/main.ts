@@ -5,7 +5,8 @@
  * issue 14), `--only dry` / `--only e2e` (just the dry run, or just the end-to-end run (b), for
  * `node --cpu-prof`; `--only e2e,naive` adds the naive end-to-end run and the ratio),
  * `--emulator-cpu-prof DIR` (profile the emulator process too), `--workers N` (also a dry run with
- * N map workers), `--skip-rate` (no rate-limit nor scale-out scenarios, e.g. at 1,000,000 users), `--out FILE`;
+ * N map workers), `--skip-rate` (no rate-limit nor scale-out scenarios, e.g. at 1,000,000 users), `--out FILE`,
+ * `--seeded` (DATABASE_URL already holds the seeded tables of this scale: no seeding);
  * `--only scale` (just the scale-out scenario of issue 17; `--scale-workers 1,2,4,8`, `--scale-ip-limit L`,
  * `--scale-env-limit E`, `--scale-speedup F`, `--scale-minutes M` change it; see scale-out-scenario.ts). The end-to-end runs
  * talk over HTTP to an emulator in its own process, as a real API is remote (on 2 cores, an
@@ -47,6 +48,9 @@ const factor = Number(option('speedup') ?? (quick ? 6 : 1));
 const emulatorProfileDir = option('emulator-cpu-prof');
 const dryRunWorkers = Number(option('workers') ?? 0);
 const skipRate = flag('skip-rate');
+/** Reuse the tables a previous run seeded in DATABASE_URL (for A/B runs of the dry run at one scale). */
+const seeded = flag('seeded');
+if (seeded && !process.env.DATABASE_URL) throw new Error('--seeded reads an already seeded DATABASE_URL: set it');
 /**
  * Scale-out (issue 17). The limits are small and the clock slow-ish because CPU is what 2 cores run
  * short of: the machine serves min(N × L, E) × 50 × factor / 60 users a second (the CLI processes,
@@ -80,7 +84,9 @@ const temp = process.env.DATABASE_URL ? undefined : await startPostgres();
 const databaseUrl = process.env.DATABASE_URL ?? temp!.url;
 try {
   // The scale-out scenario seeds a database of its own, sized to its runs.
-  if (only !== 'scale' && only !== 'dups') {
+  if (only !== 'scale' && only !== 'dups' && seeded) {
+    log(`--seeded: reading the tables already in DATABASE_URL, ${scale} users assumed`);
+  } else if (only !== 'scale' && only !== 'dups') {
     log(`seeding ${scale} users`);
     results.seed = await seedBenchDatabase(databaseUrl, scale);
   }

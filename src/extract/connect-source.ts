@@ -3,7 +3,6 @@ import pg from 'pg';
 import { createCopyReader } from './copy-reader.js';
 import { describeSource, secretsOfDatabaseUrl } from './describe-source.js';
 import { readWithCopy } from './select-rows.js';
-import { sourceTypeParsers } from './timestamptz-parser.js';
 import { toExtractError } from './to-extract-error.js';
 
 /** A Kysely handle on a legacy database whose tables the tool does not know at compile time. */
@@ -34,10 +33,10 @@ export interface ConnectSourceOptions {
  *
  * Every connection runs `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY` before its first
  * query, so even a bug cannot write to the legacy database. Source rows are read with COPY on the
- * same connections (see `selectRows`). `int8` values stay strings (pg's
- * default), so primary keys stay exact; `timestamptz` values are Dates as pg makes them, read by a
- * faster parser (timestamptz-parser.ts). Connecting is lazy: a bad host or password surfaces on the
- * first query, as an `ExtractError` naming `host:port/dbname` and never the password.
+ * same connections (see `selectRows`). `int8` values stay strings (pg's default), so primary keys
+ * stay exact; `timestamptz` values are Dates as pg makes them. Connecting is lazy: a bad host or
+ * password surfaces on the first query, as an `ExtractError` naming `host:port/dbname` and never
+ * the password.
  * Throws `ConfigError` at once when the URL cannot be parsed. Call `destroy()` when done.
  */
 export function connectSource(databaseUrl: string, opts: ConnectSourceOptions = {}): SourceDb {
@@ -47,7 +46,6 @@ export function connectSource(databaseUrl: string, opts: ConnectSourceOptions = 
     connectionString: databaseUrl,
     max: opts.maxConnections ?? 2,
     application_name: opts.applicationName ?? 'dynamic-migrate',
-    types: sourceTypeParsers,
   });
   // An idle connection dropped by the server emits 'error' on the pool; unhandled, it would crash
   // the process. The next query gets a fresh connection or fails with an ExtractError instead.

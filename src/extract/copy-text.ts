@@ -1,3 +1,4 @@
+// Hand-written with copy-reader.ts, where its benchmark figure is: pays only as part of reading with COPY.
 import { ExtractError } from '../errors.js';
 
 /** One column of a COPY result: its name in the row object and the text parser of its type (pg's). */
@@ -46,39 +47,4 @@ export function parseCopyLine(line: string, columns: readonly CopyColumn[]): Rec
 
 function fieldCountError(line: string, columns: number): ExtractError {
   return new ExtractError(`a row read with COPY has ${line.split('\t').length} fields where ${columns} columns were described; did the table change during the run?`);
-}
-
-export type CopyLineParser = (line: string) => Record<string, unknown>;
-
-const lineParsers = new WeakMap<readonly CopyColumn[], CopyLineParser>();
-
-/**
- * {@link parseCopyLine} for one list of columns, compiled once (per list) into a function that
- * slices the fields and builds the row as one object literal. The generic loop adds the properties
- * one by one and calls every column's parser from one call site; compiled, each parser has a call
- * site of its own and the row is made with its final shape: 1.7 → 1.0 µs a 15-column users line.
- * Column names enter the code only as JSON string literals; a column named `__proto__` (which an
- * object literal would read as the prototype) keeps the generic loop.
- */
-export function copyLineParser(columns: readonly CopyColumn[]): CopyLineParser {
-  let parser = lineParsers.get(columns);
-  if (!parser) {
-    parser = compileLineParser(columns);
-    lineParsers.set(columns, parser);
-  }
-  return parser;
-}
-
-function compileLineParser(columns: readonly CopyColumn[]): CopyLineParser {
-  if (columns.length === 0 || columns.some((column) => column.name === '__proto__')) return (line) => parseCopyLine(line, columns);
-  const last = columns.length - 1;
-  const slices = columns.map((_, index) =>
-    index < last
-      ? `end = line.indexOf('\\t', start); if (end < 0) throw wrongCount(line); const f${index} = line.slice(start, end); start = end + 1;`
-      : `if (line.indexOf('\\t', start) >= 0) throw wrongCount(line); const f${index} = line.slice(start);`,
-  );
-  const members = columns.map((column, index) => `${JSON.stringify(column.name)}: f${index} === '\\\\N' ? null : p${index}(unescape(f${index}))`);
-  const body = `return function parseLine(line) {\nlet start = 0;\nlet end;\n${slices.join('\n')}\nreturn {\n${members.join(',\n')}\n};\n}`;
-  const factory = new Function('unescape', 'wrongCount', ...columns.map((_, index) => `p${index}`), body) as (...args: unknown[]) => CopyLineParser;
-  return factory(unescapeCopyText, (line: string) => fieldCountError(line, columns.length), ...columns.map((column) => column.parse));
 }

@@ -9,7 +9,7 @@ import type { RelatedBuilder } from './compile-related.js';
 import type { OauthAccountsBuilder } from './compile-oauth-rules.js';
 import { compileWalletRules } from './compile-wallet-rules.js';
 import type { WalletsBuilder } from './compile-wallet-rules.js';
-import { compileValueSource, generateAssigner } from './compile-value-source.js';
+import { compileValueSource, compileAssigner } from './compile-value-source.js';
 import type { Assigner, NamedValue } from './compile-value-source.js';
 import type { MappingSpec } from './mapping-spec.js';
 import { maskValue } from './mask-value.js';
@@ -71,8 +71,8 @@ interface CompiledMapping {
 function compileSpec(spec: MappingSpec): CompiledMapping {
   return {
     related: compileRelated(spec),
-    assignFields: generateAssigner(compileNamed(spec.fields ?? {}, '')),
-    assignMetadata: generateAssigner(compileNamed(spec.metadata ?? {}, 'metadata.')),
+    assignFields: compileAssigner(compileNamed(spec.fields ?? {}, '')),
+    assignMetadata: compileAssigner(compileNamed(spec.metadata ?? {}, 'metadata.')),
     legacyIdKey: spec.legacyIdKey,
     wallets: compileWalletRules(spec.wallets ?? [], { checksumEvm: spec.options?.checksumEvmAddresses === true }),
     oauthAccounts: compileOauthRules(spec.oauthAccounts ?? []),

@@ -1,6 +1,6 @@
 import { isBlank } from './column-path.js';
 import { compileListBuilder, type ListBuilder } from './compile-list-rules.js';
-import { compileValueSource, evaluateField, generateAssigner } from './compile-value-source.js';
+import { compileValueSource, evaluateField, compileAssigner } from './compile-value-source.js';
 import type { Assigner, CompiledValue, NamedValue } from './compile-value-source.js';
 import type { OauthRule } from './mapping-spec.js';
 import type { RowContext } from './row-context.js';
@@ -31,7 +31,7 @@ export function compileOauthRules(rules: readonly OauthRule[]): OauthAccountsBui
   const compiled = rules.map((rule): CompiledOauthRule => ({
     from: rule.from,
     accountId: compileValueSource(rule.accountId),
-    assignSingles: generateAssigner(compileParts(rule, SINGLE_PARTS)),
+    assignSingles: compileAssigner(compileParts(rule, SINGLE_PARTS)),
     lists: compileParts(rule, LIST_PARTS),
   }));
   return compileListBuilder('oauthAccounts', compiled, buildAccount);

@@ -1,6 +1,6 @@
 import { isBlank } from './column-path.js';
 import { compileListBuilder, type ListBuilder } from './compile-list-rules.js';
-import { compileValueSource, evaluateField, generateAssigner } from './compile-value-source.js';
+import { compileValueSource, evaluateField, compileAssigner } from './compile-value-source.js';
 import type { Assigner, CompiledValue } from './compile-value-source.js';
 import { EVM_CHAINS } from '../contract/identity-keys.js';
 import { checkWalletAddress } from '../contract/wallet-address.js';
@@ -41,7 +41,7 @@ export function compileWalletRules(rules: readonly WalletRule[], options: { chec
   const compiled = rules.map((rule): CompiledWalletRule => ({
     from: rule.from,
     address: compileValueSource(rule.address),
-    assignParts: generateAssigner(WALLET_PARTS.map((part) => ({ key: part, field: part, value: compileValueSource(rule[part]) }))),
+    assignParts: compileAssigner(WALLET_PARTS.map((part) => ({ key: part, field: part, value: compileValueSource(rule[part]) }))),
     extras: (rule.additionalAddresses ?? []).map((extra) => ({
       from: extra.from,
       address: compileValueSource(extra.address),

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { isoStringOf } from './iso-timestamp.js';
 import { RowProblem } from './row-problem.js';
 
 /** Any JSON value: what a value source yields and what a payload is made of. */
@@ -35,7 +34,7 @@ export function toJsonValue(value: unknown, depth = 0): JsonValue {
 function objectToJson(value: object, depth: number): JsonValue {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new RowProblem('type', 'is an invalid date');
-    return isoStringOf(value);
+    return value.toISOString();
   }
   if (Array.isArray(value)) return value.map((item: unknown) => toJsonValue(item, depth + 1));
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {

@@ -1,6 +1,5 @@
 import { closeSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { NO_ROOM, writeJsonBytes } from './json-bytes.js';
 
 const NEWLINE = 0x0a;
 
@@ -33,8 +32,7 @@ export function openJsonlWriter(path: string, options: { chunkBytes?: number } =
   const fd = openSync(path, 'w', 0o600);
   let lines = 0;
   // Lines are encoded straight into a chunk buffer: building a string of the chunk and encoding that
-  // at each flush copied every line twice more. Records are written there as JSON bytes directly
-  // (writeJsonBytes), without the string JSON.stringify makes, when they are plain JSON.
+  // at each flush copied every line twice more.
   let chunk: Buffer = Buffer.allocUnsafe(chunkBytes);
   let used = 0;
   /** Where the next write goes: writes in flight finish in any order, so each names its offset. */
@@ -85,18 +83,6 @@ export function openJsonlWriter(path: string, options: { chunkBytes?: number } =
     used += chunk.write(line, used);
     chunk[used++] = NEWLINE;
   };
-  /** Writes the record's JSON straight into the chunk (see writeJsonBytes); false when it must be stringified. */
-  const appendBytes = (record: unknown): boolean => {
-    let end = writeJsonBytes(chunk, used, record);
-    if (end === NO_ROOM && used > 0) {
-      flush();
-      end = writeJsonBytes(chunk, 0, record);
-    }
-    if (end < 0) return false;
-    used = end;
-    chunk[used++] = NEWLINE;
-    return true;
-  };
   return {
     path,
     get lines() {
@@ -105,7 +91,6 @@ export function openJsonlWriter(path: string, options: { chunkBytes?: number } =
     write(record) {
       throwFailure();
       lines += 1;
-      if (chunkBytes > 0 && appendBytes(record)) return;
       append(JSON.stringify(record));
     },
     async close() {

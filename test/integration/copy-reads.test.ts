@@ -36,6 +36,18 @@ describe('reading source rows with COPY', () => {
     expect(await selectRows(source, query)).toEqual(expected);
   });
 
+  it('reads each type as the pipeline expects it: timestamptz as Dates, int8 as exact strings, json parsed, NULL as null, escaped text whole', async () => {
+    const [first, second, third, fourth] = await selectRows(source, sql`select id, t, big, ts, plain, jb, j, arr, nums from odd_values order by id`);
+    expect(first).toEqual({
+      id: 1, t: 'tab\there\nnew line\r\\back slash', big: '9223372036854775807', ts: new Date('2024-02-29T23:59:59.999Z'),
+      plain: new Date(2024, 0, 1, 10), jb: { b: null }, j: { a: [1, 'x\ty'] }, arr: ['a,b', 'c"d', 'e\\f', null, ''], nums: [1, null, 3],
+    });
+    expect(second).toMatchObject({ t: '\\N', big: '-1', ts: Number.POSITIVE_INFINITY, jb: [], j: null, arr: [], nums: [] });
+    expect(third).toEqual({ id: 3, t: '', big: null, ts: new Date('0099-06-01T10:00:00.000Z'), plain: null, jb: null, j: null, arr: null, nums: null });
+    // A zone offset with seconds (LMT), as PostgreSQL prints dates before time zones were standard.
+    expect((fourth as { ts: Date }).ts.toISOString()).toBe('1883-11-18T16:56:02.000Z');
+  });
+
   it('reads values larger than a network chunk whole, multi-byte characters split between chunks included', async () => {
     await sql`create table big_values (id int primary key, body text, doc jsonb)`.execute(database.admin);
     await sql`insert into big_values values (1, repeat('é€🦊', 200000), jsonb_build_object('k', repeat('ü', 100000))), (2, 'small', null), (3, repeat(E'\\t', 50000), '[]')`.execute(database.admin);

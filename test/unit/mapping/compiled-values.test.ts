@@ -3,7 +3,7 @@ import { compileMapping } from '../../../src/mapping/index.js';
 import type { MappingSpec } from '../../../src/mapping/index.js';
 import { compileColumnRead, markJsonRecord } from '../../../src/mapping/column-path.js';
 import { compileCondition } from '../../../src/mapping/condition.js';
-import { compileValueSource, evaluateField, generateAssigner } from '../../../src/mapping/compile-value-source.js';
+import { compileValueSource, evaluateField, compileAssigner } from '../../../src/mapping/compile-value-source.js';
 import { RowContext } from '../../../src/mapping/row-context.js';
 import { RowProblem } from '../../../src/mapping/row-problem.js';
 import { compileTemplate } from '../../../src/mapping/template.js';
@@ -128,11 +128,11 @@ describe('compileValueSource', () => {
   });
 });
 
-describe('generateAssigner', () => {
+describe('compileAssigner', () => {
   const member = (key: string, field: string, source: ValueSource) => ({ key, field, value: compileValueSource(source) });
 
   it('sets the members with a value, in order, and records each problem under its own field', () => {
-    const assign = generateAssigner([
+    const assign = compileAssigner([
       member('email', 'email', { column: 'email', transforms: ['lower'] }),
       member('odd "key"', 'metadata.odd "key"', { column: 'n', transforms: ['boolean'] }),
       member('plan', 'metadata.plan', { column: 'plan' }),
@@ -148,7 +148,7 @@ describe('generateAssigner', () => {
   });
 
   it('throws what is not a row problem: the mapper turns it into an internal rejection', () => {
-    const assign = generateAssigner([{ key: 'a', field: 'a', value: () => { throw new TypeError('bug'); } }]);
+    const assign = compileAssigner([{ key: 'a', field: 'a', value: () => { throw new TypeError('bug'); } }]);
     expect(() => assign({}, {}, context())).toThrow(TypeError);
   });
 });
