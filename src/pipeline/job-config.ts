@@ -36,8 +36,7 @@ export const jobConfigSchema = z.object({
   /**
    * Worker threads that read and map the full pass, each on its own read-only connection; 0 maps in
    * the main thread. Off by default: on 2 cores the database and the main thread already use most
-   * of both, so 2 workers gained 21% at 1,000,000 rows and lost at 100,000 (start-up, hand-over),
-   * for more memory (see the README's benchmark).
+   * of both, so workers cost more than they win (see docs/benchmark.md).
    * @default 0
    */
   workers: z.number().int().min(0).max(16).default(0),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../errors.js';
+import { EXIT_CODES, setExitCode } from '../exit-codes.js';
 import { withJobOptions, withStateUrlOption } from '../shared-options.js';
 import { requireJob, stateUrlOf } from './status.js';
 
@@ -56,5 +57,6 @@ async function confirmed(job: string, yes: boolean, where: string): Promise<bool
   prompt.close();
   if (answer.trim() === job) return true;
   console.error('not confirmed; nothing deleted');
+  setExitCode(EXIT_CODES.USAGE); // as rollback: a script must not read an unconfirmed reset as done
   return false;
 }
