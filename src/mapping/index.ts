@@ -22,7 +22,6 @@ export {
 } from './mapping-spec.js';
 export { childSpecSchema, hiddenColumnNames, sourceFilterSchema, userKeyOf, type ChildSpec, type FilterValue, type LookupSpec, type PickSpec, type SourceFilter } from './source-spec.js';
 export type { Condition } from './condition.js';
-export { maskValue } from './mask-value.js';
 export { mappingJsonSchema } from './mapping-json-schema.js';
 export { parseMapping } from './parse-mapping.js';
 export { payloadHash } from './payload-hash.js';
