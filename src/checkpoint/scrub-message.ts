@@ -1,7 +1,5 @@
 import { scrubText } from '../shared/scrub-text.js';
 
-export { maskEmail } from '../shared/scrub-text.js';
-
 /** Longest error message kept in the ledger: enough to act on, not a dump of a response body. */
 export const MAX_MESSAGE_LENGTH = 500;
 

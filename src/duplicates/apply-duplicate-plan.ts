@@ -1,5 +1,5 @@
 import type { SourceRow } from '../extract/index.js';
-import { maskValue } from '../mapping/index.js';
+import { maskValue } from '../shared/mask.js';
 import type { MapResult } from '../mapping/index.js';
 import type { DuplicatePlan } from './duplicate-plan.js';
 import { mergeIdentities } from './merge-identities.js';

@@ -3,7 +3,7 @@ import { FIELD_OF_KIND, forEachIdentity } from './duplicate-keys.js';
 import type { DuplicateKind } from './duplicate-keys.js';
 import { FingerprintTable, INSERTED, TABLE_FULL } from './fingerprint-table.js';
 import { fingerprintInto } from './identity-fingerprint.js';
-import { maskIdentity } from './mask-identity.js';
+import { maskIdentity } from '../shared/mask.js';
 import { legacyIdOfTag, rowTag, UNLISTED_CLUSTER } from './row-tag.js';
 
 /** A cluster as the bounded detector lists it: exact `rows`, some of their ids. */

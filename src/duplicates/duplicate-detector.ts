@@ -2,7 +2,7 @@ import type { UserPayload } from '../contract/index.js';
 import { identityKeysOf } from './duplicate-keys.js';
 import type { DuplicateKind, IdentityKey } from './duplicate-keys.js';
 import { fingerprintKey } from './identity-fingerprint.js';
-import { maskIdentity } from './mask-identity.js';
+import { maskIdentity } from '../shared/mask.js';
 
 /** Users of the source that Dynamic would not accept side by side: they share one identity. */
 export interface DuplicateCluster {

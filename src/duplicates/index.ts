@@ -20,6 +20,5 @@ export {
   type DuplicatePolicy,
   type UsernameChange,
 } from './duplicate-plan.js';
-export { maskIdentity } from './mask-identity.js';
 export { mergeIdentities, type Identities } from './merge-identities.js';
 export { compileRunMapper, planDuplicates, planDuplicatesFrom, type PlanDuplicatesOptions } from './plan-duplicates.js';

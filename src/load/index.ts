@@ -3,6 +3,7 @@ export * from './rate-limiter.js';
 export * from './retry-policy.js';
 export * from './attempt-error.js';
 export * from './redact-token.js';
+export * from './retrying-request.js';
 export * from './bulk-client.js';
 export * from './bound-fetch.js';
 export * from './match-outcomes.js';

@@ -1,6 +1,7 @@
 /**
- * The one table of retry decisions for the bulk endpoint, plus the backoff arithmetic. Pure: the
- * bulk client classifies what happened into an `AttemptFailure` and asks here what to do.
+ * The one table of retry decisions for every request to Dynamic, plus the backoff arithmetic. Pure:
+ * the engine (`retrying-request.ts`) classifies what happened into an `AttemptFailure` and asks
+ * here what to do.
  */
 
 /** What went wrong with one attempt. */

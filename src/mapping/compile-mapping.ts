@@ -12,7 +12,7 @@ import type { WalletsBuilder } from './compile-wallet-rules.js';
 import { compileValueSource, compileAssigner } from './compile-value-source.js';
 import type { Assigner, NamedValue } from './compile-value-source.js';
 import type { MappingSpec } from './mapping-spec.js';
-import { maskValue } from './mask-value.js';
+import { maskValue } from '../shared/mask.js';
 import { isRecord } from './records-for.js';
 import { compileInvalidPolicy, dropTargetOf, dropTargets } from './invalid-policy.js';
 import type { DropTarget, InvalidPolicy } from './invalid-policy.js';

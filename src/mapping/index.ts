@@ -17,7 +17,6 @@ export {
 } from './mapping-spec.js';
 export { hiddenColumnNames, userKeyOf } from './source-spec.js';
 export type { Condition } from './condition.js';
-export { maskValue } from './mask-value.js';
 export { parseMapping } from './parse-mapping.js';
 export { foldIndexes, type MapResult, type MapWarning, type Rejection } from './rejection.js';
 export type { SourceRow } from './source-row.js';

@@ -1,4 +1,5 @@
 import type { UserPayload } from '../contract/index.js';
+import { oauthKey, walletKey } from '../contract/identity-keys.js';
 
 /**
  * The fields reconcile compares, reduced to one shape for both sides: the payload the mapping
@@ -10,24 +11,10 @@ export interface ComparableUser {
   firstName: string | null;
   lastName: string | null;
   country: string | null;
-  /** `chain:address`, sorted and unique. */
+  /** The contract's `walletKey`s (the emulator's uniqueness keys), sorted and unique. */
   wallets: string[];
-  /** `provider:accountId`, sorted and unique. */
+  /** The contract's `oauthKey`s, sorted and unique. */
   oauthAccounts: string[];
-}
-
-/** Chains whose addresses are hex: their letter case is only a checksum (EIP-55), not identity. */
-const HEX_CHAINS = new Set(['ETH', 'EVM']);
-
-/** `chain:address`; EVM addresses lowercased, others (base58, bech32) kept as they are. */
-export function walletKey(chain: string, address: string): string {
-  const upper = chain.trim().toUpperCase();
-  const trimmed = address.trim();
-  return `${upper}:${HEX_CHAINS.has(upper) ? trimmed.toLowerCase() : trimmed}`;
-}
-
-export function oauthKey(provider: string, accountId: string): string {
-  return `${provider.trim()}:${accountId.trim()}`;
 }
 
 /** A string field as compared: trimmed; absent, null, blank and non-strings become `null`. */

@@ -1,5 +1,6 @@
 import { listUsersResponseSchema } from '../contract/index.js';
 import { developerRequest, httpFailure, type AnswerReading, type DeveloperRequestOptions } from '../load/developer-request.js';
+import type { RetryInfo } from '../load/retrying-request.js';
 import { parseJson } from '../load/server-answer.js';
 import type { ApiUserRecord } from './target-user.js';
 
@@ -7,7 +8,8 @@ import type { ApiUserRecord } from './target-user.js';
 export interface ListTargetUsersOptions extends Omit<DeveloperRequestOptions, 'onRetry'> {
   /** Users per page; the API allows at most 100. @default 100 */
   pageSize?: number;
-  onRetry?: (info: { offset: number; attempt: number; delayMs: number; reason: string }) => void;
+  /** Told before each retry, with the offset of the page it is for. */
+  onRetry?: (info: RetryInfo & { offset: number }) => void;
 }
 
 /**

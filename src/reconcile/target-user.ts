@@ -1,4 +1,5 @@
-import { oauthKey, sortedUnique, textOrNull, walletKey, type ComparableUser } from './comparable-user.js';
+import { oauthKey, walletKey } from '../contract/identity-keys.js';
+import { sortedUnique, textOrNull, type ComparableUser } from './comparable-user.js';
 
 /** A user as the list endpoint returns it: loose JSON; only `id` and `metadata` are relied on. */
 export type ApiUserRecord = Record<string, unknown>;
@@ -15,10 +16,11 @@ export interface TargetUser {
 type Json = Record<string, unknown>;
 const records = (value: unknown): Json[] =>
   Array.isArray(value) ? value.filter((item): item is Json => typeof item === 'object' && item !== null) : [];
+/** The first non-empty string among `names`, as given: identity keys decide what counts as the same. */
 const firstText = (record: Json, ...names: string[]): string | null => {
   for (const name of names) {
-    const value = textOrNull(record[name]);
-    if (value !== null) return value;
+    const value = record[name];
+    if (typeof value === 'string' && value !== '') return value;
   }
   return null;
 };

@@ -1,5 +1,5 @@
 import type { UserPayload } from '../contract/index.js';
-import { maskValue } from '../mapping/index.js';
+import { maskValue } from '../shared/mask.js';
 
 /**
  * Payload fields shown in clear: enums, flags and dates that say nothing about a person on their

@@ -3,6 +3,7 @@
  * reports, stdout, stderr and JSON logs all pass error text from the API or the database through
  * it, so a credential or an email address an error message quotes is removed the same way in each.
  */
+import { maskText } from './mask.js';
 
 /** Exact values that must never be written: the API token, database passwords (see {@link registerSecret}). */
 const registered = new Set<string>();
@@ -30,19 +31,11 @@ const EVM_ADDRESS = /\b0x[0-9a-fA-F]{40}\b/g;
 /** A phone number in E.164 form, quoted by phone errors. */
 const PHONE = /\+[1-9]\d{6,14}\b/g;
 
-/** `jane.doe@example.com` → `j***@e***.com`: enough to tell two addresses apart in a log, no more. */
-export function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@');
-  const local = email.slice(0, at);
-  const domain = email.slice(at + 1);
-  const dot = domain.lastIndexOf('.');
-  return `${local.slice(0, 1)}***@${domain.slice(0, 1)}***${domain.slice(dot)}`;
-}
-
 /**
  * `text` with every registered secret, bearer credential, `dyn_` token and URL or conninfo
  * password replaced by `[redacted]`, email addresses, EVM addresses and E.164 phone numbers
- * masked, and (with `maxLength`) shortened.
+ * masked as `maskText` shows personal data everywhere (`j…m (20 chars)`), and (with `maxLength`)
+ * shortened.
  * Pure but for the registry of secrets.
  */
 export function scrubText(text: string, options: { maxLength?: number } = {}): string {
@@ -54,9 +47,9 @@ export function scrubText(text: string, options: { maxLength?: number } = {}): s
     .replace(PASSWORD_PARAM, '$1[redacted]')
     .replace(BEARER, '$1[redacted]')
     .replace(DYNAMIC_TOKEN, '[redacted]')
-    .replace(EMAIL, maskEmail)
-    .replace(EVM_ADDRESS, (address) => `${address.slice(0, 4)}…${address.slice(-2)}`)
-    .replace(PHONE, (phone) => `${phone.slice(0, 3)}…${phone.slice(-2)}`);
+    .replace(EMAIL, maskText)
+    .replace(EVM_ADDRESS, maskText)
+    .replace(PHONE, maskText);
   const max = options.maxLength;
   return max !== undefined && result.length > max ? `${result.slice(0, max - 1)}…` : result;
 }

@@ -74,8 +74,8 @@ describe('duplicates within the source, decided before Dynamic refuses them', ()
     expect(run.landed).toEqual(['1', '3', '5', '7', '9']);
     expect(run.failed).toEqual([]);
     expect(rejectionKeys(run.rejects)).toEqual(['2 email duplicate', '4 wallets duplicate', '6 oauthAccounts duplicate', '8 username duplicate']);
-    expect(run.rejects.find((r) => r.legacyId === '2')).toMatchObject({ message: expect.stringContaining('legacy id 1'), value: 'a…e@e…m' });
-    expect(run.rejects.find((r) => r.legacyId === '4')).toMatchObject({ message: expect.stringContaining('legacy id 3'), value: 'EVM:0…3' });
+    expect(run.rejects.find((r) => r.legacyId === '2')).toMatchObject({ message: expect.stringContaining('legacy id 1'), value: 'a…m (19 chars)' });
+    expect(run.rejects.find((r) => r.legacyId === '4')).toMatchObject({ message: expect.stringContaining('legacy id 3'), value: 'EVM:0…3 (42 chars)' });
     // The rejects file shows masked values only.
     expect(JSON.stringify(run.rejects)).not.toMatch(/ann\.lee|example\.com|gh-5|finn|cccc0000/i);
     expect(run.summary).toMatchObject({ addsUp: true, created: 5, failed: 0, rejected: 4 });

@@ -74,6 +74,15 @@ describe('listTargetUsers', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('reads on through more 429s than it has retries: the rate limit is not a fault of the request', async () => {
+    const statuses: Array<number | undefined> = [];
+    script = Array.from({ length: 4 }, () => (res: ServerResponse) =>
+      res.writeHead(429, { 'retry-after': '0.01' }).end('{"message":"Rate limit exceeded","code":429}'));
+    const users = await list({ retries: 1, onRetry: ({ status }) => statuses.push(status) });
+    expect(users).toHaveLength(USERS.length);
+    expect(statuses).toEqual([429, 429, 429, 429]);
+  });
+
   it('gives up after the retries run out', async () => {
     script = Array.from({ length: 3 }, () => (res: ServerResponse) => res.writeHead(500).end());
     const error = await list({ retries: 2 }).catch((thrown: unknown) => thrown);

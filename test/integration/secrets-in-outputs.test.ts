@@ -140,12 +140,12 @@ describe('secrets and personal data in every output', () => {
     const failed = readJsonl(join(latestRunDir(fixture.dir, 'leak-text'), 'failed.jsonl'));
     expect(failed.map((line) => line.code)).toContain('user_refused');
     expect(files['failed.jsonl']).toContain('[redacted]');
-    expect(files['failed.jsonl']).toContain('j***@e***.com');
+    expect(files['failed.jsonl']).toContain('j…m (20 chars)');
     const summary = latestSummary(fixture.dir, 'leak-text');
     expect(summary.fatalError).toMatch(/refused/);
-    expect(summary.fatalError).toContain('j***@e***.com');
+    expect(summary.fatalError).toContain('j…m (20 chars)');
     expect(JSON.parse(files['report.json'] ?? '{}')).toMatchObject({ fatalError: summary.fatalError });
-    expect(result.stdout).toContain('j***@e***.com'); // the summary's "stopped early: ..." line
+    expect(result.stdout).toContain('j…m (20 chars)'); // the summary's "stopped early: ..." line
 
     // The password came in a flag: a warning that points to DATABASE_URL (and does not quote it).
     expect(result.stderr).toMatch(/warning: --database-url holds a password.*DATABASE_URL/);
@@ -161,7 +161,7 @@ describe('secrets and personal data in every output', () => {
     expectClean('stderr', result.stderr);
     const events = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { event: string; message?: string; summary?: { fatalError?: string } });
     expect(events.find((event) => event.event === 'warn' && /--database-url holds a password/.test(event.message ?? ''))).toBeDefined();
-    expect(events.find((event) => event.event === 'finished')?.summary?.fatalError).toContain('j***@e***.com');
+    expect(events.find((event) => event.event === 'finished')?.summary?.fatalError).toContain('j…m (20 chars)');
   });
 
   it('refuses to send the token over plain http to another host unless --allow-insecure-api-url', async () => {

@@ -7,7 +7,7 @@ import { renderScreen, runInPty, type PtyResult, type RenderedScreen, type Scree
 const SIZE = { cols: 150, rows: 40 };
 const BAR_ROW = /^\S+ \d+% \| \d+\/\d+ rows \| \d+ rows\/s \| \d+\/600 req\/min \| ETA \S+$/;
 const WARNING =
-  'WARNING-START the API refused user j***@e***.com with token [redacted]: this warning is deliberately long so that it wraps onto a second row of the terminal WARNING-END';
+  'WARNING-START the API refused user j…m (20 chars) with token [redacted]: this warning is deliberately long so that it wraps onto a second row of the terminal WARNING-END';
 const WAIT_ROW = /^ {2}waiting: the server asked to wait \(Retry-After\), (\d+) s left$/;
 
 const barRows = (screen: ScreenText) => screen.filter((line) => BAR_ROW.test(line));
@@ -82,7 +82,7 @@ describe('the progress display on a terminal', () => {
       '  failed remotely             0',
       '  check                       ok: 1000 accounted for of 1000 extracted',
     ]);
-    expect(final).toContain('  stopped early: connection to postgres://admin:[redacted]@db.internal/legacy lost while reading j***@e***.com; run the same command again to resume');
+    expect(final).toContain('  stopped early: connection to postgres://admin:[redacted]@db.internal/legacy lost while reading j…m (20 chars); run the same command again to resume');
     expect(final.at(-1)).toBe('Checkpoint: /tmp/checkpoints/pty-job.db (id map: dynamic-migrate export idmap --job pty-job)');
     expect(run.output).not.toContain('hunter22');
   });

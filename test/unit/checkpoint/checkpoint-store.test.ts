@@ -145,7 +145,7 @@ describe('CheckpointStore settle', () => {
       outcomes: [{ legacyId: '2', outcome: 'failed', errorMessage: 'Email Jane.Doe@Example.com is taken' }],
       rejections: [],
     });
-    expect((await store.ledgerEntries(['2'])).get('2')?.errorMessage).toBe('Email J***@E***.com is taken');
+    expect((await store.ledgerEntries(['2'])).get('2')?.errorMessage).toBe('Email J…m (20 chars) is taken');
   });
 });
 

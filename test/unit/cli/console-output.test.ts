@@ -71,9 +71,9 @@ describe('createConsoleObserver without a terminal', () => {
     observer.retry?.({ attempt: 2, status: 500, delayMs: 1000, reason: 'postgres://admin:hunter22@db/x unreachable' });
     observer.waiting?.({ reason: 'resolving', message: 'looking up bob@example.org' });
     expect(lines).toEqual([
-      'user j***@e***.com refused, Authorization: Bearer [redacted] then?[2J?gone',
+      'user j…m (20 chars) refused, Authorization: Bearer [redacted] then?[2J?gone',
       'retry 2: postgres://admin:[redacted]@db/x unreachable; waiting 1000 ms',
-      'waiting: looking up b***@e***.org',
+      'waiting: looking up b…g (15 chars)',
     ]);
   });
 
@@ -105,8 +105,8 @@ describe('printSummary', () => {
     };
     printSummary(result);
     const text = out.join('\n');
-    expect(text).toContain('stopped early: duplicate key j***@e***.com; token [redacted]; run the same command again to resume');
-    expect(text).toContain('(stopped: GET failed for b***@e***.org)');
+    expect(text).toContain('stopped early: duplicate key j…m (20 chars); token [redacted]; run the same command again to resume');
+    expect(text).toContain('(stopped: GET failed for b…g (15 chars))');
     expect(text).not.toMatch(/jane\.doe|bob@|dyn_abc/);
   });
 });

@@ -27,10 +27,10 @@ describe('createBoundedDuplicateDetector', () => {
     const bounded = detect(users);
     expect(bounded.clusters()).toEqual(exact.clusters().map((cluster) => ({ ...cluster, rows: cluster.legacyIds.length })));
     expect(bounded.clusters().map((c) => [c.kind, c.key, c.rows])).toEqual([
-      ['email', 'j…e@e…m', 3],
-      ['username', 'j…', 2],
-      ['wallet', 'EVM:0…2', 2],
-      ['oauth', 'github:…', 2],
+      ['email', 'j…m (20 chars)', 3],
+      ['username', 'j… (4 chars)', 2],
+      ['wallet', 'EVM:0…2 (42 chars)', 2],
+      ['oauth', 'github:… (2 chars)', 2],
     ]);
     expect(bounded.status()).toMatchObject({ total: 4, unlisted: 0, saturated: false, identities: 6, tableBytes: 1024 * 12 });
   });

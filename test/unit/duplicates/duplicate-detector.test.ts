@@ -34,7 +34,7 @@ describe('createDuplicateDetector', () => {
       ['1', { email: 'jane.doe@example.com', wallets: [wallet('ETH', EVM)] }],
       ['2', { email: 'JANE.DOE@example.com', wallets: [wallet('ETH', EVM)] }],
     ]);
-    expect(clusters.map((c) => c.key)).toEqual(['j…e@e…m', 'EVM:0…2']);
+    expect(clusters.map((c) => c.key)).toEqual(['j…m (20 chars)', 'EVM:0…2 (42 chars)']);
     const text = JSON.stringify(clusters).toLowerCase();
     expect(text).not.toContain('jane');
     expect(text).not.toContain('example');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identityKeysOf, maskIdentity } from '../../../src/duplicates/index.js';
+import { identityKeysOf } from '../../../src/duplicates/index.js';
 import { emailKey, oauthKey, usernameKey, walletKey } from '../../../src/contract/identity-keys.js';
 
 const wallet = (chain: 'ETH' | 'EVM' | 'SOL', address: string) => ({ publicWalletAddress: address, chain, walletName: 'w', walletProvider: 'browserExtension' as const });
@@ -33,20 +33,5 @@ describe('identityKeysOf', () => {
 
   it('ignores absent and empty identities', () => {
     expect(identityKeysOf({ email: '', username: null, metadata: { legacyId: '1' } })).toEqual([]);
-  });
-});
-
-describe('maskIdentity', () => {
-  it('keeps the first and last character of each part, never the value', () => {
-    expect(maskIdentity('email', 'jane.doe@example.com')).toBe('j…e@e…m');
-    expect(maskIdentity('username', 'janedoe')).toBe('j…e');
-    expect(maskIdentity('wallet', 'EVM:0xabcdef0000000000000000000000000000000001')).toBe('EVM:0…1');
-    expect(maskIdentity('oauth', 'google:1234567')).toBe('google:1…7');
-  });
-
-  it('shows less of short values', () => {
-    expect(maskIdentity('email', 'jo@ex.io')).toBe('…@e…o');
-    expect(maskIdentity('username', 'bob')).toBe('b…');
-    expect(maskIdentity('username', 'ab')).toBe('…');
   });
 });

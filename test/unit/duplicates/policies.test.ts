@@ -36,7 +36,7 @@ describe('duplicate policies on literal rows', () => {
     expect(results.get('1')).toEqual(mapRow(ROWS[0] as SourceRow));
     expect(results.get('3')?.ok).toBe(true);
     expect(rejection(results.get('2'))).toEqual([
-      { legacyId: '2', field: 'email', rule: 'duplicate', value: 's…@e…m', message: 'same email as legacy id 1, which is sent (the first in key order)' },
+      { legacyId: '2', field: 'email', rule: 'duplicate', value: 's…m (15 chars)', message: 'same email as legacy id 1, which is sent (the first in key order)' },
     ]);
     // 4 shares the email with 1 (sent) and the github account with 2 (rejected): the email decides.
     expect(rejection(results.get('4'))?.map((r) => [r.field, r.rule, r.message])).toEqual([['email', 'duplicate', expect.stringContaining('legacy id 1')]]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UserPayload } from '../../../src/contract/index.js';
+import { UserStore } from '../../../src/emulator/user-store.js';
 import { comparableFromPayload, compareUser, toTargetUser, type ComparableUser } from '../../../src/reconcile/index.js';
 
 const payload: UserPayload = {
@@ -61,8 +62,11 @@ describe('compareUser', () => {
     // Solana addresses are case-sensitive (base58), unlike hex EVM addresses.
     const solanaCase = [{ chain: 'SOL', publicKey: 'so1anaaddrxyz' }, { chain: 'ETH', publicKey: '0xabcdef0000000000000000000000000000000001' }];
     expect(compareUser(expected, actual({ wallets: solanaCase }))).toEqual(['wallets']);
-    const otherChain = [{ chain: 'SOL', publicKey: 'So1anaAddrXyz' }, { chain: 'EVM', publicKey: '0xabcdef0000000000000000000000000000000001' }];
+    const otherChain = [{ chain: 'ECLIPSE', publicKey: 'So1anaAddrXyz' }, { chain: 'ETH', publicKey: '0xabcdef0000000000000000000000000000000001' }];
     expect(compareUser(expected, actual({ wallets: otherChain }))).toEqual(['wallets']);
+    // ETH and EVM are one address space, for reconcile as for the emulator's uniqueness.
+    const evm = [{ chain: 'SOL', publicKey: 'So1anaAddrXyz' }, { chain: 'EVM', publicKey: '0xabcdef0000000000000000000000000000000001' }];
+    expect(compareUser(expected, actual({ wallets: evm }))).toEqual([]);
   });
 
   it('compares oauth accounts as a set of provider:accountId', () => {
@@ -95,7 +99,7 @@ describe('toTargetUser', () => {
       ],
       oauthAccounts: [{ provider: 'discord', accountId: 'd-1' }],
     }, 'legacyId');
-    expect(user.fields.wallets).toEqual(['ETH:0xabc']);
+    expect(user.fields.wallets).toEqual(['EVM:0xabc']); // the contract's walletKey: ETH and EVM share one space
     expect(user.fields.oauthAccounts).toEqual(['discord:d-1', 'google:g-1']);
   });
 
@@ -103,5 +107,28 @@ describe('toTargetUser', () => {
     expect(toTargetUser({ id: 'a', wallets: 'nope', verifiedCredentials: [null, 3], metadata: 'x' }, 'legacyId').fields).toEqual({
       email: null, username: null, firstName: null, lastName: null, country: null, wallets: [], oauthAccounts: [],
     });
+  });
+});
+
+describe('reconcile and the emulator agree on what one wallet is', () => {
+  const ENV = '00000000-0000-4000-8000-000000000001';
+  const wallet = (chain: 'ETH' | 'EVM' | 'SUI' | 'COSMOS', publicWalletAddress: string) =>
+    ({ chain, publicWalletAddress, walletName: 'w', walletProvider: 'browserExtension' as const });
+
+  it.each([
+    ['an EVM wallet the source now spells as a checksummed ETH one', wallet('EVM', '0xabcdef0000000000000000000000000000000001'), wallet('ETH', '0xAbCdEf0000000000000000000000000000000001')],
+    ['a SUI address in other case (hex)', wallet('SUI', `0x${'ab'.repeat(32)}`), wallet('SUI', `0x${'AB'.repeat(32)}`)],
+    ['a COSMOS address in upper case (bech32)', wallet('COSMOS', 'cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu'), wallet('COSMOS', 'COSMOS1QYPQXPQ9QCRSSZG2PVXQ6RS0ZQG3YYC5LZV7XU')],
+  ])('%s: the emulator holds one wallet, and reconcile sees no drift', (_why, held, mapped) => {
+    const store = new UserStore();
+    store.bulk(ENV, [{ email: 'ada@example.com', metadata: { legacyId: '7' }, wallets: [held] }], { upsert: false });
+    // The emulator's uniqueness: nobody else may take it, and an upsert adds no second wallet.
+    const other = store.bulk(ENV, [{ email: 'bob@example.com', wallets: [mapped] }], { upsert: false });
+    expect(other.failed.map((f) => f.code)).toEqual(['wallet_account_exists_for_chain']);
+    const source: UserPayload = { email: 'ada@example.com', metadata: { legacyId: '7' }, wallets: [mapped] };
+    const [updated] = store.bulk(ENV, [source], { upsert: true }).updated;
+    expect(updated?.wallets).toHaveLength(1);
+    // Reconcile compares the same keys: no wallet drift between the row and what Dynamic lists.
+    expect(compareUser(comparableFromPayload(source), toTargetUser(updated!, 'legacyId').fields)).toEqual([]);
   });
 });

@@ -54,7 +54,7 @@ describe('createRunReport', () => {
     const seen: string[] = [];
     const duplicates: DuplicateClusterSource = {
       observe: (result) => void seen.push(result.legacyId),
-      clusters: () => [{ kind: 'email', key: 'p…n@e…m', rows: 2, legacyIds: ['1', '2'], resolution: 'sent: 1; rejected: 2' }],
+      clusters: () => [{ kind: 'email', key: 'p…m (17 chars)', rows: 2, legacyIds: ['1', '2'], resolution: 'sent: 1; rejected: 2' }],
     };
     const report = createRunReport({ job: 'unit', dryRun: true, spec: mapping, legacyIdKey: 'legacyId', duplicates });
     for (let i = 1; i <= 3; i++) report.mapped(syntheticRow(i));
@@ -81,8 +81,8 @@ describe('createRunReport', () => {
       expect(text).not.toContain('jane.doe@example.com');
     }
     const json = JSON.parse(readFileSync(files.json, 'utf8')) as ReportJson;
-    expect(json.fatalError).toBe('cannot read postgres://app:[redacted]@db/legacy for j***@e***.com');
-    expect(json.failures).toEqual([{ code: 't***@e***.com', count: 1, examples: ['1'] }]);
+    expect(json.fatalError).toBe('cannot read postgres://app:[redacted]@db/legacy for j…m (20 chars)');
+    expect(json.failures).toEqual([{ code: 't…m (29 chars)', count: 1, examples: ['1'] }]);
     expect(json.target?.error).toBe('401: Bearer [redacted] refused');
   });
 

@@ -35,7 +35,7 @@ describe('reportDuplicates without a policy', () => {
     expect(json.duplicates).toEqual({
       available: true,
       total: 1,
-      clusters: [{ kind: 'email', key: 'a…@e…m', rows: 3, legacyIds: ['1', '3', '4'], resolution: expect.stringContaining('no duplicates policy') }],
+      clusters: [{ kind: 'email', key: 'a…m (15 chars)', rows: 3, legacyIds: ['1', '3', '4'], resolution: expect.stringContaining('no duplicates policy') }],
     });
     expect(html).toContain('id="duplicates-table"');
     expect(html).not.toContain('id="duplicates-note"');

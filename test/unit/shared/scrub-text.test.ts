@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { maskEmail, registerSecret, scrubText } from '../../../src/shared/scrub-text.js';
+import { maskText } from '../../../src/shared/mask.js';
+import { registerSecret, scrubText } from '../../../src/shared/scrub-text.js';
 
 // The registry of secrets lives for the process, so every test registers values of its own.
 describe('scrubText', () => {
@@ -44,23 +45,24 @@ describe('scrubText', () => {
     expect(scrubText('PASSWORD=Hunter22')).toBe('PASSWORD=[redacted]');
   });
 
-  it('masks every email address, leaving the first letters and the top-level domain', () => {
-    expect(scrubText('user jane.doe@example.com and "bob@mail.example.co.uk" exist')).toBe('user j***@e***.com and "b***@m***.uk" exist');
-    expect(maskEmail('jane.doe@example.com')).toBe('j***@e***.com');
+  it('masks every email address whole, in the one format of personal data (maskText)', () => {
+    expect(scrubText('user jane.doe@example.com and "bob@mail.example.co.uk" exist')).toBe('user j…m (20 chars) and "b…k (22 chars)" exist');
+    expect(scrubText('jane.doe@example.com')).toBe(maskText('jane.doe@example.com'));
+    expect(scrubText('user jane.doe@example.com exists')).not.toMatch(/@|example/);
   });
 
   it('shortens to maxLength with an ellipsis, after scrubbing', () => {
     const long = `jane@example.org ${'x'.repeat(100)}`;
     const short = scrubText(long, { maxLength: 20 });
     expect(short).toHaveLength(20);
-    expect(short.startsWith('j***@e***.org ')).toBe(true);
+    expect(short.startsWith('j…g (16 chars) ')).toBe(true);
     expect(short.endsWith('…')).toBe(true);
     expect(scrubText('short', { maxLength: 20 })).toBe('short');
   });
 
   it('masks EVM wallet addresses and E.164 phone numbers that error texts quote, not ids or counts', () => {
     expect(scrubText('wallet 0x52908400098527886E0F7030069857D2E4169EE7 is linked; phone +14155550199 taken'))
-      .toBe('wallet 0x52…E7 is linked; phone +14…99 taken');
+      .toBe('wallet 0…7 (42 chars) is linked; phone +…9 (12 chars) taken');
     expect(scrubText('user 0f0e0d0c-0b0a-4909-8807-060504030201 after 12345678901 ms')).toBe('user 0f0e0d0c-0b0a-4909-8807-060504030201 after 12345678901 ms');
   });
 

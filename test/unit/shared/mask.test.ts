@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskValue } from '../../../src/mapping/index.js';
+import { maskIdentity, maskText, maskValue } from '../../../src/shared/mask.js';
 
 describe('maskValue', () => {
   it('keeps at most the first and last character and the length', () => {
@@ -30,5 +30,27 @@ describe('maskValue', () => {
     expect(maskValue({ ssn: '123-45-6789' })).toBe('object (1 key)');
     expect(maskValue(['a', 'b'])).toBe('array (2 items)');
     expect(maskValue(new Date('2020-01-01T00:00:00Z'))).toBe('date 2…Z (24 chars)');
+  });
+});
+
+describe('maskIdentity', () => {
+  it('masks an identity key as any value, keeping only the chain or the provider', () => {
+    expect(maskIdentity('email', 'jane.doe@example.com')).toBe('j…m (20 chars)');
+    expect(maskIdentity('username', 'janedoe')).toBe('j…e (7 chars)');
+    expect(maskIdentity('wallet', 'EVM:0xabcdef0000000000000000000000000000000001')).toBe('EVM:0…1 (42 chars)');
+    expect(maskIdentity('oauth', 'google:1234567')).toBe('google:1…7 (7 chars)');
+  });
+
+  it('is the one format: the personal part reads as maskText shows it anywhere else', () => {
+    expect(maskIdentity('email', 'jo@ex.io')).toBe(maskText('jo@ex.io'));
+    expect(maskIdentity('wallet', 'SOL:So1AnaCaseMatters')).toBe(`SOL:${maskText('So1AnaCaseMatters')}`);
+    expect(maskIdentity('username', 'ab')).toBe('… (2 chars)');
+  });
+
+  it('never shows the domain, the middle of an address or of an account id', () => {
+    for (const [kind, key] of [['email', 'jane.doe@example.com'], ['wallet', 'EVM:0xabcdef0000000000000000000000000000000001'], ['oauth', 'google:1234567']] as const) {
+      const masked = maskIdentity(kind, key);
+      expect(masked).not.toMatch(/example|abcdef|2345|@/);
+    }
   });
 });
