@@ -1,9 +1,11 @@
 import type { UserPayload } from '../contract/index.js';
+import type { IdentityKind } from '../shared/mask.js';
 // Normalised exactly as the emulator indexes them: one definition of Dynamic's uniqueness rules.
 import { emailKey, oauthKey, present, usernameKey, walletKey } from '../contract/identity-keys.js';
 
 /** What two users may share that Dynamic holds only once per environment. */
-export type DuplicateKind = 'email' | 'username' | 'wallet' | 'oauth';
+/** A duplicates policy's kinds are the identities a payload carries. */
+export type DuplicateKind = IdentityKind;
 
 /** The payload field each kind comes from, for rejections and reports. */
 export const FIELD_OF_KIND: Readonly<Record<DuplicateKind, string>> = { email: 'email', username: 'username', wallet: 'wallets', oauth: 'oauthAccounts' };

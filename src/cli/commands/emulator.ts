@@ -56,7 +56,7 @@ export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
       port: argv.port,
       host: argv.host,
       // Never echoed: the token only reaches the access check.
-      token: argv.token ?? process.env.DYNAMIC_API_TOKEN ?? DEFAULT_EMULATOR_TOKEN,
+      token: argv.token || process.env.DYNAMIC_API_TOKEN || DEFAULT_EMULATOR_TOKEN, // empty counts as unset, as for every setting
       environmentIds: argv.environmentId,
       rateLimitPerMinute: argv.rateLimit,
       environmentRateLimit: argv.environmentRateLimit,

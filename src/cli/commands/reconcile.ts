@@ -31,7 +31,7 @@ export const reconcileCommand: CommandModule<object, ReconcileArgs> = {
       .option('environment-id', { type: 'string', describe: 'Dynamic environment id (a UUID) [env: DYNAMIC_ENVIRONMENT_ID]' })
       .option('api-url', { type: 'string', describe: `Dynamic API base URL [env: DYNAMIC_API_URL] [default: ${DEFAULT_API_URL}]` })
       .option('rate-limit', { type: 'number', default: 1500, describe: 'Most list requests per rolling minute (Dynamic allows 1,500 per IP on developer endpoints); 0 = no client-side limit' })
-      .option('retries', { type: 'number', default: 8, describe: 'Retries per list request on 429, 5xx and network errors' })
+      .option('retries', { type: 'number', default: 8, describe: 'Retries per list request on 5xx, network errors and timeouts; the first 30 429s of a request wait on the rate limiter and use none' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the whole report as JSON (every legacy id of every category)' })
       .epilogue('Nothing is written or deleted anywhere: users deleted in the source are reported, never removed from Dynamic.\nThe API token is read from DYNAMIC_API_TOKEN only.\nRows the mapping rejects (its duplicates policy included) are expected to be absent: listed, not a difference.\nExit codes: 0 source, ledger and Dynamic agree; 3 differences found, conflicts included (a user whose email, wallet or account someone else holds is not in Dynamic as theirs); 2 usage or configuration error; 1 anything else.'),
   handler: async (args) => {

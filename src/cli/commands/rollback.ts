@@ -30,7 +30,7 @@ export const rollbackCommand: CommandModule<object, RollbackArgs> = {
       .option('environment-id', { type: 'string', describe: "Dynamic environment id; must be the job's own (default: the one the job ran against) [env: DYNAMIC_ENVIRONMENT_ID]" })
       .option('api-url', { type: 'string', describe: `Dynamic API base URL [env: DYNAMIC_API_URL] [default: ${DEFAULT_API_URL}]` })
       .option('rate-limit', { type: 'number', default: 1500, describe: 'Most DELETE requests per rolling minute (Dynamic allows 1,500 per IP on developer endpoints); 0 = no client-side limit' })
-      .option('retries', { type: 'number', default: 8, describe: 'Retries per user on 429, 5xx and network errors (honouring Retry-After)' })
+      .option('retries', { type: 'number', default: 8, describe: 'Retries per user on 5xx, network errors and timeouts (honouring Retry-After); the first 30 429s of a request wait on the rate limiter and use none' })
       .option('concurrency', { type: 'number', default: 4, describe: 'DELETE requests in flight at once' })
       .option('yes', { type: 'boolean', default: false, describe: 'Do not ask: delete after printing the preview (required when stdin is not a terminal)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the preview only; delete nothing (no token needed)' })

@@ -77,7 +77,7 @@ function withRunOptions<T>(yargs: Argv<T>, role: Role) {
     .option('concurrency', { type: 'number', default: 4, describe: 'Bulk requests in flight at once' })
     .option('workers', { type: 'number', default: 0, hidden: worker, describe: 'Worker threads that read and map the first (full) pass, each on its own read-only connection; on 2 cores slower than none (see docs/benchmark.md); 0 = none' })
     .option('rate-limit', { type: 'number', default: 150, describe: 'Most bulk requests per rolling minute from this process (Dynamic allows 150 per IP); 0 = no client-side limit' })
-    .option('retries', { type: 'number', default: 8, describe: 'Retries per request on 429, 5xx and network errors (exponential backoff with jitter, honouring Retry-After)' })
+    .option('retries', { type: 'number', default: 8, describe: 'Retries per request on 5xx, network errors and timeouts (exponential backoff with jitter, honouring Retry-After); the first 30 429s of a request wait on the rate limiter and use none' })
     .option('upsert', { type: 'boolean', default: false, describe: 'Send with ?upsert=true so users that already exist in Dynamic are updated (in-doubt batches of a resumed run are replayed without it and resolved by look-up)' })
     .option('lag', { type: 'number', default: 300, describe: 'Seconds behind the database clock: rows committed later than now()-lag are left for the next run, so long transactions that commit late are not skipped' })
     .option('resend-unchanged', { type: 'boolean', default: false, hidden: worker, describe: 'Incremental reruns: also send changed rows whose mapped payload equals what was last sent (by default they are counted "unchanged" and not sent)' })
