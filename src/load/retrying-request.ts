@@ -72,6 +72,12 @@ export async function retryRequest<T>(
   let mayHaveLanded = false;
   let delayMs = 0;
   let rateLimited = 0;
+  // Both budgets are ours: p-retry stops when its own count runs out before asking whether a
+  // failure costs a retry, so with `retries: 0` a single free 429 would fail the request.
+  const retries = options.retries ?? 8;
+  const freeRateLimited = options.rateLimitRetries ?? 30;
+  let consumed = 0;
+  const retriesRemain = () => consumed <= retries;
   let attempts = 0;
   try {
     const value = await pRetry(async (number) => {
@@ -85,32 +91,32 @@ export async function retryRequest<T>(
         slot.release(); // no-op when the answer already released it; else: given up, no answer
       }
     }, {
-      retries: options.retries ?? 8,
+      retries: Number.POSITIVE_INFINITY,
       // We wait ourselves (in the next attempt) so the delay can honour Retry-After.
       minTimeout: 0,
       maxTimeout: 0,
       ...(signal ? { signal } : {}),
-      onFailedAttempt: ({ error, attemptNumber, retriesConsumed, retriesLeft }) => {
+      onFailedAttempt: ({ error, attemptNumber }) => {
         if (!(error instanceof AttemptError)) return;
         if (error.decision.mayHaveLanded) mayHaveLanded = true;
         if (error.status === 429) {
           rateLimited++;
+          if (rateLimited > freeRateLimited) consumed++;
           // The limit is per IP: when one request is told to wait, every request waits, exactly as
           // long as the server said. This request then waits in the limiter's queue like the others.
           const pauseMs = error.retryAfterMs ?? backoffDelay(rateLimited, backoff);
           options.rateLimiter.pauseFor(pauseMs);
           delayMs = 0;
-          if (retriesLeft > 0) options.onRetry?.({ attempt: attemptNumber, delayMs: pauseMs, reason: error.message, status: 429 });
+          if (retriesRemain()) options.onRetry?.({ attempt: attemptNumber, delayMs: pauseMs, reason: error.message, status: 429 });
           return;
         }
-        delayMs = backoffDelay(retriesConsumed + 1, { ...backoff, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) });
-        if (retriesLeft > 0) {
+        consumed++;
+        delayMs = backoffDelay(consumed, { ...backoff, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) });
+        if (error.decision.retry && retriesRemain()) {
           options.onRetry?.({ attempt: attemptNumber, delayMs, reason: error.message, ...(error.status !== undefined ? { status: error.status } : {}) });
         }
       },
-      shouldConsumeRetry: ({ error }) =>
-        !(error instanceof AttemptError && error.status === 429 && rateLimited <= (options.rateLimitRetries ?? 30)),
-      shouldRetry: ({ error }) => error instanceof AttemptError && error.decision.retry,
+      shouldRetry: ({ error }) => error instanceof AttemptError && error.decision.retry && retriesRemain(),
     });
     return { value, mayHaveLanded };
   } catch (error) {

@@ -64,6 +64,15 @@ describe('one retry engine for every request', () => {
       expect(retries.map((info) => [info.status, info.delayMs])).toEqual(Array.from({ length: 6 }, () => [429, 2000]));
     });
 
+    it('rides out a 429 with --retries 0, and after its retries went on 5xx: a free 429 costs nothing', async () => {
+      const none = setup([tooMany(1), success], { retries: 0 });
+      expect(await settle(none.clock, none[request]())).not.toBeInstanceOf(Error);
+      expect(none.sentAt).toHaveLength(2);
+      const spent = setup([{ status: 503 }, tooMany(1), success], { retries: 1 });
+      expect(await settle(spent.clock, spent[request]())).not.toBeInstanceOf(Error);
+      expect(spent.sentAt).toHaveLength(3);
+    });
+
     it('counts 429s beyond rateLimitRetries against retries, then reports exhaustion', async () => {
       const { clock, sentAt, ...requests } = setup([tooMany(1)], { retries: 1, rateLimitRetries: 2 });
       const error = await settle(clock, requests[request]());
