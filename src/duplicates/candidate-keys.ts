@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { SourceDb } from '../extract/index.js';
 import { columnRef, filterSql, tableRef } from '../extract/source-sql.js';
 import { toExtractError } from '../extract/to-extract-error.js';
+import { executeRaw } from '../extract/select-rows.js';
 import type { MappingSpec, ValueSource } from '../mapping/index.js';
 import type { DuplicateKind, IdentityKey } from './duplicate-keys.js';
 
@@ -94,14 +95,14 @@ export function keyValue(identity: IdentityKey): string {
  * when one does not (or the table or column is missing: the row-by-row scan then fails or reads
  * nulls as the run does).
  */
-export async function sourcesAreComparable(db: SourceDb, spec: MappingSpec, sources: readonly PlainIdentitySource[]): Promise<boolean> {
+export async function sourcesAreComparable(db: SourceDb, spec: MappingSpec, sources: readonly PlainIdentitySource[], signal?: AbortSignal): Promise<boolean> {
   for (const source of sources) {
     const table = tableOf(spec, source.from);
     if (table === undefined) return false;
     const quoted = table.split('.').map((part) => `"${part.replaceAll('"', '""')}"`).join('.');
     const { rows } = await run(db, sql<{ type: string }>`
       select format_type(atttypid, null) as type from pg_catalog.pg_attribute
-      where attrelid = to_regclass(${quoted}) and attname = ${source.column} and attnum > 0 and not attisdropped`, `reading the type of column "${source.column}" of "${table}"`);
+      where attrelid = to_regclass(${quoted}) and attname = ${source.column} and attnum > 0 and not attisdropped`, `reading the type of column "${source.column}" of "${table}"`, signal);
     if (rows.length !== 1 || !PLAIN_TYPES.has((rows[0] as { type: string }).type)) return false;
   }
   return true;
@@ -118,11 +119,13 @@ function valuesOf(spec: MappingSpec, sources: readonly PlainIdentitySource[]): R
   const users = sql`select ${pk} from ${tableRef(source.table)}${where([], source.filter)}`;
   const selects = sources.map((identity) => {
     const column = columnRef(identity.column);
-    if (identity.from === 'row') return sql`select ${pk} as owner, ${column}::text as v from ${tableRef(source.table)}${where([sql`${column} is not null`], source.filter)}`;
+    // '' is no identity (no allowed transform makes it one): a `not null default ''` column must not make every user a candidate.
+    const present = sql`${column}::text <> ''`;
+    if (identity.from === 'row') return sql`select ${pk} as owner, ${column}::text as v from ${tableRef(source.table)}${where([present], source.filter)}`;
     const child = spec.source.children?.[identity.from];
     if (!child) throw new Error(`unknown child ${identity.from}`);
     const fk = columnRef(child.foreignKey);
-    return sql`select ${fk} as owner, ${column}::text as v from ${tableRef(child.table)}${where([sql`${column} is not null`, sql`${fk} in (${users})`], child.filter)}`;
+    return sql`select ${fk} as owner, ${column}::text as v from ${tableRef(child.table)}${where([present, sql`${fk} in (${users})`], child.filter)}`;
   });
   return sql.join(selects, sql` union all `);
 }
@@ -140,41 +143,42 @@ const ASCII_ONLY = '^[\\x01-\\x7f]*$';
  * kind with another row: those whose ASCII value's coarse key another user has too, and those with
  * a value that is not ASCII (see the module comment). Only those rows come back.
  */
-export async function collidingKeys(db: SourceDb, spec: MappingSpec, sources: readonly PlainIdentitySource[]): Promise<{ colliding: string[]; nonAscii: string[] }> {
+export async function collidingKeys(db: SourceDb, spec: MappingSpec, sources: readonly PlainIdentitySource[], limit: number, signal?: AbortSignal): Promise<{ colliding: string[]; nonAscii: string[] } | undefined> {
   const values = valuesOf(spec, sources);
   // One pass over the values (the ASCII test once per value); `count(*) > 1` rather than distinct
   // owners: a user holding one address twice comes back for nothing, which costs time only.
   const { rows } = await run(db, sql<{ owner: string; ascii: boolean }>`
     with coarse as (select owner, v ~ ${ASCII_ONLY} as ascii, ${coarse(sql`v`)} as k from (${values}) vals),
     shared as (select k from coarse where ascii group by k having count(*) > 1)
-    select distinct owner::text as owner, ascii from coarse where not ascii or k in (select k from shared)`, `finding the rows of "${spec.source.table}" that may share a ${sources[0]?.kind ?? ''}`);
+    select distinct owner::text as owner, ascii from coarse where not ascii or k in (select k from shared) limit ${limit + 1}`, `finding the rows of "${spec.source.table}" that may share a ${sources[0]?.kind ?? ''}`, signal);
+  if (rows.length > limit) return undefined; // memory stays bounded: past the limit the caller scans every row
   return { colliding: rows.filter((row) => row.ascii).map((row) => row.owner), nonAscii: rows.filter((row) => !row.ascii).map((row) => row.owner) };
 }
 
 /** The primary keys (as text) of the rows with an ASCII value of `sources`'s kind whose coarse key is one of `keys`. */
-export async function keysWithCoarse(db: SourceDb, spec: MappingSpec, sources: readonly PlainIdentitySource[], keys: readonly string[]): Promise<string[]> {
+export async function keysWithCoarse(db: SourceDb, spec: MappingSpec, sources: readonly PlainIdentitySource[], keys: readonly string[], signal?: AbortSignal): Promise<string[]> {
   if (keys.length === 0 || sources.length === 0) return [];
   const values = valuesOf(spec, sources);
   const { rows } = await run(db, sql<{ owner: string }>`
     with vals as (${values})
     select distinct owner::text as owner from vals
-    where v ~ ${ASCII_ONLY} and ${coarse(sql`v`)} = any(${[...keys]}::text[])`, `finding the rows of "${spec.source.table}" that may share a ${sources[0]?.kind ?? ''}`);
+    where v ~ ${ASCII_ONLY} and ${coarse(sql`v`)} = any(${[...keys]}::text[])`, `finding the rows of "${spec.source.table}" that may share a ${sources[0]?.kind ?? ''}`, signal);
   return rows.map((row) => row.owner);
 }
 
 /** The keys in primary-key order, as text (`order by` the key's own type: 10 after 9). */
-export async function inKeyOrder(db: SourceDb, spec: MappingSpec, keys: Iterable<string>): Promise<string[]> {
+export async function inKeyOrder(db: SourceDb, spec: MappingSpec, keys: Iterable<string>, signal?: AbortSignal): Promise<string[]> {
   const list = [...keys];
   if (list.length === 0) return [];
   const pk = columnRef(spec.source.primaryKey);
   const { rows } = await run(db, sql<{ key: string }>`
-    select ${pk}::text as key from ${tableRef(spec.source.table)} where ${pk} = any(${list}) order by ${pk}`, `ordering the rows of "${spec.source.table}" that may share an identity`);
+    select ${pk}::text as key from ${tableRef(spec.source.table)} where ${pk} = any(${list}) order by ${pk}`, `ordering the rows of "${spec.source.table}" that may share an identity`, signal);
   return rows.map((row) => row.key);
 }
 
-async function run<T>(db: SourceDb, query: RawBuilder<T>, doing: string) {
+async function run<T>(db: SourceDb, query: RawBuilder<T>, doing: string, signal: AbortSignal | undefined) {
   try {
-    return await query.execute(db);
+    return await executeRaw(db, query, signal);
   } catch (error) {
     throw toExtractError(error, doing);
   }

@@ -50,7 +50,7 @@ export async function compileRunMapper(
  * see candidate-keys.ts), and only those are read; otherwise every row of the (filtered) source,
  * in key order. Either way the exact keys are `identityKeysOf`'s, so the decisions are the same.
  * Memory: the detector's, by distinct identities of the rows read, plus cluster members, plus the
- * narrowed keys (by candidate rows, at most MAX_NARROWED, else the whole scan); never by all rows.
+ * narrowed keys (by candidate rows: at most MAX_NARROWED come back from PostgreSQL, past that the whole scan); never by all rows.
  *
  * @throws ConfigError when `newestBy` names no column of the source table
  */
@@ -89,14 +89,15 @@ export async function narrowedKeys(
   options: { pageSize: number; signal?: AbortSignal },
 ): Promise<{ keys: string[]; usernamesTaken(keys: ReadonlySet<string>): Promise<Set<string>> } | undefined> {
   const sources = plainIdentitySources(spec);
-  if (!sources || !(await sourcesAreComparable(source, spec, sources))) return undefined;
+  if (!sources || !(await sourcesAreComparable(source, spec, sources, options.signal))) return undefined;
   const ofKind = (kind: DuplicateKind) => sources.filter((identity) => identity.kind === kind);
   const kinds = [...new Set(sources.map((identity) => identity.kind))];
   const candidates = new Set<string>();
   const nonAscii = new Set<string>();
   options.signal?.throwIfAborted();
   // One query per kind, side by side: the source's pool has two connections, and PostgreSQL a core for each.
-  for (const found of await Promise.all(kinds.map((kind) => collidingKeys(source, spec, ofKind(kind))))) {
+  for (const found of await Promise.all(kinds.map((kind) => collidingKeys(source, spec, ofKind(kind), MAX_NARROWED, options.signal)))) {
+    if (!found) return undefined;
     for (const key of found.colliding) candidates.add(key);
     for (const key of found.nonAscii) nonAscii.add(key);
   }
@@ -104,7 +105,7 @@ export async function narrowedKeys(
   // Rows SQL cannot compare: their exact keys, by the one normaliser, find the ASCII rows they may share one with.
   const partners = new Map<DuplicateKind, Set<string>>(kinds.map((kind) => [kind, new Set<string>()]));
   const mapped = async function* (keys: Iterable<string>) {
-    for await (const page of readRowsByKeys(source, spec.source, await inKeyOrder(source, spec, keys), options)) {
+    for await (const page of readRowsByKeys(source, spec.source, await inKeyOrder(source, spec, keys, options.signal), options)) {
       for (const row of page) {
         const result = mapRow(row);
         if (result.ok) yield result.payload;
@@ -118,16 +119,16 @@ export async function narrowedKeys(
     }
   }
   for (const kind of kinds) {
-    for (const key of await keysWithCoarse(source, spec, ofKind(kind), [...(partners.get(kind) ?? [])])) candidates.add(key);
+    for (const key of await keysWithCoarse(source, spec, ofKind(kind), [...(partners.get(kind) ?? [])], options.signal)) candidates.add(key);
   }
   for (const key of nonAscii) candidates.add(key);
   if (candidates.size > MAX_NARROWED) return undefined;
   return {
-    keys: await inKeyOrder(source, spec, candidates),
+    keys: await inKeyOrder(source, spec, candidates, options.signal),
     // A username key of ASCII can only be an ASCII row's (every other row is a candidate): those with its coarse key.
     async usernamesTaken(keys) {
       const coarse = [...keys].filter(isAscii).map(coarseKey);
-      const outside = (await keysWithCoarse(source, spec, ofKind('username'), coarse)).filter((key) => !candidates.has(key));
+      const outside = (await keysWithCoarse(source, spec, ofKind('username'), coarse, options.signal)).filter((key) => !candidates.has(key));
       const taken = new Set<string>();
       for await (const payload of mapped(outside)) {
         if (typeof payload.username === 'string' && keys.has(usernameKey(payload.username))) taken.add(usernameKey(payload.username));

@@ -106,6 +106,18 @@ describe('the duplicates pre-scan narrowed by PostgreSQL decides as a scan of ev
     expect(narrowed?.keys).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '14', '15']);
   });
 
+  it('does not take empty strings for a shared identity: a legacy `default \'\'` column leaves the candidates as they were', async () => {
+    const spec = mappingFor({ policy: 'rejectAllButFirst' });
+    const blank = { email: '', username: '', eth: '', updated_at: new Date(Date.UTC(2024, 0, 1)).toISOString() };
+    await db.admin.insertInto('accounts').values([{ id: 17, ...blank }, { id: 18, ...blank }]).execute();
+    try {
+      const narrowed = await narrowedKeys(db.admin, spec, compileMapping(spec), { pageSize: 4 });
+      expect(narrowed?.keys).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '14', '15']);
+    } finally {
+      await db.admin.deleteFrom('accounts').where('id', 'in', [17, 18]).execute();
+    }
+  });
+
   it.each(POLICIES)('decides as the scan of every row for %o', async (duplicates) => {
     const spec = mappingFor(duplicates);
     const mapRow = compileMapping(spec);
