@@ -59,6 +59,17 @@ export function apiOrigin(apiUrl: string): string {
   return new URL(apiUrl).origin;
 }
 
+/**
+ * Why a command that talks to Dynamic about a job's users (rollback, reconcile) must not use
+ * `apiUrl`: the job sent them to another API (a rehearsal's emulator, say), whose ids and users
+ * these are not. Undefined when it may, or the job predates recording its API.
+ */
+export function otherApiThanJob(saved: Fingerprint, job: string, apiUrl: string): string | undefined {
+  const current = apiOrigin(apiUrl);
+  if (saved.api === undefined || saved.api === current) return undefined;
+  return `job ${job} sent its users to ${saved.api}, not ${current}: pass --api-url for that API`;
+}
+
 /** Reads a fingerprint saved as JSON; anything else means the checkpoint was tampered with. */
 export function parseFingerprint(json: string): Fingerprint | undefined {
   let value: unknown;

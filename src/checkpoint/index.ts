@@ -8,7 +8,7 @@ export {
 } from './checkpoint-schema.js';
 export { IN_DYNAMIC_OUTCOMES } from './merge-ledger-entry.js';
 export { checkpointPath, removeCheckpoint } from './checkpoint-path.js';
-export { apiOrigin, changesTarget, fingerprintDifferences, type Fingerprint } from './fingerprint.js';
+export { apiOrigin, changesTarget, fingerprintDifferences, otherApiThanJob, type Fingerprint } from './fingerprint.js';
 export type { SettleResult, SettledOutcome, SettledRejection } from './settle-result.js';
 export {
   openPostgresBackend, stateSchemaName, type OpenPostgresBackendOptions, type OpenPostgresOptions,

@@ -93,7 +93,11 @@ export async function adoptFingerprint(
     return;
   }
   const differences = fingerprintDifferences(existing.fingerprint, fingerprint);
-  if (differences.length === 0) return;
+  if (differences.length === 0) {
+    // A job from before the API was recorded learns it on its first run since.
+    if (existing.fingerprint.api === undefined && fingerprint.api !== undefined) await store.startJob(job, fingerprint);
+    return;
+  }
   const changedEnvironment = changesTarget(existing.fingerprint, fingerprint);
   if (changedEnvironment || !options.allowMappingChange) {
     const way = changedEnvironment ? '' : 'rerun with --allow-mapping-change to accept the change, ';

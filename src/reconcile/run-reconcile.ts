@@ -1,4 +1,4 @@
-import { openJobCheckpoint } from '../checkpoint/index.js';
+import { openJobCheckpoint, otherApiThanJob } from '../checkpoint/index.js';
 import type { CheckpointStore } from '../checkpoint/index.js';
 import { compileRunMapper } from '../duplicates/index.js';
 import { ConfigError } from '../errors.js';
@@ -46,6 +46,8 @@ export async function runReconcile(
     if (jobEnvironment !== null && jobEnvironment !== config.environmentId) {
       throw new ConfigError(`job "${config.job}" migrated into environment ${jobEnvironment}, not ${config.environmentId}`);
     }
+    const otherApi = otherApiThanJob(job.fingerprint, config.job, config.apiUrl);
+    if (otherApi) throw new ConfigError(otherApi);
     const warnings = await jobWarnings(store, mapping.hash);
     for (const warning of warnings) observer.warn?.(warning);
     const reconciler = new Reconciler();

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { CheckpointStore, JOB_SCOPE, checkpointPath, openPostgresBackend } from '../checkpoint/index.js';
+import { CheckpointStore, JOB_SCOPE, checkpointPath, openPostgresBackend, otherApiThanJob } from '../checkpoint/index.js';
 import { acquireJobLock, lockPathFor } from '../checkpoint/job-lock.js';
 import { ConfigError } from '../errors.js';
 import type { RollbackConfig, RollbackResult } from './rollback-config.js';
@@ -43,6 +43,8 @@ export async function openRollback(config: RollbackConfig): Promise<RollbackSess
     if (config.environmentId && config.environmentId !== jobEnvironment) {
       throw new ConfigError(`job ${config.job} ran against environment ${jobEnvironment}, not ${config.environmentId}: its users can only be rolled back there`);
     }
+    const otherApi = otherApiThanJob(job.fingerprint, config.job, config.apiUrl);
+    if (otherApi) throw new ConfigError(otherApi);
     const plan = emptyRollbackPlan();
     for await (const entry of store.idMap()) addToRollbackPlan(plan, entry);
     return {

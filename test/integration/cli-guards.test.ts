@@ -68,6 +68,16 @@ describe('job guards', () => {
     expect(refused.stderr).toMatch(/Dynamic API changed \(http:\/\/[^ ]+ → http:\/\/[^ ]+\)/);
     expect(refused.stderr).not.toMatch(/rerun with --allow-mapping-change/);
     expect((await emulator.stats()).bulkRequests).toBe(sentBefore);
+
+    // Nor can the rehearsal's users be rolled back or reconciled through the other API.
+    const held = (await emulator.listUsers(ENVIRONMENT_ID)).length;
+    const checkpointDir = ['--checkpoint-dir', join(fixture.dir, 'checkpoints')];
+    for (const command of [['rollback', '--job', 'rehearsed', '--yes', ...checkpointDir], ['reconcile', '--mapping', 'mappings/example.ts', '--job', 'rehearsed', '--database-url', fixture.db.url, ...fixture.dirArgs]]) {
+      const other = await runCli(command, { ...rehearsal.env, DYNAMIC_API_URL: production.href });
+      expect(other.stderr).toMatch(/job rehearsed sent its users to http:\/\/[^ ]+, not http:/);
+      expect(other.code).toBe(2);
+    }
+    expect(await emulator.listUsers(ENVIRONMENT_ID)).toHaveLength(held);
   });
 
   it('refuses a changed mapping unless --allow-mapping-change, and says what changed', async () => {
