@@ -47,6 +47,17 @@ export function identitiesOf(payload: UserPayload): Identity[] {
 }
 
 /**
+ * An identity read back from a checkpoint, keyed as `identitiesOf` keys it today: a wallet's key
+ * follows `walletKey`'s rules, which compare more chains' addresses without case than they once
+ * did, so a key saved before would call the same wallet another one.
+ */
+export function rekeyed(identity: Identity): Identity {
+  if (identity.column !== 'walletPublicKey' || !identity.key.startsWith('wallet:')) return identity;
+  const space = identity.key.slice('wallet:'.length, identity.key.indexOf(':', 'wallet:'.length));
+  return { ...identity, key: `wallet:${walletKey(space, identity.value)}` };
+}
+
+/**
  * Whether the payload has an identity the API refuses to give twice (email, username, wallet,
  * OAuth account): then sending it again without upsert cannot create a second user.
  */

@@ -1,6 +1,6 @@
 import type { BatchPass } from '../checkpoint/index.js';
 import { LoadError, coerceError } from '../errors.js';
-import { identitiesOf, identityHash, type Identity } from '../load/identity-holders.js';
+import { identitiesOf, identityHash, rekeyed, type Identity } from '../load/identity-holders.js';
 import { foldIndexes, payloadHash } from '../mapping/index.js';
 import type { MapResult, Rejection } from '../mapping/index.js';
 import { BatchBuilder } from './batch-builder.js';
@@ -268,7 +268,7 @@ export async function runMigration(deps: MigrationDeps, options: MigrationOption
 /** What a user in doubt carries into its batch: the lost attempts' identities and time (unknown time: since ever). */
 function inDoubtDetailsOf(detail: { since: string; identities: Identity[] } | undefined): { sentIdentities: Identity[]; inDoubtSince: number } {
   const since = detail ? Date.parse(detail.since) : Number.NaN;
-  return { sentIdentities: detail?.identities ?? [], inDoubtSince: Number.isFinite(since) ? since : 0 };
+  return { sentIdentities: (detail?.identities ?? []).map(rekeyed), inDoubtSince: Number.isFinite(since) ? since : 0 };
 }
 
 /**
