@@ -138,7 +138,7 @@ export interface CheckpointTables {
   };
   /** Every broken rule of every row rejected, written when its batch settles. Since schema 4. */
   rejections: {
-    /** The ledger's order of `legacy_id` (see sort-key.ts). */
+    /** The ledger's order of `legacy_id` (see `sortKey`). */
     sort_key: string;
     /** Order of the rule within the row. */
     ordinal: number;

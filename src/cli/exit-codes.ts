@@ -6,7 +6,7 @@
  * |------|---------------|---------|
  * | 0    | `OK`          | finished, and everything was accounted for (run), agrees (reconcile), is gone (rollback) |
  * | 1    | `FAILURE`     | an unexpected error, or a fatal one that stopped the command (401/403, damaged checkpoint) |
- * | 2    | `USAGE`       | bad flags, environment or files; missing checkpoint; job locked by a live run; rollback not confirmed |
+ * | 2    | `USAGE`       | bad flags, environment or files; missing checkpoint; job locked by a live run; rollback or reset not confirmed |
  * | 3    | `INCOMPLETE`  | finished, but some rows were rejected or failed (run), differences found (reconcile), some deletions failed (rollback) |
  * | 130  | `INTERRUPTED` | stopped by Ctrl-C / SIGTERM after saving its progress; run the same command again to resume |
  */

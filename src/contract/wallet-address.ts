@@ -113,7 +113,7 @@ const CHAIN_RULES: Readonly<Partial<Record<WalletChain, ChainRule>>> = {
   },
 };
 
-/** The chains whose addresses are checked, and a one-line description of the rule of each, for the README. */
+/** The chains whose addresses are checked, and a one-line description of the rule of each, for the mapping reference (docs/mapping.md). */
 export const CHECKED_CHAINS: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries(Object.entries(CHAIN_RULES).map(([chain, rule]) => [chain, rule.describe])),
 );

@@ -9,7 +9,7 @@ import { legacyIdOfTag, rowTag, UNLISTED_CLUSTER } from './row-tag.js';
 /** A cluster as the bounded detector lists it: exact `rows`, some of their ids. */
 export interface CountedCluster {
   kind: DuplicateKind;
-  /** The shared value, masked (`j…e@e…m`). */
+  /** The shared value, masked (`j…m (17 chars)`). */
   key: string;
   field: string;
   /** Rows sharing it, exactly (every row counted once). */

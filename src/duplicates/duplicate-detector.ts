@@ -8,7 +8,7 @@ import { maskIdentity } from '../shared/mask.js';
 export interface DuplicateCluster {
   /** What they share. */
   kind: DuplicateKind;
-  /** The shared value, masked (`j…e@e…m`): never in clear. */
+  /** The shared value, masked (`j…m (17 chars)`): never in clear. */
   key: string;
   /** The payload field it is in: `email`, `username`, `wallets`, `oauthAccounts`. */
   field: string;

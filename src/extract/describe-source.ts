@@ -46,7 +46,7 @@ export function secretsOfDatabaseUrl(databaseUrl: string): string[] {
   return [...new Set(secrets)].filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
 }
 
-/** Replaces every secret in `text` with `***`. */
+/** Replaces every secret in `text` with `[redacted]`, as `scrubText` does. */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((redacted, secret) => redacted.split(secret).join('***'), text);
+  return secrets.reduce((redacted, secret) => redacted.split(secret).join('[redacted]'), text);
 }

@@ -22,7 +22,7 @@ export async function* readRowsByKeys(
     opts.signal?.throwIfAborted();
     const chunk = keys.slice(start, start + opts.pageSize);
     // `pk = any($1)`: PostgreSQL types the array after the column, so bigint, uuid and text keys all work.
-    const rows = await readParentRows(db, spec, [sql`${pk} = any(${chunk})`], { signal: opts.signal, doing: `re-reading users left in doubt from "${spec.table}"` });
+    const rows = await readParentRows(db, spec, [sql`${pk} = any(${chunk})`], { signal: opts.signal, doing: `re-reading users by key from "${spec.table}"` });
     if (rows.length > 0) yield await attachChildren(db, spec, rows, opts.signal);
   }
 }

@@ -20,7 +20,7 @@ export const MAX_REPORTED_CLUSTERS = 200;
  *   "rejects": [{ "field": "email", "rule": "pattern", "rows": 3, "message": "...",
  *                 "examples": [{ "legacyId": "100", "value": "n…l (9 chars)" }] }],
  *   "warnings": [...], "failures": [{ "code": "bad_request", "count": 1, "examples": ["17"] }],
- *   "duplicates": { "available": true, "total": 1, "clusters": [{ "kind": "email", "key": "j…e@e…m", "rows": 2, "legacyIds": ["7", "9"] }] },
+ *   "duplicates": { "available": true, "total": 1, "clusters": [{ "kind": "email", "key": "j…m (17 chars)", "rows": 2, "legacyIds": ["7", "9"] }] },
  *   "samples": [{ "legacyId": "42", "outcome": "would_send", "payload": { "email": "a…m (17 chars)" } }],
  *   // only with --compare-target:
  *   "target": { "compared": 938, "create": 900, "update": 37, "conflict": 1, "notCompared": 2,
