@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planDuplicates, planDuplicatesFrom } from '../../src/duplicates/index.js';
 import { narrowedKeys } from '../../src/duplicates/plan-duplicates.js';
-import { readSourcePages } from '../../src/extract/index.js';
+import { connectSource, readSourcePages } from '../../src/extract/index.js';
 import { compileMapping, parseMapping } from '../../src/mapping/index.js';
 import type { MappingSpec } from '../../src/mapping/index.js';
 import { jobConfigSchema, migrateJob } from '../../src/pipeline/index.js';
@@ -145,17 +145,26 @@ describe('the duplicates pre-scan narrowed by PostgreSQL decides as a scan of ev
     try {
       const mappingFile = join(dir, 'prescan.json');
       writeFileSync(mappingFile, JSON.stringify(mappingFor({ policy: 'rejectAllButFirst' })));
-      // A clock that moves an hour each time it is read until the passes start, then stands still:
-      // only what happens before the passes (the pre-scan) can make the duration an hour or more.
-      let time = 0;
+      // A clock of the source's own: an hour passes with every query the source runs, until the
+      // passes start. The pre-scan's share is then the hours of its own queries, and the duration
+      // covers them only if it starts before the pre-scan does.
+      let queries = 0;
       let passesStarted = false;
-      const now = () => (passesStarted ? time : (time += 3_600_000) - 3_600_000);
+      const source = connectSource(db.url, { log: () => { if (!passesStarted) queries++; } });
+      const now = () => queries * 3_600_000;
       const config = jobConfigSchema.parse({
         job: 'prescan', mappingFile, databaseUrl: db.url, dryRun: true, checkpointDir: join(dir, 'checkpoints'), reportsDir: join(dir, 'reports'),
       });
-      const { summary } = await migrateJob(config, { now, observer: { started: () => { passesStarted = true; } } });
-      expect(summary.duplicatesScanMs).toBeGreaterThanOrEqual(3_600_000);
-      expect(summary.durationMs).toBeGreaterThanOrEqual(summary.duplicatesScanMs ?? Number.POSITIVE_INFINITY);
+      try {
+        const { summary } = await migrateJob(config, { now, source, sourceDescription: 'prescan', observer: { started: () => { passesStarted = true; } } });
+        // The narrowing: the column types, one query per kind, the rows by key and their children.
+        expect(summary.duplicatesScanMs).toBeGreaterThanOrEqual(4 * 3_600_000);
+        // Every query before the passes (reading the columns, the pre-scan, ...) is in the duration.
+        expect(summary.durationMs).toBe(queries * 3_600_000);
+        expect(summary.durationMs).toBeGreaterThan(summary.duplicatesScanMs ?? Number.POSITIVE_INFINITY);
+      } finally {
+        await source.destroy();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
