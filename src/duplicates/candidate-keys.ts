@@ -3,6 +3,7 @@ import type { SourceDb } from '../extract/index.js';
 import { columnRef, filterSql, tableRef } from '../extract/source-sql.js';
 import { toExtractError } from '../extract/to-extract-error.js';
 import { executeRaw } from '../extract/select-rows.js';
+import { columnTypesOf } from '../extract/with-read-columns.js';
 import type { MappingSpec, ValueSource } from '../mapping/index.js';
 import type { DuplicateKind, IdentityKey } from './duplicate-keys.js';
 
@@ -99,11 +100,8 @@ export async function sourcesAreComparable(db: SourceDb, spec: MappingSpec, sour
   for (const source of sources) {
     const table = tableOf(spec, source.from);
     if (table === undefined) return false;
-    const quoted = table.split('.').map((part) => `"${part.replaceAll('"', '""')}"`).join('.');
-    const { rows } = await run(db, sql<{ type: string }>`
-      select format_type(atttypid, null) as type from pg_catalog.pg_attribute
-      where attrelid = to_regclass(${quoted}) and attname = ${source.column} and attnum > 0 and not attisdropped`, `reading the type of column "${source.column}" of "${table}"`, signal);
-    if (rows.length !== 1 || !PLAIN_TYPES.has((rows[0] as { type: string }).type)) return false;
+    const type = (await columnTypesOf(db, table, signal)).get(source.column);
+    if (type === undefined || !PLAIN_TYPES.has(type)) return false;
   }
   return true;
 }

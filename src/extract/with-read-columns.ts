@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { ConfigError } from '../errors.js';
 import { hiddenColumnNames, type SourceSpec } from '../mapping/source-spec.js';
 import type { SourceDb } from './connect-source.js';
+import { executeRaw } from './select-rows.js';
 import { toExtractError } from './to-extract-error.js';
 
 /** The columns to read per table, by record: `source`, each child's name and each lookup's. */
@@ -52,11 +53,18 @@ export async function refuseHiddenColumns(db: SourceDb, spec: SourceSpec): Promi
 
 /** The table's (or view's) column names; empty when there is no such relation. */
 async function columnsOf(db: SourceDb, table: string): Promise<Set<string>> {
+  return new Set((await columnTypesOf(db, table)).keys());
+}
+
+/** The table's (or view's) columns and their types as `format_type` names them (`text`, `character varying(40)`); empty when there is no such relation. */
+export async function columnTypesOf(db: SourceDb, table: string, signal?: AbortSignal): Promise<Map<string, string>> {
   // Quoted part by part, as the readers quote it (`sql.table`), so the same relation is found.
   const quoted = table.split('.').map((part) => `"${part.replaceAll('"', '""')}"`).join('.');
   try {
-    const { rows } = await sql<{ name: string }>`select attname as name from pg_catalog.pg_attribute where attrelid = to_regclass(${quoted}) and attnum > 0 and not attisdropped`.execute(db);
-    return new Set(rows.map((row) => row.name));
+    const { rows } = await executeRaw(db, sql<{ name: string; type: string }>`
+      select attname as name, format_type(atttypid, null) as type from pg_catalog.pg_attribute
+      where attrelid = to_regclass(${quoted}) and attnum > 0 and not attisdropped`, signal);
+    return new Map(rows.map((row) => [row.name, row.type]));
   } catch (error) {
     throw toExtractError(error, `listing the columns of "${table}"`);
   }
