@@ -35,10 +35,10 @@ export function fingerprintDifferences(saved: Fingerprint, current: Fingerprint)
   if (saved.mappingHash !== current.mappingHash) {
     differences.push(`mapping changed (hash ${short(saved.mappingHash)} → ${short(current.mappingHash)})`);
   }
-  if ((saved.environmentId ?? null) !== (current.environmentId ?? null)) {
+  if (environmentDiffers(saved, current)) {
     differences.push(`environment changed (${shown(saved.environmentId)} → ${shown(current.environmentId)})`);
   }
-  if (saved.api !== undefined && current.api !== undefined && saved.api !== current.api) {
+  if (apiDiffers(saved.api, current.api)) {
     differences.push(`Dynamic API changed (${saved.api} → ${current.api})`);
   }
   if ((saved.dryRun ?? false) !== (current.dryRun ?? false)) {
@@ -50,9 +50,13 @@ export function fingerprintDifferences(saved: Fingerprint, current: Fingerprint)
 
 /** Whether `current` sends to another Dynamic environment or API than the job did: never accepted. */
 export function changesTarget(saved: Fingerprint, current: Fingerprint): boolean {
-  if ((saved.environmentId ?? null) !== (current.environmentId ?? null)) return true;
-  return saved.api !== undefined && current.api !== undefined && saved.api !== current.api;
+  return environmentDiffers(saved, current) || apiDiffers(saved.api, current.api);
 }
+
+const environmentDiffers = (saved: Fingerprint, current: Fingerprint): boolean => (saved.environmentId ?? null) !== (current.environmentId ?? null);
+
+/** An API not recorded (a checkpoint from before it was, or a dry run) matches any. */
+const apiDiffers = (saved: string | undefined, current: string | undefined): boolean => saved !== undefined && current !== undefined && saved !== current;
 
 /** The API's origin as a fingerprint records it: scheme, host and port, never a path's credentials. */
 export function apiOrigin(apiUrl: string): string {
@@ -66,7 +70,7 @@ export function apiOrigin(apiUrl: string): string {
  */
 export function otherApiThanJob(saved: Fingerprint, job: string, apiUrl: string): string | undefined {
   const current = apiOrigin(apiUrl);
-  if (saved.api === undefined || saved.api === current) return undefined;
+  if (!apiDiffers(saved.api, current)) return undefined;
   return `job ${job} sent its users to ${saved.api}, not ${current}: pass --api-url for that API`;
 }
 
