@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { SourceDb } from '../extract/index.js';
 import { toExtractError } from '../extract/to-extract-error.js';
+import { quoteIdent } from '../shared/checked-out-client.js';
 import type { IntrospectedColumn, IntrospectedTable, SchemaSnapshot } from './compare-refs.js';
 
 /**
@@ -48,8 +49,5 @@ async function listTables(db: SourceDb): Promise<string[]> {
 
 /** `auth.users` → `"auth"."users"`, so to_regclass matches case exactly as the extractor's quoted names do. */
 function quotedName(name: string): string {
-  return name
-    .split('.')
-    .map((part) => `"${part.replaceAll('"', '""')}"`)
-    .join('.');
+  return name.split('.').map(quoteIdent).join('.');
 }

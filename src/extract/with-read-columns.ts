@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { ConfigError } from '../errors.js';
 import { hiddenColumnNames, type SourceSpec } from '../mapping/source-spec.js';
 import type { SourceDb } from './connect-source.js';
+import { quoteIdent } from '../shared/checked-out-client.js';
 import { executeRaw } from './select-rows.js';
 import { toExtractError } from './to-extract-error.js';
 
@@ -59,7 +60,7 @@ async function columnsOf(db: SourceDb, table: string): Promise<Set<string>> {
 /** The table's (or view's) columns and their types as `format_type` names them (`text`, `character varying(40)`); empty when there is no such relation. */
 export async function columnTypesOf(db: SourceDb, table: string, signal?: AbortSignal): Promise<Map<string, string>> {
   // Quoted part by part, as the readers quote it (`sql.table`), so the same relation is found.
-  const quoted = table.split('.').map((part) => `"${part.replaceAll('"', '""')}"`).join('.');
+  const quoted = table.split('.').map(quoteIdent).join('.');
   try {
     const { rows } = await executeRaw(db, sql<{ name: string; type: string }>`
       select attname as name, format_type(atttypid, null) as type from pg_catalog.pg_attribute
